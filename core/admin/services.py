@@ -1,0 +1,76 @@
+"""Administration: user edits, role grants and plugin enable/disable, with their rules."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.auth.models import Permission, Role, User
+from core.auth.passwords import hash_password
+from core.auth.services import AuthError, validate_new_password
+from core.db import db
+from core.plugins import dependents_of
+from core.regions.models import Region
+from .models import PluginState
+
+
+class AdminError(Exception):
+    pass
+
+
+def update_user(user: User, *, display_name: str, roles: list[str], region_code: str | None,
+                active: bool, password: str | None) -> None:
+    user.display_name = display_name or user.username
+    role_rows = [r for r in (db.session.get(Role, c) for c in roles) if r is not None]
+    if not role_rows:
+        raise AdminError(_("Choose at least one role."))
+    user.roles = role_rows
+    user.region = db.session.scalar(select(Region).where(Region.code == region_code)) if region_code else None
+    user.active = active
+    if password:
+        try:
+            validate_new_password(password)
+        except AuthError as exc:
+            raise AdminError(str(exc)) from exc
+        user.password_hash = hash_password(password)
+    user.__dict__.pop("_perm_cache", None)
+
+
+def set_role_permissions(role: Role, codes: list[str], acting_user: User) -> None:
+    perms = list(db.session.scalars(select(Permission).where(Permission.code.in_(codes))))
+    if role.code == "admin" and "admin.roles.manage" not in {p.code for p in perms}:
+        raise AdminError(_("The administrator role must keep the right to manage roles."))
+    role.permissions = perms
+
+
+def disabled_plugins(app) -> set[str]:
+    """Plugins an administrator disabled on the Apps page."""
+    from sqlalchemy import inspect
+    with app.app_context():
+        try:
+            if not inspect(db.engine).has_table("core_plugin_state"):
+                return set()
+            disabled = set(db.session.scalars(select(PluginState.name).where(PluginState.enabled.is_(False))))
+        finally:
+            db.session.remove()
+    return disabled
+
+
+def set_plugin_enabled(host, name: str, enabled: bool) -> None:
+    if name not in host.available:
+        raise AdminError(_("No installed plugin is called %(name)s.", name=name))
+    if not enabled:
+        loaded = host.loaded
+        state = {r.name: r.enabled for r in db.session.scalars(select(PluginState))}
+        still_enabled = [m for m in host.available.values() if state.get(m.name, True) and m.name != name]
+        users = dependents_of(name, still_enabled)
+        if users:
+            raise AdminError(_("%(name)s cannot be disabled: %(users)s depend on it. Disable those first.",
+                               name=name, users=", ".join(users)))
+    else:
+        state = {r.name: r.enabled for r in db.session.scalars(select(PluginState))}
+        missing = [d for d in host.available[name].depends if not state.get(d, True)]
+        if missing:
+            raise AdminError(_("%(name)s needs %(deps)s: enable those first.", name=name, deps=", ".join(missing)))
+    row = db.session.get(PluginState, name) or PluginState(name=name)
+    row.enabled = enabled
+    db.session.add(row)

@@ -1,0 +1,138 @@
+"""Application factory: ``create_app(config=None, plugins=None)``."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from core.config import load_config, project_root
+from core.db import StaleEdit, db
+from core.plugins import PluginHost
+
+csrf = CSRFProtect()
+babel = Babel()
+login_manager = LoginManager()
+
+CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+       "font-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+       "form-action 'self'")
+
+
+def create_app(config: dict | None = None, plugins=None) -> Flask:
+    """Build the app. ``plugins``: None (config/installed), a list of names, or a list of Manifests."""
+    root = project_root()
+    cfg = load_config(config)
+    app = Flask("concord", root_path=os.path.join(root, "core"), instance_path=cfg["INSTANCE_PATH"],
+                template_folder=os.path.join(root, "templates"), static_folder="static")
+    app.config.update(cfg)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    _init_login(app)
+
+    host = PluginHost(app)
+    app.extensions["concord"] = host
+    host.translation_dirs.append(os.path.join(root, "core", "translations"))
+
+    from core.setup import setup_core
+    setup_core(host.core_context())
+    if _is_manifest_list(plugins):
+        host.load(plugins, app.config.get("PLUGINS"))
+    else:
+        from core.admin.services import disabled_plugins
+        enabled = list(plugins) if plugins is not None else app.config.get("PLUGINS")
+        host.load(None, enabled, disabled=disabled_plugins(app) if enabled is None else set())
+
+    from core.api import mount as mount_api
+    mount_api(app)
+
+    from core.i18n import compile_catalogs, select_locale
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(compile_catalogs(host.translation_dirs, app.instance_path))
+    babel.init_app(app, locale_selector=select_locale)
+
+    _init_request_hooks(app)
+    _init_errors(app)
+    from core.shell.context import init_template_context
+    init_template_context(app)
+    return app
+
+
+def _is_manifest_list(plugins) -> bool:
+    from core.plugins import Manifest
+    return isinstance(plugins, (list, tuple)) and bool(plugins) and all(isinstance(p, Manifest) for p in plugins)
+
+
+def _init_login(app: Flask) -> None:
+    from core.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+
+def _init_request_hooks(app: Flask) -> None:
+    from core.auth.guard import enforce
+    from core.i18n import remember_choice, set_cookie
+
+    app.before_request(remember_choice)
+    app.before_request(enforce)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return set_cookie(response)
+
+    @app.teardown_request
+    def rollback_unfinished(exc):
+        # one transaction per request: whatever a failed request left uncommitted is discarded
+        if exc is not None:
+            db.session.rollback()
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _init_errors(app: Flask) -> None:
+    from core.api.errors import api_error
+
+    def render_error(status: int, message: str | None = None):
+        if _wants_json():
+            return api_error(status, message=message)
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        from flask_babel import gettext as _
+        return render_error(400, _("The form expired or was not sent from this site. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(StaleEdit)
+    def stale(exc):
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

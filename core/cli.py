@@ -1,0 +1,184 @@
+"""The ``concord`` command line (``flask --app core`` works the same)."""
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+class CliError(click.ClickException):
+    """Bad input: one clear line on stderr, exit code 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file=None):
+        click.echo(f"concord: error: {self.format_message()}", err=True)
+
+
+def _create_app(*_a, **_kw):
+    from core.app import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, add_default_commands=True)
+def cli():
+    """Concord: hearing and mediation management."""
+
+
+@cli.group()
+def db():
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Apply every installed plugin's migrations, then sync permissions and reference data."""
+    from core.bootstrap import upgrade_and_sync
+    summary = upgrade_and_sync(current_app)
+    click.echo(f"database up to date ({summary})")
+
+
+@db.command("revision")
+@click.option("--plugin", required=True, help="core or a plugin name")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(plugin, message):
+    """Autogenerate the next migration of one plugin's branch from its own tables."""
+    from core.migrate import revision
+    try:
+        click.echo(revision(plugin, message))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+@cli.group()
+def seed():
+    """Demo and synthetic data."""
+
+
+@seed.command("demo")
+@with_appcontext
+def seed_demo_cmd():
+    """Load the demo district (君山区) and demo accounts; safe to run again."""
+    from core.db import db as database
+    from core.seed import seed_demo
+    result = seed_demo(current_app.extensions["concord"])
+    database.session.commit()
+    import os
+    with open(os.path.join(current_app.instance_path, "demo-data"), "w") as fh:
+        fh.write("this database holds demo data; the login page says so\n")
+    click.echo(f"demo data loaded: {result['regions']['rows']} regions, new users: {', '.join(result['users_created']) or 'none'}")
+
+
+@seed.command("scale")
+@click.option("--petitions", type=click.IntRange(0, 10_000_000), default=0)
+@click.option("--disputes", type=click.IntRange(0, 10_000_000), default=0)
+@with_appcontext
+def seed_scale_cmd(petitions, disputes):
+    """Synthetic realistic volume for benchmarks (each plugin adds its own records)."""
+    from core.scale import seed_scale
+    seed_scale(current_app.extensions["concord"], petitions=petitions, disputes=disputes)
+
+
+@cli.command("plugins")
+@with_appcontext
+def plugins_cmd():
+    """Plugins in load order with version, dependencies and everything each contributes."""
+    host = current_app.extensions["concord"]
+    groups = host.by_plugin()
+    for name in ["core"] + [m.name for m in host.loaded]:
+        m = next((x for x in host.loaded if x.name == name), None)
+        if m is None:
+            click.echo("core (framework)")
+        else:
+            deps = ", ".join(m.depends) or "-"
+            uses = f"; uses {', '.join(m.uses)}" if m.uses else ""
+            click.echo(f"{m.name} {m.version}  {m.title}  depends: {deps}{uses}")
+        for c in groups.get(name, []):
+            if c.kind == "loaded":
+                continue
+            detail = f"  ({c.detail})" if c.detail else ""
+            click.echo(f"    {c.kind:<14} {c.key}{detail}")
+
+
+@cli.command("scheduler")
+@with_appcontext
+def scheduler_cmd():
+    """Run the one scheduler process (jobs declared by plugins)."""
+    try:
+        from core.scheduler.runner import run_forever
+    except ImportError as exc:
+        raise CliError("the scheduler service is not installed") from exc
+    run_forever(current_app._get_current_object())
+
+
+@cli.group()
+def users():
+    """User accounts."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", "roles", required=True, multiple=True, help="admin, officer, leader, mediator, grid_worker, legal, aid")
+@click.option("--region", default=None, help="region code the user is bound to")
+@click.option("--display-name", default="")
+@with_appcontext
+def users_create(name, roles, region, display_name):
+    """Create a user; asks for the password on the terminal (or reads it from stdin when piped)."""
+    from core.auth.services import AuthError, create_user
+    from core.db import db as database
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat password: "):
+            raise CliError("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = create_user(name, password, list(roles), region, display_name)
+        database.session.commit()
+    except AuthError as exc:
+        database.session.rollback()
+        raise CliError(str(exc)) from exc
+    click.echo(f"user {user.username} created")
+
+
+
+@cli.group()
+def i18n():
+    """Translation catalogs (core and each plugin)."""
+
+
+@i18n.command("update")
+@click.argument("names", nargs=-1)
+def i18n_update(names):
+    """Extract strings and update the .po catalogs (all, or the named ones)."""
+    from core.i18n_catalogs import catalogs, update
+    for name in names or catalogs():
+        stats = update(name)
+        click.echo(f"{name}: untranslated {stats}")
+
+
+@i18n.command("missing")
+@click.argument("names", nargs=-1)
+def i18n_missing(names):
+    """List strings without a Chinese translation."""
+    from core.i18n_catalogs import catalogs, missing
+    total = 0
+    for name in names or catalogs():
+        for msgid in missing(name):
+            click.echo(f"{name}\t{msgid}")
+            total += 1
+    if total:
+        raise CliError(f"{total} strings lack a Chinese translation")
+
+
+def main():
+    try:
+        cli.main(prog_name="concord", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)

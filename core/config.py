@@ -1,0 +1,83 @@
+"""Settings: defaults, then ``CONCORD_*`` environment variables, then the ``config`` mapping given to
+``create_app`` (tests). The secret key is generated into ``instance/`` on first start, never committed."""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+
+ENV_PREFIX = "CONCORD_"
+
+
+def project_root() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def instance_path() -> str:
+    return os.environ.get("CONCORD_INSTANCE") or os.path.join(project_root(), "instance")
+
+
+def _secret_key(instance: str) -> str:
+    path = os.path.join(instance, "secret_key")
+    if not os.path.exists(path):
+        os.makedirs(instance, mode=0o700, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    with open(path) as fh:
+        return fh.read().strip()
+
+
+def _coerce(value: str):
+    low = value.lower()
+    if low in ("true", "yes", "1", "on"):
+        return True
+    if low in ("false", "no", "0", "off"):
+        return False
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    instance = (overrides or {}).get("INSTANCE_PATH") or instance_path()
+    os.makedirs(instance, mode=0o700, exist_ok=True)
+    cfg: dict = {
+        "INSTANCE_PATH": instance,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or "sqlite:///" + os.path.join(instance, "concord.db"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ["zh", "en"],
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+        "PLUGINS": None,  # None = every installed plugin; or a list of names
+        "DEMO": os.path.exists(os.path.join(instance, "demo-data")),  # written by `concord seed demo`
+        "PROVINCE_OVERRIDES": {},
+    }
+    toml_path = os.path.join(instance, "concord.toml")
+    if os.path.exists(toml_path):
+        with open(toml_path, "rb") as fh:
+            cfg["PROVINCE_OVERRIDES"] = tomllib.load(fh)
+    for key, value in os.environ.items():
+        if key.startswith(ENV_PREFIX) and key not in ("CONCORD_INSTANCE", "CONCORD_PORT"):
+            name = key[len(ENV_PREFIX):]
+            cfg[name] = [p for p in value.split(",") if p] if name == "PLUGINS" else _coerce(value)
+    if overrides:
+        cfg.update(overrides)
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + cfg["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    cfg.setdefault("SECRET_KEY", None)
+    if not cfg["SECRET_KEY"]:
+        cfg["SECRET_KEY"] = _secret_key(instance)
+    return cfg

@@ -1,0 +1,69 @@
+"""Interface language: Simplified Chinese by default, English on request.
+
+Catalogs are ``.po`` files (core and each plugin keep their own); they are compiled to ``.mo`` into
+``instance/i18n`` when newer than the compiled copy, so no build step is needed.
+"""
+from __future__ import annotations
+
+import os
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, g, request
+from flask_login import current_user
+
+LANG_COOKIE = "concord_lang"
+
+
+def compile_catalogs(source_dirs: list[str], instance: str) -> list[str]:
+    out_dirs = []
+    for index, src in enumerate(source_dirs):
+        if not os.path.isdir(src):
+            continue
+        out = os.path.join(instance, "i18n", str(index))
+        for locale in os.listdir(src):
+            po = os.path.join(src, locale, "LC_MESSAGES", "messages.po")
+            if not os.path.exists(po):
+                continue
+            mo = os.path.join(out, locale, "LC_MESSAGES", "messages.mo")
+            if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(po):
+                os.makedirs(os.path.dirname(mo), exist_ok=True)
+                with open(po, "rb") as fh:
+                    catalog = read_po(fh, locale=locale)
+                tmp = mo + f".{os.getpid()}.tmp"
+                with open(tmp, "wb") as fh:
+                    write_mo(fh, catalog)
+                os.replace(tmp, mo)
+        out_dirs.append(out)
+    return out_dirs
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(g, "lang_choice", None)
+    if chosen in languages:
+        return chosen
+    cookie = request.cookies.get(LANG_COOKIE) if request else None
+    if cookie in languages:
+        return cookie
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_choice():
+    """before_request: ``?lang=en|zh`` switches the language on any page."""
+    lang = request.args.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        g.lang_choice = lang
+        if getattr(current_user, "is_authenticated", False) and current_user.locale != lang:
+            current_user.locale = lang
+            from core.db import db
+            db.session.commit()
+
+
+def set_cookie(response):
+    lang = getattr(g, "lang_choice", None)
+    if lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,156 @@
+"""The plugin context: the one object through which a plugin (or a core service) contributes.
+
+Every contribution is namespaced by the plugin's name and recorded, so ``concord plugins`` and the
+Apps page can show it and a clash fails at start-up instead of at run time.
+"""
+from __future__ import annotations
+
+import inspect
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Blueprint
+
+from .errors import PluginError
+
+
+@dataclass
+class Menu:
+    id: str
+    label: str
+    endpoint: str
+    permission: str | None = None
+    parent: str | None = None
+    order: int = 100
+    plugin: str = ""
+
+
+@dataclass
+class Contribution:
+    plugin: str
+    kind: str
+    key: str
+    value: Any = None
+    detail: str = ""
+
+
+class PluginContext:
+    """What ``setup(ctx)`` receives. See README "Writing a plugin" for each method."""
+
+    def __init__(self, host, name: str, root_path: str, namespaces: tuple[str, ...] = ()):
+        self.host = host
+        self.app = host.app
+        self.name = name
+        self.root_path = root_path
+        self._namespaces = (name,) + tuple(namespaces)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _check_ns(self, kind: str, key: str, sep: str = ".") -> None:
+        if not any(key == ns or key.startswith(ns + sep) for ns in self._namespaces):
+            raise PluginError(
+                f"plugin {self.name!r}: {kind} {key!r} must be namespaced as "
+                + " or ".join(f"'{ns}{sep}…'" for ns in self._namespaces)
+            )
+
+    def _add(self, kind: str, key: str, value: Any = None, detail: str = "", sep: str = ".") -> None:
+        self._check_ns(kind, key, sep)
+        self.host.add(Contribution(self.name, kind, key, value, detail))
+
+    # -- the plugin API --------------------------------------------------------------------------
+    def models(self, module) -> None:
+        """Declare the plugin's models module; every table must be called ``<plugin>_…``."""
+        from core.db import db
+
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            table = getattr(obj, "__table__", None)
+            if table is None or obj.__module__ != module.__name__ or not issubclass(obj, db.Model):
+                continue
+            self._add("table", table.name, obj, obj.__name__, sep="_")
+
+    def blueprint(self, bp: Blueprint, url_prefix: str | None = None) -> None:
+        if bp.name != self.name and not bp.name.startswith(self.name + "_"):
+            raise PluginError(f"plugin {self.name!r}: blueprint {bp.name!r} must be named after the plugin")
+        prefix = url_prefix if url_prefix is not None else f"/{self.name}"
+        self._add("blueprint", f"{self.name}.{bp.name}", bp, prefix)
+        self.app.register_blueprint(bp, url_prefix=prefix)
+
+    def api(self, bp: Blueprint) -> None:
+        """An API blueprint, mounted under /api/v1; its routes join the OpenAPI document."""
+        if bp.name != "api" and bp.name != f"{self.name}_api" and not bp.name.startswith(f"{self.name}_api"):
+            raise PluginError(f"plugin {self.name!r}: API blueprint {bp.name!r} must be named '{self.name}_api'")
+        self._add("api", f"{self.name}.{bp.name}", bp, "/api/v1")
+        self.host.api_blueprints.append(bp)
+
+    def menu(self, id: str, label: str, endpoint: str, permission: str | None = None,
+             parent: str | None = None, order: int = 100) -> None:
+        self._add("menu", id, Menu(id, label, endpoint, permission, parent, order, self.name), endpoint)
+
+    def permissions(self, perms: dict[str, str] | list[tuple[str, str]],
+                    default_grants: dict[str, list[str]] | None = None) -> None:
+        """Declare permissions (code → label) and which roles get them by default."""
+        items = perms.items() if isinstance(perms, dict) else perms
+        for code, label in items:
+            self._add("permission", code, label, label)
+        for role, codes in (default_grants or {}).items():
+            for code in codes:
+                self._check_ns("grant", code)
+                self.host.default_grants.setdefault(role, set()).add(code)
+
+    def job(self, spec) -> None:
+        """A scheduled job (``core.scheduler.JobSpec``); run only by the ``concord scheduler`` process."""
+        self._add("job", spec.id, spec, str(spec.trigger))
+
+    def pdf_template(self, id: str, path: str, title: str = "") -> None:
+        full = path if os.path.isabs(path) else os.path.join(self.root_path, path)
+        if not os.path.isfile(full):
+            raise PluginError(f"plugin {self.name!r}: PDF template {id!r} has no file {full}")
+        self._add("pdf_template", id, full, title or os.path.basename(full))
+
+    def sequence(self, id: str, pattern: str, title: str = "") -> None:
+        """A gap-free per-year reference sequence, e.g. ``JS-XF-{year}-{n:05d}``."""
+        self._add("sequence", id, pattern, pattern)
+
+    def deadline_rules(self, rules: list) -> None:
+        for rule in rules:
+            self._add("deadline_rule", rule.code, rule, f"{rule.length} {rule.unit} · {rule.basis}")
+
+    def settings(self, defaults: dict[str, Any], form=None) -> None:
+        for key, value in defaults.items():
+            self._add("setting", f"{self.name}.{key}" if not key.startswith(self.name + ".") else key,
+                      value, repr(value))
+        if form is not None:
+            self.host.settings_forms[self.name] = form
+
+    def connect(self, signal_name: str, fn: Callable) -> None:
+        """Receive a named signal (``blinker``), e.g. ``petition.statutory_channel``; no import of the sender."""
+        from core.signals import signal
+
+        signal(signal_name).connect(fn, weak=False)
+        self.host.add(Contribution(self.name, "receiver", signal_name, fn, fn.__qualname__))
+
+    def cli(self, group) -> None:
+        self._add("cli", f"{self.name}.{group.name}", group, group.name)
+        self.app.cli.add_command(group)
+
+    def home_card(self, id: str, fn: Callable, permission: str | None = None, order: int = 100) -> None:
+        """``fn(user)`` returns a list of attention items shown on the user's home page."""
+        self._add("home_card", id, (fn, permission, order), permission or "")
+
+    def seed(self, kind: str, fn: Callable) -> None:
+        """A seeder: ``kind`` is ``demo`` (``fn()``) or ``scale`` (``fn(petitions=, disputes=, progress=)``)."""
+        if kind not in ("demo", "scale"):
+            raise PluginError(f"plugin {self.name!r}: unknown seed kind {kind!r}")
+        self._add(f"seed_{kind}", f"{self.name}.{kind}", fn, fn.__qualname__)
+
+    def translations(self, path: str = "translations") -> None:
+        full = path if os.path.isabs(path) else os.path.join(self.root_path, path)
+        self.host.translation_dirs.append(full)
+
+    def migrations(self, path: str = "migrations/versions") -> None:
+        full = path if os.path.isabs(path) else os.path.join(self.root_path, path)
+        self._add("migrations", f"{self.name}.migrations", full, os.path.relpath(full))
+
+    def contribute(self, kind: str, key: str, value: Any, detail: str = "") -> None:
+        """Open extension point for core services added later (KPIs, channel lists, …)."""
+        self._add(kind, key, value, detail)

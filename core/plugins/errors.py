@@ -1,0 +1,2 @@
+class PluginError(RuntimeError):
+    """A plugin set that cannot be loaded: missing dependency, cycle or namespace clash."""

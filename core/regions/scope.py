@@ -1,0 +1,34 @@
+"""Row-level scoping: a user bound to a region node sees only records at or below it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.db import db
+from .models import Region
+
+
+def _user_region(user):
+    return getattr(user, "region", None)
+
+
+def scope_filter(query, region_id_column, user):
+    """Restrict *query* (a Select) to rows whose region lies at or below the user's region."""
+    root = _user_region(user)
+    if root is None:
+        return query.where(region_id_column.is_(None)) if not getattr(user, "is_admin", False) else query
+    inside = select(Region.id).where(Region.path.startswith(root.path))
+    return query.where(region_id_column.in_(inside))
+
+
+def user_can_see_region(user, region: Region | None) -> bool:
+    root = _user_region(user)
+    if root is None:
+        return bool(getattr(user, "is_admin", False))
+    return region is not None and region.path.startswith(root.path)
+
+
+def in_scope(user, region_id: int | None) -> bool:
+    if region_id is None:
+        return bool(getattr(user, "is_admin", False))
+    region = db.session.get(Region, region_id)
+    return user_can_see_region(user, region)

@@ -1,0 +1,147 @@
+"""The Odoo-style list view: search, filters, group-by, sort, pagination and CSV export over a Select."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Response, request, url_for
+from sqlalchemy import func, or_, select
+
+from core.db import db
+
+
+@dataclass
+class Column:
+    key: str
+    label: Any
+    value: Callable[[Any], Any] | None = None      # row → display value (default: getattr key)
+    link: Callable[[Any], str] | None = None       # row → URL
+    sort: Any = None                               # a column expression to sort by
+    css: str = ""
+
+    def get(self, row):
+        return self.value(row) if self.value else getattr(row, self.key, "")
+
+
+@dataclass
+class Filter:
+    key: str
+    label: Any
+    options: list[tuple[str, Any]]
+    apply: Callable[[Any, str], Any]               # (stmt, value) → stmt
+
+
+@dataclass
+class GroupBy:
+    key: str
+    label: Any
+    expr: Any
+    display: Callable[[Any], Any] = lambda v: v
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+    groups: list[tuple[Any, int]] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class ListView:
+    PER_PAGE_MAX = 200
+
+    def __init__(self, stmt, columns: list[Column], search: list = (), filters: list[Filter] = (),
+                 group_bys: list[GroupBy] = (), default_sort=None, per_page: int = 25, export_name: str = "export"):
+        self.stmt = stmt
+        self.columns = columns
+        self.search = list(search)
+        self.filters = list(filters)
+        self.group_bys = list(group_bys)
+        self.default_sort = default_sort
+        self.per_page = per_page
+        self.export_name = export_name
+        self.args = request.args
+
+    # -- request args → statement ---------------------------------------------------------------
+    @property
+    def q(self) -> str:
+        return (self.args.get("q") or "").strip()[:100]
+
+    def active_filters(self) -> dict[str, str]:
+        out = {}
+        for f in self.filters:
+            v = self.args.get(f.key)
+            if v and v in {o[0] for o in f.options}:
+                out[f.key] = v
+        return out
+
+    def filtered(self):
+        stmt = self.stmt
+        if self.q and self.search:
+            stmt = stmt.where(or_(*[col.contains(self.q) for col in self.search]))
+        active = self.active_filters()
+        for f in self.filters:
+            if f.key in active:
+                stmt = f.apply(stmt, active[f.key])
+        return stmt
+
+    def _int_arg(self, name, default, lo, hi):
+        try:
+            return min(hi, max(lo, int(self.args.get(name, default))))
+        except (TypeError, ValueError):
+            return default
+
+    def page(self) -> Page:
+        stmt = self.filtered()
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        per_page = self._int_arg("per_page", self.per_page, 1, self.PER_PAGE_MAX)
+        page = self._int_arg("page", 1, 1, 10**6)
+        sort_key = self.args.get("sort", "")
+        desc = sort_key.startswith("-")
+        col = next((c for c in self.columns if c.key == sort_key.lstrip("-") and c.sort is not None), None)
+        if col is not None:
+            stmt = stmt.order_by(col.sort.desc() if desc else col.sort.asc())
+        elif self.default_sort is not None:
+            stmt = stmt.order_by(*(self.default_sort if isinstance(self.default_sort, (list, tuple)) else [self.default_sort]))
+        rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+        groups = []
+        gb = next((g for g in self.group_bys if g.key == self.args.get("group_by")), None)
+        if gb is not None:
+            gstmt = self.filtered().order_by(None).with_only_columns(gb.expr, func.count()).group_by(gb.expr).order_by(func.count().desc())
+            groups = [(gb.display(v), n) for v, n in db.session.execute(gstmt)]
+        return Page(rows, total, page, per_page, groups)
+
+    def url(self, **changes) -> str:
+        args = self.args.to_dict()
+        args.update({k: v for k, v in changes.items() if v is not None})
+        for k, v in changes.items():
+            if v is None:
+                args.pop(k, None)
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    # -- export -----------------------------------------------------------------------------------
+    def csv_response(self, limit: int = 100_000) -> Response:
+        stmt = self.filtered()
+        if self.default_sort is not None:
+            stmt = stmt.order_by(*(self.default_sort if isinstance(self.default_sort, (list, tuple)) else [self.default_sort]))
+        buf = io.StringIO()
+        buf.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
+        writer = csv.writer(buf)
+        writer.writerow([str(c.label) for c in self.columns])
+        for row in db.session.scalars(stmt.limit(limit)).unique():
+            writer.writerow([_csv_safe(c.get(row)) for c in self.columns])
+        return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={self.export_name}.csv"})
+
+
+def _csv_safe(value) -> str:
+    text = "" if value is None else str(value)
+    # neutralise spreadsheet formula injection
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,27 @@
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+
+from core.auth.guard import login_only, public
+from core.plugins import host
+
+bp = Blueprint("shell", __name__)
+
+
+@bp.get("/")
+@login_only
+def home():
+    cards = []
+    for item in sorted(host().items("home_card"), key=lambda c: (c.value[2], c.key)):
+        fn, permission, _order = item.value
+        if permission and not current_user.can(permission):
+            continue
+        card = fn(current_user)
+        if card:
+            cards.append(card)
+    return render_template("home.html", cards=cards)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    return jsonify(status="ok")

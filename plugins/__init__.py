@@ -1,0 +1,1 @@
+"""Concord's own plugins. Third-party plugins live in their own packages."""

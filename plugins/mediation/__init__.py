@@ -1,0 +1,1 @@
+"""Grid mediation (网格调解)."""

@@ -1,0 +1,1 @@
+"""Petition register (信访事项登记)."""

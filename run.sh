@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Concord: ./run.sh            install, migrate, load demo data (empty database only), run web + scheduler
+#          ./run.sh test       install test needs and run the whole pytest suite (SQLite unless DATABASE_URL)
+#          ./run.sh bench      run every benchmark under bench/ and print one table
+set -euo pipefail
+cd "$(dirname "$0")"
+PORT="${CONCORD_PORT:-5000}"
+VENV=.venv
+PY="${PYTHON:-python3}"
+
+need_system_packages() {
+  # WeasyPrint needs Pango; HarfBuzz subsetting keeps PDF rendering fast (else ~30x slower).
+  local missing=()
+  for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing system packages: ${missing[*]}"
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "warning: missing system packages (install them as root): ${missing[*]}" >&2
+    fi
+  fi
+}
+
+install() {
+  local extra="$1" stamp="$VENV/.installed$1"
+  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  local want; want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    "$VENV/bin/pip" install -q --disable-pip-version-check -e ".$extra"
+    echo "$want" > "$stamp"
+  fi
+}
+
+case "${1:-start}" in
+  start)
+    need_system_packages
+    install ""
+    "$VENV/bin/concord" db upgrade
+    if "$VENV/bin/python" - <<'PY'
+from core.app import create_app
+from core.seed import is_empty
+app = create_app()
+with app.app_context():
+    raise SystemExit(0 if is_empty() else 1)
+PY
+    then "$VENV/bin/concord" seed demo; fi
+    "$VENV/bin/concord" scheduler &
+    SCHED=$!
+    trap 'kill $SCHED 2>/dev/null; wait $SCHED 2>/dev/null' EXIT INT TERM
+    echo "Concord on http://127.0.0.1:$PORT  (Ctrl-C stops web and scheduler)"
+    "$VENV/bin/concord" run --host 127.0.0.1 --port "$PORT" --with-threads
+    ;;
+  test)
+    shift
+    need_system_packages
+    install "[test]"
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  bench)
+    shift
+    need_system_packages
+    install "[test]"
+    exec "$VENV/bin/python" -m bench "$@"
+    ;;
+  *)
+    echo "usage: ./run.sh [start|test|bench]" >&2; exit 2 ;;
+esac
