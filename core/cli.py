@@ -44,7 +44,7 @@ def db_upgrade():
 
 
 @db.command("revision")
-@click.option("--plugin", required=True, help="core or a plugin name")
+@click.option("--plugin", "--branch", "plugin", required=True, help="migrations branch: core, a core service's branch, or a plugin name")
 @click.option("-m", "--message", required=True)
 @with_appcontext
 def db_revision(plugin, message):

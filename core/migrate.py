@@ -15,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _branch_dirs(host) -> dict[str, str]:
-    return {c.plugin: c.value for c in host.items("migrations")}
+    return {c.branch: c.value for c in host.items("migrations")}
 
 
 def alembic_config(app=None) -> Config:
@@ -44,13 +44,15 @@ def current_heads(app=None) -> set[str]:
         return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def revision(plugin: str, message: str, app=None) -> str:
+def revision(branch: str, message: str, app=None) -> str:
+    """Autogenerate the next revision of *branch* from the tables that branch owns."""
+    plugin = branch
     app = app or current_app
     host = app.extensions["concord"]
     cfg = alembic_config(app)
     dirs = _branch_dirs(host)
     if plugin not in dirs:
-        raise ValueError(f"plugin {plugin!r} is not loaded or has no migrations folder")
+        raise ValueError(f"no migrations branch {plugin!r}; known: {', '.join(sorted(dirs))}")
     script = ScriptDirectory.from_config(cfg)
     has_branch = any(plugin in (rev.branch_labels or ()) for rev in script.walk_revisions())
     cfg.attributes["autogenerate_plugin"] = plugin
@@ -61,9 +63,11 @@ def revision(plugin: str, message: str, app=None) -> str:
         kwargs["head"] = "base"
         kwargs["branch_label"] = plugin
         deps = ["core"] if plugin != "core" else []
+        deps += list(host.branch_depends.get(plugin, ()))
         manifest = next((m for m in host.loaded if m.name == plugin), None)
         if manifest:
             deps += [d for d in manifest.depends if d in dirs]
+        deps = list(dict.fromkeys(deps))
         if deps:
             kwargs["depends_on"] = deps
     rev = command.revision(cfg, **kwargs)

@@ -96,3 +96,6 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+__tables__ = (user_roles, role_permissions)

@@ -12,8 +12,8 @@ host = app.extensions["concord"]
 def _owner(table_name: str) -> str:
     for c in host.items("table"):
         if c.key == table_name:
-            return c.plugin
-    return "core" if table_name.startswith("core_") else ""
+            return c.branch
+    return ""
 
 
 def include_object(obj, name, type_, reflected, compare_to):

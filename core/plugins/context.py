@@ -33,6 +33,7 @@ class Contribution:
     key: str
     value: Any = None
     detail: str = ""
+    branch: str = ""  # for tables and migrations: the Alembic branch that owns them
 
 
 class PluginContext:
@@ -58,15 +59,20 @@ class PluginContext:
         self.host.add(Contribution(self.name, kind, key, value, detail))
 
     # -- the plugin API --------------------------------------------------------------------------
-    def models(self, module) -> None:
-        """Declare the plugin's models module; every table must be called ``<plugin>_…``."""
+    def models(self, module, branch: str | None = None) -> None:
+        """Declare a models module; every table must be called ``<plugin>_…``. Its tables belong to the
+        Alembic branch *branch* (default: the plugin's own branch)."""
         from core.db import db
 
         for _, obj in inspect.getmembers(module, inspect.isclass):
             table = getattr(obj, "__table__", None)
             if table is None or obj.__module__ != module.__name__ or not issubclass(obj, db.Model):
                 continue
-            self._add("table", table.name, obj, obj.__name__, sep="_")
+            self._check_ns("table", table.name, "_")
+            self.host.add(Contribution(self.name, "table", table.name, obj, obj.__name__, branch or self.name))
+        for table in getattr(module, "__tables__", ()):  # plain association tables
+            self._check_ns("table", table.name, "_")
+            self.host.add(Contribution(self.name, "table", table.name, table, "Table", branch or self.name))
 
     def blueprint(self, bp: Blueprint, url_prefix: str | None = None) -> None:
         if bp.name != self.name and not bp.name.startswith(self.name + "_"):
@@ -147,9 +153,15 @@ class PluginContext:
         full = path if os.path.isabs(path) else os.path.join(self.root_path, path)
         self.host.translation_dirs.append(full)
 
-    def migrations(self, path: str = "migrations/versions") -> None:
+    def migrations(self, path: str = "migrations/versions", branch: str | None = None,
+                   depends_on: tuple[str, ...] = ()) -> None:
+        """An Alembic versions folder for branch *branch* (default: the plugin's name). The branch's
+        first revision depends on ``core`` and on the branches of the plugin's dependencies."""
         full = path if os.path.isabs(path) else os.path.join(self.root_path, path)
-        self._add("migrations", f"{self.name}.migrations", full, os.path.relpath(full))
+        branch = branch or self.name
+        self.host.add(Contribution(self.name, "migrations", f"{branch}.migrations", full,
+                                   os.path.relpath(full), branch))
+        self.host.branch_depends[branch] = tuple(depends_on)
 
     def contribute(self, kind: str, key: str, value: Any, detail: str = "") -> None:
         """Open extension point for core services added later (KPIs, channel lists, …)."""

@@ -22,11 +22,12 @@ class PluginHost:
         self.api_blueprints: list = []
         self.translation_dirs: list[str] = []
         self.settings_forms: dict = {}
+        self.branch_depends: dict[str, tuple[str, ...]] = {}
 
     # -- registration ----------------------------------------------------------------------------
     def add(self, c: Contribution) -> None:
         unique_kinds = {"table", "menu", "permission", "job", "pdf_template", "sequence", "deadline_rule",
-                        "setting", "home_card", "blueprint", "api", "cli"}
+                        "setting", "home_card", "blueprint", "api", "cli", "migrations"}
         if c.kind in unique_kinds:
             owner = self._keys.get((c.kind, c.key))
             if owner is not None:
