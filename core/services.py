@@ -5,7 +5,7 @@ register themselves here through the core plugin context. Each import is one ser
 def setup_services(ctx) -> None:
     import importlib
 
-    for name in ("core.api", "core.calendar", "core.audit", "core.sequences", "core.pdf",
+    for name in ("core.api", "core.settings", "core.calendar", "core.audit", "core.sequences", "core.pdf",
                  "core.scheduler", "core.parties", "core.notifications"):
         try:
             module = importlib.import_module(name)

@@ -9,6 +9,11 @@ def setup(ctx) -> None:
         {"hearing.hearing.read": _l("See hearings")},
         default_grants={role: ["hearing.hearing.read"] for role in ['officer', 'leader', 'mediator']},
     )
+    ctx.settings({
+        # local hearing rules (domain.md §2): vary by province, so configurable
+        "panel_size_min": 3,
+        "panel_size_max": 7,
+    })
     ctx.blueprint(views.bp)
     ctx.menu("hearing.root", _l("Hearings"), "hearing.index", "hearing.hearing.read", order=20)
     ctx.migrations("migrations/versions")
