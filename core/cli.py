@@ -177,8 +177,23 @@ def i18n_missing(names):
         raise CliError(f"{total} strings lack a Chinese translation")
 
 
-def main():
+def main(argv=None):
+    """Entry point: every error caused by the input is one line on stderr and exit code 2."""
     try:
-        cli.main(prog_name="concord", standalone_mode=True)
+        rv = cli.main(args=argv, prog_name="concord", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(0)
+    except click.UsageError as exc:
+        hint = f" (see: concord {exc.ctx.command_path.partition(' ')[2]} --help)".replace("  ", " ") if exc.ctx else ""
+        click.echo(f"concord: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("concord: aborted", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)

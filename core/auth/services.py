@@ -60,14 +60,14 @@ def create_user(username: str, password: str, roles: list[str], region_code: str
         raise AuthError(_("A user name is 1–60 characters without spaces."))
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AuthError(_("The user name %(name)s is taken.", name=username))
-    if check_password:
-        validate_new_password(password)
     role_rows = []
     for code in roles:
         role = db.session.get(Role, code)
         if role is None:
             raise AuthError(_("Unknown role %(role)s. Known roles: %(roles)s", role=code, roles=", ".join(sorted(ROLES))))
         role_rows.append(role)
+    if check_password:
+        validate_new_password(password)
     region = None
     if region_code:
         region = db.session.scalar(select(Region).where(Region.code == region_code))
