@@ -26,7 +26,15 @@ need_system_packages() {
 
 install() {
   local extra="$1" stamp="$VENV/.installed$1"
-  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  if [ ! -x "$VENV/bin/pip" ]; then
+    rm -rf "$VENV"
+    if ! "$PY" -m venv "$VENV" >/dev/null 2>&1; then
+      # Debian ships venv/ensurepip separately
+      rm -rf "$VENV"
+      need_system_packages python3-venv
+      "$PY" -m venv "$VENV"
+    fi
+  fi
   local want; want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     "$VENV/bin/pip" install -q --disable-pip-version-check -e ".$extra"

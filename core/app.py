@@ -15,7 +15,6 @@ from core.db import StaleEdit, db
 from core.plugins import PluginHost
 
 csrf = CSRFProtect()
-babel = Babel()
 login_manager = LoginManager()
 
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
@@ -53,7 +52,9 @@ def create_app(config: dict | None = None, plugins=None) -> Flask:
 
     from core.i18n import compile_catalogs, select_locale
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(compile_catalogs(host.translation_dirs, app.instance_path))
-    babel.init_app(app, locale_selector=select_locale)
+    # one Babel per app: Flask-Babel caches translations on the Babel object, so a shared one would
+    # hand every later app (another plugin set, e.g. in tests) the first app's catalogs
+    Babel(app, locale_selector=select_locale)
 
     _init_request_hooks(app)
     _init_errors(app)

@@ -5,6 +5,7 @@ Catalogs are ``.po`` files (core and each plugin keep their own); they are compi
 """
 from __future__ import annotations
 
+import hashlib
 import os
 
 from babel.messages.mofile import write_mo
@@ -17,10 +18,11 @@ LANG_COOKIE = "concord_lang"
 
 def compile_catalogs(source_dirs: list[str], instance: str) -> list[str]:
     out_dirs = []
-    for index, src in enumerate(source_dirs):
+    for src in source_dirs:
         if not os.path.isdir(src):
             continue
-        out = os.path.join(instance, "i18n", str(index))
+        # keyed by the source folder, not its position: enabling or disabling a plugin shifts positions
+        out = os.path.join(instance, "i18n", hashlib.sha1(os.path.abspath(src).encode()).hexdigest()[:16])
         for locale in os.listdir(src):
             po = os.path.join(src, locale, "LC_MESSAGES", "messages.po")
             if not os.path.exists(po):
@@ -43,6 +45,10 @@ def select_locale() -> str:
     chosen = getattr(g, "lang_choice", None)
     if chosen in languages:
         return chosen
+    if request and request.path.startswith("/api/"):  # API clients say it with Accept-Language
+        asked = request.accept_languages.best_match(languages)
+        if asked:
+            return asked
     cookie = request.cookies.get(LANG_COOKIE) if request else None
     if cookie in languages:
         return cookie

@@ -33,3 +33,10 @@ def api_error(status: int, code: str | None = None, message: str | None = None, 
     response = jsonify({"error": body})
     response.status_code = status
     return response
+
+
+def answer(exc: ApiError):
+    """Flask error handler for ``ApiError``: rolls back whatever the request left unsaved."""
+    from core.db import db
+    db.session.rollback()
+    return api_error(exc.status, exc.code, exc.message, exc.fields)

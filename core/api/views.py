@@ -1,33 +1,71 @@
-from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
+"""Core API operations: the token, the OpenAPI document, the caller's own profile."""
+from __future__ import annotations
 
-from core.auth.guard import public
+from datetime import datetime
+
+from flask import jsonify
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from pydantic import BaseModel, Field
+
 from core.auth.services import AuthError, authenticate
-from core.auth.tokens import issue_token
-from core.db import db
-from .errors import api_error
+from core.auth.tokens import TOKEN_LIFETIME, issue_token
+from .errors import ApiError
+from .routes import ApiBlueprint
+from .schemas import ApiBody
+from .types import Text
 
-bp = Blueprint("api", __name__)
+bp = ApiBlueprint("api", __name__, tag="core")
 
 
-@bp.post("/auth/token")
-@public
-def token():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return api_error(400, message=_("Send a JSON object with username and password."))
-    username, password = body.get("username"), body.get("password")
-    fields = {}
-    if not isinstance(username, str) or not username:
-        fields["username"] = _("Required.")
-    if not isinstance(password, str) or not password:
-        fields["password"] = _("Required.")
-    if fields:
-        return api_error(422, fields=fields)
+class TokenRequest(ApiBody):
+    username: Text(60)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    token: str
+    expires_at: datetime = Field(description="local time")
+
+
+class RegionRef(BaseModel):
+    id: int
+    code: str
+    name: str
+    level: str
+
+
+class MeOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    roles: list[str]
+    permissions: list[str]
+    region: RegionRef | None
+    locale: str | None
+
+
+@bp.operation("POST", "/auth/token", summary=_l("Get a bearer token"), public=True, body=TokenRequest,
+              response=TokenOut, description=_l("Send the user name and password; the token expires after 12 hours."))
+def token(body: TokenRequest):
     try:
-        user = authenticate(username, password)
+        user = authenticate(body.username, body.password)
     except AuthError as exc:
-        return api_error(401, "invalid_credentials", str(exc))
-    token_value = issue_token(user)
-    db.session.commit()
-    return jsonify(token=token_value)
+        raise ApiError(401, "invalid_credentials", str(exc)) from None
+    return {"token": issue_token(user), "expires_at": datetime.now() + TOKEN_LIFETIME}
+
+
+@bp.operation("GET", "/openapi.json", summary=_l("This API's OpenAPI 3.1 document"), public=True)
+def openapi_document():
+    from .openapi import document
+    return jsonify(document())
+
+
+@bp.operation("GET", "/me", summary=_l("The signed-in user: roles, permissions and region"), login=True,
+              response=MeOut)
+def me():
+    user = current_user
+    return MeOut(id=user.id, username=user.username, display_name=user.display_name,
+                 roles=sorted(user.role_codes), permissions=sorted(user.permission_codes),
+                 region=RegionRef.model_validate(user.region, from_attributes=True) if user.region else None,
+                 locale=user.locale)

@@ -107,11 +107,15 @@ class PluginContext:
         """A scheduled job (``core.scheduler.JobSpec``); run only by the ``concord scheduler`` process."""
         self._add("job", spec.id, spec, str(spec.trigger))
 
-    def pdf_template(self, id: str, path: str, title: str = "") -> None:
+    def pdf_template(self, id: str, path: str, title: str = "", loader: Callable | None = None) -> None:
+        """A Jinja PDF template (rendered by ``core.pdf.render_pdf``). ``loader(record_id) -> dict``, if
+        given, lets ``concord pdf render ID --record N`` load the data of one record."""
         full = path if os.path.isabs(path) else os.path.join(self.root_path, path)
         if not os.path.isfile(full):
             raise PluginError(f"plugin {self.name!r}: PDF template {id!r} has no file {full}")
         self._add("pdf_template", id, full, title or os.path.basename(full))
+        if loader is not None:
+            self._add("pdf_loader", id, loader, getattr(loader, "__qualname__", ""))
 
     def sequence(self, id: str, pattern: str, title: str = "") -> None:
         """A gap-free per-year reference sequence, e.g. ``JS-XF-{year}-{n:05d}``."""

@@ -1,7 +1,7 @@
 """Row-level scoping: a user bound to a region node sees only records at or below it."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 
 from core.db import db
 from .models import Region
@@ -18,6 +18,16 @@ def scope_filter(query, region_id_column, user):
         return query.where(region_id_column.is_(None)) if not getattr(user, "is_admin", False) else query
     inside = select(Region.id).where(Region.path.startswith(root.path))
     return query.where(region_id_column.in_(inside))
+
+
+def scope_condition(region_id_column, user, include_unassigned: bool = False):
+    """The WHERE clause of :func:`scope_filter`; with *include_unassigned* rows without a region pass
+    too (master data such as persons often has none). ``true()`` for an administrator without a region."""
+    root = _user_region(user)
+    if root is None:
+        return true() if getattr(user, "is_admin", False) else region_id_column.is_(None)
+    inside = region_id_column.in_(select(Region.id).where(Region.path.startswith(root.path)))
+    return or_(inside, region_id_column.is_(None)) if include_unassigned else inside
 
 
 def user_can_see_region(user, region: Region | None) -> bool:

@@ -13,3 +13,5 @@ def setup(ctx) -> None:
     ctx.menu("legal_aid.root", _l("Legal channels"), "legal_aid.index", "legal_aid.referral.read", order=40)
     ctx.migrations("migrations/versions")
     ctx.translations()
+    from .deadlines import RULES as deadline_rules
+    ctx.deadline_rules(deadline_rules)

@@ -13,3 +13,5 @@ def setup(ctx) -> None:
     ctx.menu("mediation.root", _l("Mediation"), "mediation.index", "mediation.dispute.read", order=30)
     ctx.migrations("migrations/versions")
     ctx.translations()
+    from .deadlines import RULES as deadline_rules
+    ctx.deadline_rules(deadline_rules)

@@ -14,3 +14,5 @@ def setup(ctx) -> None:
     ctx.menu("petition.root", _l("Petitions"), "petition.index", "petition.case.read", order=10)
     ctx.migrations("migrations/versions")
     ctx.translations()
+    from .deadlines import RULES as deadline_rules
+    ctx.deadline_rules(deadline_rules)

@@ -1,0 +1,101 @@
+"""The audit log page for administrators: search by record, user, action and date (read only)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+
+from core.auth.guard import require
+from core.auth.models import User
+from core.db import db
+from core.shell.listing import Column, Filter, ListView
+from .access import record_url
+from .forms import AuditSearchForm
+from .models import ACTIONS, AuditLog
+from .services import _shown, model_for_table
+
+bp = Blueprint("audit", __name__)
+
+ACTION_LABELS = {
+    "create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"), "note": _l("Note"),
+    "read_personal": _l("Read personal data"), "login": _l("Signed in"), "attachment": _l("Attachment"),
+    "activity": _l("Activity"), "activity_done": _l("Activity done"),
+}
+PERIODS = (("today", _l("Today")), ("7", _l("Last 7 days")), ("30", _l("Last 30 days")),
+           ("365", _l("Last 365 days")))
+
+
+def _since(days: int) -> datetime:
+    return datetime.combine(date.fromordinal(date.today().toordinal() - days), time.min)
+
+
+def _period(stmt, value):
+    start = datetime.combine(date.today(), time.min) if value == "today" else _since(int(value))
+    return stmt.where(AuditLog.at >= start)
+
+
+def _short(text, n=120):
+    if text is None:
+        return ""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _value(attr):
+    def get(row):
+        cls = model_for_table(row.record_type) if row.record_type else None
+        return _short(_shown(cls, row.field, getattr(row, attr)) if row.field else getattr(row, attr))
+    return get
+
+
+def _columns() -> list[Column]:
+    return [
+        Column("at", _l("Time"), value=lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), sort=AuditLog.at),
+        Column("user", _l("User"), value=lambda r: r.user.display_name if r.user else _("System")),
+        Column("action", _l("Action"), value=lambda r: ACTION_LABELS.get(r.action, r.action), sort=AuditLog.action),
+        Column("record_type", _l("Record type"), sort=AuditLog.record_type),
+        Column("record_id", _l("Record ID"),
+               link=lambda r: (record_url(r.record_type, r.record_id) if r.record_type else None)
+               or url_for("audit.index", record_type=r.record_type or "", record_id=r.record_id or "")),
+        Column("field", _l("Field")),
+        Column("old", _l("Old value"), value=_value("old")),
+        Column("new", _l("New value"), value=_value("new")),
+        Column("text", _l("Text"), value=lambda r: _short(r.text)),
+        Column("ip", _l("IP address")),
+    ]
+
+
+def _filters() -> list[Filter]:
+    types = db.session.scalars(select(AuditLog.record_type).where(AuditLog.record_type.is_not(None))
+                               .distinct().order_by(AuditLog.record_type)).all()
+    users = db.session.execute(select(User.id, User.display_name, User.username).order_by(User.username)).all()
+    return [
+        Filter("record_type", _l("Record type"), [(t, t) for t in types],
+               lambda s, v: s.where(AuditLog.record_type == v)),
+        Filter("user", _l("User"), [(str(u.id), f"{u.display_name} ({u.username})") for u in users],
+               lambda s, v: s.where(AuditLog.user_id == int(v))),
+        Filter("action", _l("Action"), [(a, ACTION_LABELS[a]) for a in ACTIONS],
+               lambda s, v: s.where(AuditLog.action == v)),
+        Filter("period", _l("Period"), list(PERIODS), _period),
+    ]
+
+
+@bp.get("/")
+@require("admin.audit.read")
+def index():
+    form = AuditSearchForm(formdata=request.args)
+    stmt = select(AuditLog)
+    form.validate()
+    if form.record_id.data and not form.record_id.errors:
+        stmt = stmt.where(AuditLog.record_id == form.record_id.data.strip())
+    if form.date_from.data and not form.date_from.errors:
+        stmt = stmt.where(AuditLog.at >= datetime.combine(form.date_from.data, time.min))
+    if form.date_to.data and not form.date_to.errors:
+        stmt = stmt.where(AuditLog.at <= datetime.combine(form.date_to.data, time.max))
+    view = ListView(stmt, _columns(), search=[AuditLog.text, AuditLog.field, AuditLog.new, AuditLog.old],
+                    filters=_filters(), default_sort=AuditLog.id.desc(), per_page=50, export_name="audit-log")
+    if request.args.get("format") == "csv":
+        return view.csv_response()
+    return render_template("audit/index.html", view=view, page=view.page(), form=form,
+                           carried=("q", "record_type", "user", "action", "period", "sort"))

@@ -1,0 +1,182 @@
+"""Deadline objects: a statutory clock attached to any record, for plugins.
+
+    from core.calendar.deadlines import start_deadline, pause, resume, met, deadlines_for
+    start_deadline(case, "petition.handle", case.accepted_on)
+    deadlines_for(case)  # [{"rule", "due", "status", "basis", "days_left", …}]
+
+A record is any model instance with ``__tablename__`` and ``id`` (or a ``(record_type, id)``
+pair). The caller commits. When the holiday table changes, ``calendar_changed`` recomputes every
+open deadline it can affect and notes each move on the record's history.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from core.db import db
+from core.signals import signal
+from . import cache
+from .engine import DeadlineInputError
+from .models import Deadline
+from .services import compute, get_rule, period_length
+
+log = logging.getLogger(__name__)
+LIVE = ("open", "paused", "overdue")
+
+
+def _ref(record) -> tuple[str, int]:
+    if isinstance(record, tuple):
+        return str(record[0]), int(record[1])
+    return record.__tablename__, int(record.id)
+
+
+def _find(record, rule_code: str) -> Deadline | None:
+    rtype, rid = _ref(record)
+    return db.session.scalar(select(Deadline).where(
+        Deadline.record_type == rtype, Deadline.record_id == rid, Deadline.rule_code == rule_code)
+        .order_by(Deadline.id.desc()).limit(1))
+
+
+def _closed_pauses(row: Deadline) -> list[tuple[date, date]]:
+    return [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in row.pauses or [] if b]
+
+
+def _recompute(row: Deadline, get_calendar=None) -> bool:
+    """Refresh ``due`` and ``calendar_incomplete``; True if the due date moved. A running pause
+    is left out until it is resumed."""
+    result = compute(row.start, row.length, row.unit, _closed_pauses(row), get_calendar=get_calendar)
+    moved = result.due != row.due
+    row.due, row.calendar_incomplete = result.due, result.calendar_incomplete
+    return moved
+
+
+def _live(record, rule_code: str) -> Deadline:
+    row = _find(record, rule_code)
+    if row is None or row.status not in LIVE:
+        raise DeadlineInputError(f"no running deadline {rule_code} on this record")
+    return row
+
+
+def start_deadline(record, rule_code: str, start_date: date, *, extended: bool = False,
+                   pauses: list[tuple[date, date]] = ()) -> Deadline:
+    """Start (or restart from a new start day) the clock *rule_code* on *record*."""
+    rule = get_rule(rule_code)
+    rtype, rid = _ref(record)
+    row = _find(record, rule_code)
+    if row is None or row.status == "met":
+        row = Deadline(record_type=rtype, record_id=rid, rule_code=rule_code)
+    with db.session.no_autoflush:
+        row.length, row.unit, row.extended = period_length(rule, extended), rule.unit, extended
+        row.start, row.status, row.met_at = start_date, "open", None
+        row.pauses = [[a.isoformat(), b.isoformat()] for a, b in pauses]
+        row.basis, row.override_source = rule.basis, rule.override_source
+        _recompute(row)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def pause(record, rule_code: str, first_day: date, last_day: date | None = None) -> Deadline:
+    """Stop the clock from *first_day*; with *last_day* the pause is closed at once (inclusive)."""
+    row = _live(record, rule_code)
+    if row.status == "paused":
+        raise DeadlineInputError(f"deadline {rule_code} is already paused")
+    if last_day is not None and last_day < first_day:
+        raise DeadlineInputError("a pause cannot end before it starts")
+    row.pauses = list(row.pauses or []) + [[first_day.isoformat(), last_day.isoformat() if last_day else None]]
+    if last_day is None:
+        row.status = "paused"
+    _recompute(row)
+    return row
+
+
+def resume(record, rule_code: str, last_paused_day: date) -> Deadline:
+    """Close the running pause: *last_paused_day* is its last day (inclusive)."""
+    row = _live(record, rule_code)
+    if row.status != "paused":
+        raise DeadlineInputError(f"deadline {rule_code} is not paused")
+    pauses = [list(p) for p in row.pauses]
+    if last_paused_day < date.fromisoformat(pauses[-1][0]):
+        raise DeadlineInputError("a pause cannot end before it starts")
+    pauses[-1][1] = last_paused_day.isoformat()
+    row.pauses, row.status = pauses, "open"
+    _recompute(row)
+    return row
+
+
+def extend(record, rule_code: str) -> Deadline:
+    """Apply the rule's extension (e.g. petition.handle: 60 days + 30)."""
+    row = _live(record, rule_code)
+    if not row.extended:
+        row.length, row.extended = period_length(get_rule(rule_code), True), True
+        _recompute(row)
+    return row
+
+
+def met(record, rule_code: str, at: datetime | None = None) -> Deadline:
+    """The step the clock waited for happened: stop it."""
+    row = _live(record, rule_code)
+    row.status, row.met_at = "met", at or datetime.now()
+    return row
+
+
+def status_of(row: Deadline, today: date) -> str:
+    if row.status in ("open", "overdue"):
+        return "overdue" if today > row.due else "open"
+    return row.status
+
+
+def as_dict(row: Deadline, today: date | None = None) -> dict:
+    today = today or date.today()
+    status = status_of(row, today)
+    days_left = row.due.toordinal() - today.toordinal() if status in ("open", "overdue") else None
+    return {"rule": row.rule_code, "due": row.due.isoformat(), "status": status, "basis": row.basis,
+            "days_left": days_left, "start": row.start.isoformat(), "length": row.length,
+            "unit": row.unit, "extended": row.extended, "calendar_incomplete": row.calendar_incomplete,
+            "override_source": row.override_source,
+            "met_at": row.met_at.isoformat(timespec="seconds") if row.met_at else None}
+
+
+def deadlines_for(record, today: date | None = None) -> list[dict]:
+    """Every clock of *record*, oldest first, with its status against *today*."""
+    rtype, rid = _ref(record)
+    rows = db.session.scalars(select(Deadline).where(
+        Deadline.record_type == rtype, Deadline.record_id == rid).order_by(Deadline.start, Deadline.id))
+    return [as_dict(r, today) for r in rows]
+
+
+def recompute_open(years: set[int] | None = None) -> list[tuple[Deadline, date]]:
+    """Recompute running deadlines whose period touches *years*; returns (row, old due) moved."""
+    stmt = select(Deadline).where(Deadline.status.in_(LIVE))
+    if years:
+        stmt = stmt.where(Deadline.start <= date(max(years), 12, 31), Deadline.due >= date(min(years), 1, 1))
+    get_calendar, moved = cache.provider(), []
+    for row in db.session.scalars(stmt):
+        old = row.due
+        if _recompute(row, get_calendar):
+            moved.append((row, old))
+    return moved
+
+
+def _note(row: Deadline, old: date) -> None:
+    text = _("Deadline %(rule)s moved from %(old)s to %(new)s: the holiday calendar changed.",
+             rule=row.rule_code, old=old.isoformat(), new=row.due.isoformat())
+    try:
+        from core.audit.services import log_note
+    except ImportError:
+        log.info("%s %s: %s", row.record_type, row.record_id, text)
+        return
+    log_note(row.record_type, row.record_id, text, user=None)
+
+
+def calendar_changed(years: set[int]) -> list[tuple[Deadline, date]]:
+    """After an edit of the holiday table: recompute, note each move, emit ``core.calendar_changed``."""
+    moved = recompute_open(years)
+    for row, old in moved:
+        _note(row, old)
+    db.session.flush()
+    signal("core.calendar_changed").send(None, years=set(years))
+    return moved

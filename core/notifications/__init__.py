@@ -1,0 +1,38 @@
+"""Notifications (core service): an in-app inbox per user and pluggable delivery channels.
+
+``notify(users, title, body, url=None, record=None)`` (``services.py``); plugins add channels with
+``ctx.contribute("notification_channel", "<plugin>.<name>", channel)`` where ``channel.send(message)``.
+The top bar shows the unread count; the home page shows a card with the unread items.
+"""
+from flask_babel import lazy_gettext as _l
+
+
+def setup(ctx) -> None:
+    from . import models, views
+
+    ctx.models(models, branch="core_notifications")
+    ctx.migrations("notifications/migrations", branch="core_notifications")
+    ctx.app.register_blueprint(views.bp, url_prefix="/notifications")
+    ctx.home_card("core.notifications", _home_card, order=10)
+    ctx.app.add_template_global(_unread_for_current_user, "notifications_unread")
+
+
+def _unread_for_current_user() -> int:
+    from flask_login import current_user
+    from .services import unread_count
+    if not getattr(current_user, "is_authenticated", False):
+        return 0
+    return unread_count(current_user)
+
+
+def _home_card(user):
+    from flask import url_for
+    from flask_babel import gettext as _
+    from .services import unread, unread_count
+
+    count = unread_count(user)
+    if not count:
+        return None
+    inbox = url_for("notifications.index")
+    items = [{"label": n.title, "url": f"{inbox}#n-{n.id}"} for n in unread(user, limit=5)]
+    return {"title": _("Unread notifications"), "url": inbox, "count": count, "items": items}

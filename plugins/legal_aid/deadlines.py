@@ -1,0 +1,24 @@
+"""Legal-aid time limits (法律援助法 2021) and the filing limits of the legal channels a petition
+is referred to (诉访分离: the "referral" namespace this plugin owns)."""
+from flask_babel import lazy_gettext as _l
+
+from core.calendar.rules import DeadlineRule
+
+AID = "法律援助法"
+
+RULES = [
+    DeadlineRule("legal_aid.decide", 7, "working", "application_received", None, f"{AID} 第四十三条",
+                 _l("Decide on the legal-aid application")),
+    DeadlineRule("legal_aid.assign", 3, "working", "aid_granted", None, f"{AID} 第四十三条",
+                 _l("Assign a lawyer after granting legal aid")),
+    DeadlineRule("legal_aid.objection_decide", 5, "working", "objection_received", None, f"{AID} 第四十九条",
+                 _l("Decide on an objection to a refusal or termination")),
+    DeadlineRule("referral.admin_reconsideration_file", 60, "calendar", "knew_of_act", None,
+                 "行政复议法 第二十条", _l("Apply for administrative reconsideration")),
+    DeadlineRule("referral.admin_litigation_file", 6, "months", "knew_of_act", None,
+                 "行政诉讼法 第四十六条", _l("File an administrative lawsuit")),
+    DeadlineRule("referral.labour_arbitration_file", 12, "months", "knew_of_infringement", None,
+                 "劳动争议调解仲裁法 第二十七条", _l("Apply for labour arbitration")),
+    DeadlineRule("referral.civil_litigation_limitation", 36, "months", "knew_of_harm", None,
+                 "民法典 第一百八十八条", _l("Civil limitation period")),
+]

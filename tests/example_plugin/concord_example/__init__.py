@@ -1,0 +1,1 @@
+"""concord_example: a minimal third-party Concord plugin."""

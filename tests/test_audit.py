@@ -1,0 +1,149 @@
+"""Audit trail: tracked fields written in the same transaction, append-only log, the admin page."""
+import pytest
+from sqlalchemy import func, select, text
+
+from conftest import USE_PG
+from core.audit import audit_actor
+from core.audit.models import AuditLog
+from core.auth.models import User
+from core.db import db
+
+
+def _user(name):
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def _rows(record_type, record_id, **where):
+    stmt = select(AuditLog).where(AuditLog.record_type == record_type, AuditLog.record_id == str(record_id))
+    for key, value in where.items():
+        stmt = stmt.where(getattr(AuditLog, key) == value)
+    return db.session.scalars(stmt.order_by(AuditLog.id)).all()
+
+
+def test_tracked_change_writes_one_row_per_field_with_old_and_new(app):
+    admin, grid1 = _user("admin"), _user("grid1")
+    old_name = grid1.display_name
+    with audit_actor(admin):
+        grid1.display_name = "陈网格（改）"
+        grid1.active = False
+        grid1.phone = "13812345678"          # not tracked
+        db.session.commit()
+    rows = _rows("core_user", grid1.id, action="update")
+    assert {(r.field, r.old, r.new) for r in rows} == {
+        ("display_name", old_name, "陈网格（改）"), ("active", "true", "false")}
+    assert all(r.user_id == admin.id for r in rows)
+
+
+def test_relationship_changes_are_tracked_by_label(app):
+    from core.auth.models import Role
+    grid1 = _user("grid1")
+    grid1.roles = [db.session.get(Role, "grid_worker"), db.session.get(Role, "mediator")]
+    db.session.commit()
+    (row,) = _rows("core_user", grid1.id, action="update", field="roles")
+    assert row.user_id is None  # no request, no audit_actor: the system
+    assert "调解员" in row.new and "调解员" not in row.old
+
+
+def test_rollback_leaves_no_audit_rows(app):
+    grid1 = _user("grid1")
+    before = db.session.scalar(select(func.count(AuditLog.id)))
+    grid1.display_name = "临时"
+    db.session.flush()
+    assert db.session.scalar(select(func.count(AuditLog.id))) == before + 1  # written in the transaction …
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(AuditLog.id))) == before      # … and gone with it
+    assert _rows("core_user", grid1.id, action="update") == []
+
+
+def test_create_and_delete_of_a_tracked_record(app):
+    from core.auth.services import create_user
+    admin = _user("admin")
+    with audit_actor(admin):
+        user = create_user("temp1", "long-enough-pw", ["officer"], display_name="临时用户")
+        db.session.commit()
+        uid = user.id
+        (created,) = _rows("core_user", uid, action="create")
+        assert '"display_name": "临时用户"' in created.new and created.user_id == admin.id
+        db.session.delete(user)
+        db.session.commit()
+    (deleted,) = _rows("core_user", uid, action="delete")
+    assert "临时用户" in deleted.old
+
+
+def test_a_web_edit_is_attributed_to_the_signed_in_user_with_ip(app, login_as):
+    client = login_as("admin")
+    officer = _user("officer")
+    resp = client.post(f"/admin/users/{officer.id}", data={
+        "username": "officer", "display_name": "王信访（新）", "roles": ["officer"],
+        "region_code": officer.region.code, "active": "y", "version": officer.version})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    (row,) = _rows("core_user", officer.id, action="update", field="display_name")
+    assert row.user_id == _user("admin").id and row.ip == "127.0.0.1" and row.new == "王信访（新）"
+
+
+def test_sign_in_is_logged(app, login_as):
+    login_as("officer")
+    rows = _rows("core_user", _user("officer").id, action="login")
+    assert len(rows) == 1 and rows[0].user_id == _user("officer").id
+
+
+def test_the_app_offers_no_way_to_change_or_remove_audit_rows(app, login_as):
+    import core.audit as audit_pkg
+    import pkgutil, importlib, inspect
+    for mod in pkgutil.iter_modules(audit_pkg.__path__):
+        module = importlib.import_module(f"core.audit.{mod.name}")
+        names = [n for n, f in inspect.getmembers(module, inspect.isfunction) if f.__module__ == module.__name__]
+        assert not [n for n in names if n.startswith(("delete", "remove", "update", "edit", "purge"))], module
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("audit."):
+            assert rule.methods - {"GET", "HEAD", "OPTIONS"} == set(), rule
+    client = login_as("admin")
+    assert client.post("/admin/audit/").status_code == 405
+
+
+@pytest.mark.skipif(not USE_PG, reason="the append-only trigger exists on PostgreSQL only (SQLite has no such guard)")
+def test_postgres_refuses_raw_update_and_delete(app):
+    log_id = db.session.scalar(select(func.min(AuditLog.id)))
+    for sql in ("UPDATE core_audit_log SET text = 'forged' WHERE id = :id",
+                "DELETE FROM core_audit_log WHERE id = :id"):
+        with pytest.raises(Exception, match="append-only"):
+            db.session.execute(text(sql), {"id": log_id})
+        db.session.rollback()
+    with pytest.raises(Exception, match="append-only"):
+        db.session.execute(text("TRUNCATE core_audit_log"))
+    db.session.rollback()
+    assert db.session.get(AuditLog, log_id).text is None
+
+
+def test_audit_page_filters_by_record_user_and_dates(app, login_as):
+    from core.audit.services import log_note
+    admin, grid1 = _user("admin"), _user("grid1")
+    log_note("core_user", grid1.id, "筛选测试", user=admin)
+    db.session.commit()
+    client = login_as("admin")
+    page = client.get(f"/admin/audit/?record_type=core_user&record_id={grid1.id}&user={admin.id}&lang=en")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "筛选测试" in html and "Audit log" in html
+    other = client.get(f"/admin/audit/?record_type=core_user&record_id={_user('grid2').id}").get_data(as_text=True)
+    assert "筛选测试" not in other
+    assert "筛选测试" not in client.get("/admin/audit/?date_to=2000-01-01").get_data(as_text=True)
+    bad = client.get("/admin/audit/?date_from=2026-13-45&lang=en")
+    assert bad.status_code == 200 and "Not a valid date" in bad.get_data(as_text=True)
+    csv = client.get(f"/admin/audit/?record_type=core_user&record_id={grid1.id}&format=csv")
+    assert csv.mimetype == "text/csv" and "筛选测试" in csv.get_data(as_text=True)
+
+
+def test_audit_page_is_for_administrators_only(app, login_as):
+    assert login_as("officer").get("/admin/audit/").status_code == 403
+    assert "admin.audit.read" in _user("admin").permission_codes
+
+
+def test_plugin_events_are_namespaced(app):
+    from core.audit.services import log_event
+    log_event("petition.forward", "petition_petition", 7, text="转交区住建局", user=_user("officer"))
+    db.session.commit()
+    (row,) = _rows("petition_petition", 7)
+    assert row.action == "petition.forward" and row.user_id == _user("officer").id
+    with pytest.raises(ValueError):
+        log_event("forward", "petition_petition", 7)
