@@ -57,9 +57,11 @@ PY
     then "$VENV/bin/concord" seed demo; fi
     "$VENV/bin/concord" scheduler &
     SCHED=$!
-    trap 'kill $SCHED 2>/dev/null; wait $SCHED 2>/dev/null' EXIT INT TERM
+    stop_scheduler() { kill "$SCHED" 2>/dev/null || true; wait "$SCHED" 2>/dev/null || true; }
+    trap 'stop_scheduler' EXIT
+    trap 'stop_scheduler; exit 0' INT TERM
     echo "Concord on http://127.0.0.1:$PORT  (Ctrl-C stops web and scheduler)"
-    "$VENV/bin/concord" run --host 127.0.0.1 --port "$PORT" --with-threads
+    "$VENV/bin/concord" run --host 127.0.0.1 --port "$PORT" --with-threads || true
     ;;
   test)
     shift
