@@ -1,11 +1,18 @@
-"""The public self-service page (no login): a petitioner enters the 查询码 printed on their receipt."""
-from flask import Blueprint, render_template, request
-from flask_babel import lazy_gettext as _l
+"""The public self-service page (no login): a petitioner enters the 查询码 printed on their receipt,
+sees the stage and the dated steps (no personal data) and, after the reply, rates it."""
+import time
+from collections import deque
+
+from flask import Blueprint, current_app, flash, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from core.auth.guard import public
+from core.db import db
+from . import services
+from .forms import RatingForm
 
 bp = Blueprint("petition_public", __name__, template_folder="templates")
 
@@ -15,14 +22,60 @@ class StatusForm(FlaskForm):
         DataRequired(), Length(min=6, max=20), Regexp(r"^[A-Za-z0-9-]+$", message=_l("Letters and digits only."))])
 
 
+def step_labels() -> dict:
+    labels = services.action_labels()
+    labels.update({"received": _("Received"), "registered": _("Registered"), "rated": _("Rated")})
+    return labels
+
+
+WINDOW = 600  # seconds
+
+
+def _limited() -> bool:
+    """At most ``PETITION_STATUS_LIMIT`` (default 30) look-ups per address per 10 minutes, per process."""
+    limit = int(current_app.config.get("PETITION_STATUS_LIMIT", 30))
+    hits = current_app.extensions.setdefault("petition_status_hits", {})
+    now = time.monotonic()
+    seen = hits.setdefault(request.remote_addr or "", deque())
+    while seen and now - seen[0] > WINDOW:
+        seen.popleft()
+    if len(seen) >= limit:
+        return True
+    seen.append(now)
+    if len(hits) > 10000:  # forget idle addresses
+        for key in [k for k, v in hits.items() if not v or now - v[-1] > WINDOW]:
+            hits.pop(key, None)
+    return False
+
+
 @bp.route("/status", methods=["GET", "POST"])
 @public
 def status():
     form = StatusForm()
+    if request.method == "POST" and _limited():
+        return render_template("petition/status.html", form=form, result=None, searched=False,
+                               rating=RatingForm(prefix="rate"), labels={}, limited=True), 429
+    rating = RatingForm(prefix="rate")
     result = None
     searched = False
-    if form.validate_on_submit():
+    if request.form.get("rate-code"):
+        result = services.by_query_code(request.form.get("rate-code"))
         searched = True
-        lookup = getattr(status, "lookup", None)
-        result = lookup(form.code.data.strip().upper()) if lookup else None
-    return render_template("petition/status.html", form=form, result=result, searched=searched)
+        if result is not None and rating.validate_on_submit():
+            try:
+                services.rate(result, rating.satisfaction.data)
+            except services.PetitionError as exc:
+                db.session.rollback()
+                for msg in exc.errors.values():
+                    flash(msg, "error")
+            else:
+                db.session.commit()
+                flash(_("Thank you. Your rating has been recorded."), "success")
+        form.code.data = request.form.get("rate-code")
+    elif form.validate_on_submit():
+        searched = True
+        result = services.by_query_code(form.code.data)
+    if result is not None:
+        rating.code.data = result.query_code
+    return render_template("petition/status.html", form=form, result=result, searched=searched,
+                           rating=rating, labels=step_labels())

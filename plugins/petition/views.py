@@ -1,11 +1,241 @@
-from flask import Blueprint, render_template
+"""Staff pages: the petition list, the one-screen intake form, one case with its stages and actions."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
 from core.auth.guard import require
+from core.calendar.deadlines import deadlines_for
+from core.db import StaleEdit, check_version, db
+from core.parties.models import Organisation
+from core.regions.scope import in_scope, scope_condition
+from core.regions.services import region_choices
+from core.shell.listing import Column, Filter, ListView
+from . import documents, services
+from .forms import ClassifyForm, IntakeForm, OpinionForm, ReasonForm, ReplyForm, UnitForm
+from .models import CATEGORIES, CHANNELS, OPEN_STATES, STATES, PetitionCase
 
 bp = Blueprint("petition", __name__, template_folder="templates")
+STAGES = ["registered", "forwarded", "accepted", "handling", "replied", "reviewed", "rechecked", "closed"]
+SIMPLE = ("accept", "start_handling", "request_review", "request_recheck", "close")
+
+
+def _scoped():
+    return select(PetitionCase).where(scope_condition(PetitionCase.region_id, current_user))
 
 
 @bp.get("/")
 @require("petition.case.read")
 def index():
-    return render_template("petition/index.html")
+    def where(col):
+        return lambda stmt, v: stmt.where(col == v)
+    view = ListView(_scoped(), [
+        Column("reference", _("Reference"), link=lambda c: url_for("petition.case", case_id=c.id),
+               sort=PetitionCase.reference),
+        Column("received_at", _("Received"), value=lambda c: c.received_at.strftime("%Y-%m-%d"),
+               sort=PetitionCase.received_at),
+        Column("petitioner", _("Petitioner"), value=lambda c: c.petitioner.name),
+        Column("channel", _("Channel"), value=lambda c: c.channel_label),
+        Column("category", _("Category"), value=lambda c: c.category_label),
+        Column("request", _("Request"), value=lambda c: c.request[:40]),
+        Column("state", _("Stage"), value=lambda c: c.state_label, sort=PetitionCase.state),
+    ], search=[PetitionCase.reference, PetitionCase.request], filters=[
+        Filter("state", _("Stage"), list(STATES.items()), where(PetitionCase.state)),
+        Filter("channel", _("Channel"), list(CHANNELS.items()), where(PetitionCase.channel)),
+        Filter("category", _("Category"), list(CATEGORIES.items()), where(PetitionCase.category)),
+    ], default_sort=[PetitionCase.received_at.desc(), PetitionCase.id.desc()], export_name="petitions")
+    if request.args.get("format") == "csv":
+        return view.csv_response()
+    return render_template("petition/index.html", view=view, page=view.page(),
+                           can_create=current_user.can("petition.case.create"))
+
+
+def _reps(text: str) -> list[dict]:
+    out = []
+    for line in (text or "").splitlines():
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if parts and parts[0]:
+            out.append({"name": parts[0], "id_number": (parts[1:2] or [None])[0] or None,
+                        "phone": (parts[2:3] or [None])[0] or None})
+    return out
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("petition.case.create")
+def new():
+    form = IntakeForm()
+    form.region_id.choices = region_choices(current_user, deepest="village")
+    if request.method == "GET":
+        form.region_id.data = str(current_user.region_id or "")
+    candidates = []
+    if form.validate_on_submit():
+        region_id = int(form.region_id.data)
+        if not in_scope(current_user, region_id):
+            form.region_id.errors.append(_("Choose a region in your scope."))
+            return render_template("petition/new.html", form=form, candidates=[])
+        candidates = services.duplicate_candidates(
+            name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
+            request=form.request.data, region_id=region_id)
+        link = request.form.get("link", type=int)
+        confirmed = request.form.get("confirm") == "1" or link is not None
+        if not candidates or confirmed:
+            repeat_of = next((c["case"] for c in candidates if c["case"].id == link), None)
+            try:
+                case = services.register(
+                    channel=form.channel.data, received_at=form.received_at.data, request=form.request.data,
+                    facts=form.facts.data or "", region_id=region_id, officer_id=current_user.id,
+                    petitioner={"name": form.name.data, "id_number": form.id_number.data or None,
+                                "phone": form.phone.data or None},
+                    group_size=form.group_size.data or 1, representatives=_reps(form.representatives.data),
+                    repeat_of=repeat_of, skip_level_reason=form.skip_level_reason.data or None)
+            except services.PetitionError as exc:
+                db.session.rollback()
+                for key, msg in exc.errors.items():
+                    target = getattr(form, key.split(".")[-1], None) if key else None
+                    (target.errors.append(msg) if target is not None and isinstance(target.errors, list)
+                     else flash(msg, "error"))
+                return render_template("petition/new.html", form=form, candidates=[])
+            db.session.commit()
+            flash(_("Registered as %(ref)s. Query code: %(code)s", ref=case.reference, code=case.query_code),
+                  "success")
+            return redirect(url_for("petition.case", case_id=case.id))
+    return render_template("petition/new.html", form=form, candidates=candidates)
+
+
+def _load(case_id: int) -> PetitionCase:
+    case = db.session.get(PetitionCase, case_id)
+    if case is None or not in_scope(current_user, case.region_id):
+        abort(404)
+    return case
+
+
+def _forms(case: PetitionCase) -> dict:
+    """One form per action that needs input (each with its own prefix, so ids stay unique)."""
+    units = db.session.scalars(select(Organisation).where(Organisation.active.is_(True))
+                               .order_by(Organisation.name)).all()
+    forms = {"classify": ClassifyForm(prefix="classify")}
+    for action in ("forward", "assign"):
+        forms[action] = UnitForm(prefix=action)
+        forms[action].handling_unit.choices = [(o.id, o.name) for o in units]
+    for action in ("not_accept", "extend", "object", "flag_backlog"):
+        forms[action] = ReasonForm(prefix=action)
+    forms["reply"] = ReplyForm(prefix="reply")
+    for action in ("decide_review", "decide_recheck"):
+        forms[action] = OpinionForm(prefix=action)
+    return forms
+
+
+@bp.get("/<int:case_id>")
+@require("petition.case.read")
+def case(case_id: int):
+    c = _load(case_id)
+    labels = services.action_labels()
+    allowed = services.allowed_actions(c) if current_user.can("petition.case.transition") else []
+    if c.backlog and "flag_backlog" in allowed:
+        allowed.remove("flag_backlog")
+    actions = [{"url": url_for("petition.act", case_id=c.id, action=a), "label": labels[a], "version": c.version,
+                "primary": a in ("accept", "start_handling")} for a in allowed if a in SIMPLE]
+    current = c.state if c.state in STAGES else {"assigned": "forwarded", "not_accepted": "accepted",
+                                                 "extended": "handling", "review_requested": "replied",
+                                                 "recheck_requested": "reviewed"}.get(c.state, c.state)
+    stages = [(s, STATES[s]) for s in STAGES]
+    return render_template("petition/case.html", c=c, stages=stages, current=current, actions=actions,
+                           allowed=allowed, labels=labels, forms=_forms(c), deadlines=_deadlines(c),
+                           documents=documents.available(c))
+
+
+@bp.get("/<int:case_id>/document/<kind>.pdf")
+@require("petition.case.read")
+def document(case_id: int, kind: str):
+    from core.pdf import render_pdf
+    c = _load(case_id)
+    if kind not in dict(documents.available(c)):
+        abort(404)
+    pdf = render_pdf("petition.document", **documents.document_data(c, kind))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename={c.reference}-{kind}.pdf"})
+
+
+def _deadlines(c: PetitionCase) -> list[dict]:
+    from core.calendar.services import get_rule
+    status = {"open": _("open"), "met": _("met"), "overdue": _("overdue"), "paused": _("paused")}
+    out = []
+    for d in deadlines_for(c):
+        try:
+            title = str(get_rule(d["rule"]).title) or d["rule"]
+        except Exception:  # a rule no longer declared
+            title = d["rule"]
+        out.append({**d, "title": title, "status_label": status.get(d["status"], d["status"])})
+    return out
+
+
+@bp.post("/<int:case_id>/act/<action>")
+@require("petition.case.transition")
+def act(case_id: int, action: str):
+    c = _load(case_id)
+    if action not in services.TRANSITIONS:
+        abort(404)
+    forms = _forms(c)
+    try:
+        check_version(c, request.form.get("version"))
+        _dispatch(c, action, forms)
+    except StaleEdit:
+        db.session.rollback()
+        flash(_("Someone else changed this petition meanwhile. Reload and try again."), "error")
+    except services.PetitionError as exc:
+        db.session.rollback()
+        for msg in exc.errors.values():
+            flash(msg, "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(a)s", a=services.action_labels()[action]), "success")
+    return redirect(url_for("petition.case", case_id=case_id))
+
+
+def _invalid(form):
+    if not form.validate_on_submit():
+        raise services.PetitionError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()}
+                                     or _("Check the form."))
+
+
+def _dispatch(c: PetitionCase, action: str, forms: dict) -> None:
+    form = forms.get(action)
+    if form is not None:
+        _invalid(form)
+    if action == "classify":
+        services.classify(c, form.category.data, form.route.data or None)
+    elif action in ("forward", "assign"):
+        services.route_to_unit(c, action, db.session.get(Organisation, form.handling_unit.data))
+    elif action in ("not_accept", "extend"):
+        getattr(services, action)(c, form.reason.data)
+    elif action == "object":
+        services.object_to_case(c, form.reason.data)
+    elif action == "flag_backlog":
+        services.flag_backlog(c, form.reason.data)
+    elif action == "reply":
+        services.reply(c, form.decision.data, form.text.data)
+    elif action in ("decide_review", "decide_recheck"):
+        getattr(services, action)(c, form.text.data)
+    else:
+        getattr(services, action)(c)
+
+
+def home_card(user):
+    """The officer's open cases with the nearest deadlines."""
+    from core.calendar.models import Deadline
+    stmt = (select(PetitionCase, Deadline).join(Deadline, (Deadline.record_type == "petition_case")
+                                                & (Deadline.record_id == PetitionCase.id))
+            .where(PetitionCase.state.in_(OPEN_STATES), Deadline.status.in_(("open", "overdue")),
+                   scope_condition(PetitionCase.region_id, user))
+            .order_by(Deadline.due).limit(8))
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return None
+    return {"title": _("Petitions: nearest deadlines"), "url": url_for("petition.index"), "count": len(rows),
+            "items": [{"label": f"{c.reference} · {c.state_label}", "url": url_for("petition.case", case_id=c.id),
+                       "due": d.due.isoformat(), "status": "overdue" if d.due < date.today()
+                       else "open"} for c, d in rows]}

@@ -1,0 +1,275 @@
+"""``/api/v1/petitions`` (contract §5): list, read, create, patch and the lifecycle actions."""
+from __future__ import annotations
+
+from typing import Literal
+
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
+                      Text, VersionedPatch, invalid)
+from core.audit.masking import reveal
+from core.calendar.deadlines import deadlines_for
+from core.db import db
+from core.parties.models import Organisation
+from core.regions.scope import in_scope
+from . import services
+from .models import PetitionCase
+
+api = ApiBlueprint("petition_api", __name__, tag="petitions")
+
+Channel = Literal["visit", "letter", "online", "phone", "hotline_12345", "grid", "transferred"]
+State = Literal["registered", "forwarded", "assigned", "accepted", "not_accepted", "handling", "extended",
+                "replied", "review_requested", "reviewed", "recheck_requested", "rechecked", "closed"]
+
+
+class PersonIn(BaseModel):
+    name: Text(100)
+    id_number: OptionalText(18) = None
+    phone: OptionalText(30) = None
+
+
+class PetitionIn(ApiBody):
+    channel: Channel
+    received_at: LocalDateTime
+    request: Text(4000)
+    facts: Text(8000)
+    petitioner: PersonIn
+    region_id: Id | None = None
+    group_size: int = Field(default=1, ge=1, le=10000)
+    representatives: list[PersonIn] = Field(default=[], max_length=5)
+
+
+class PetitionPatch(VersionedPatch):
+    request: Text(4000) | None = None
+    facts: Text(8000) | None = None
+    group_size: int | None = Field(default=None, ge=1, le=10000)
+
+
+class PetitionQuery(PageQuery):
+    state: State | None = None
+    channel: Channel | None = None
+    category: Literal["suggestion", "accusation", "claim"] | None = None
+
+
+class PersonOut(BaseModel):
+    id: int
+    name: str
+    id_number: str | None
+    phone: str | None
+
+
+class DeadlineOut(BaseModel):
+    rule: str
+    due: str
+    status: str
+    basis: str | None
+
+
+class PetitionOut(BaseModel):
+    id: int
+    reference: str
+    query_code: str
+    channel: str
+    received_at: str
+    request: str
+    facts: str
+    state: str
+    category: str | None
+    route: str | None
+    region_id: int
+    handling_unit_id: int | None
+    group_size: int
+    repeat: bool
+    skip_level: bool
+    backlog: bool
+    decision: str | None
+    satisfaction: str | None
+    petitioner: PersonOut
+    deadlines: list[DeadlineOut]
+    version: int
+
+
+def _person(p, case_id) -> PersonOut:
+    return PersonOut(id=p.id, name=p.name,
+                     id_number=reveal(current_user, "core_person", p.id, "id_number", p.id_number),
+                     phone=reveal(current_user, "core_person", p.id, "phone", p.phone))
+
+
+def serialize(case: PetitionCase) -> PetitionOut:
+    return PetitionOut(
+        id=case.id, reference=case.reference, query_code=case.query_code, channel=case.channel,
+        received_at=case.received_at.isoformat(timespec="seconds"), request=case.request, facts=case.facts,
+        state=case.state, category=case.category, route=case.route, region_id=case.region_id,
+        handling_unit_id=case.handling_unit_id, group_size=case.group_size, repeat=case.repeat,
+        skip_level=case.skip_level, backlog=case.backlog, decision=case.decision, satisfaction=case.satisfaction,
+        petitioner=_person(case.petitioner, case.id), version=case.version,
+        deadlines=[DeadlineOut(rule=d["rule"], due=d["due"], status=d["status"], basis=d["basis"])
+                   for d in deadlines_for(case)])
+
+
+petitions = Collection(api, "petitions", model=PetitionCase, out=PetitionOut, read="petition.case.read",
+                       region_column="region_id", serialize=serialize, item_summary=_l("One petition"))
+
+
+def _run(fn, *args, **kw):
+    try:
+        return fn(*args, **kw)
+    except services.PetitionError as exc:
+        fields = {k: str(v) for k, v in exc.errors.items() if k}
+        if fields:
+            raise invalid(fields) from None
+        raise ApiError(409, "invalid_state", str(exc)) from None
+
+
+@petitions.list(query=PetitionQuery, summary=_l("Petitions in your scope (paged)"))
+def list_petitions(query: PetitionQuery):
+    stmt = select(PetitionCase).order_by(PetitionCase.id.desc())
+    for name in ("state", "channel", "category"):
+        value = getattr(query, name)
+        if value:
+            stmt = stmt.where(getattr(PetitionCase, name) == value)
+    return stmt
+
+
+@petitions.create(body=PetitionIn, permission="petition.case.create", summary=_l("Register a petition"))
+def create_petition(body: PetitionIn):
+    region_id = body.region_id or current_user.region_id
+    if region_id is None or not in_scope(current_user, region_id):
+        raise invalid({"region_id": _("Choose a region in your scope.")})
+    return _run(services.register, channel=body.channel, received_at=body.received_at.replace(tzinfo=None),
+                request=body.request, facts=body.facts, petitioner=body.petitioner.model_dump(),
+                region_id=region_id, officer_id=current_user.id, group_size=body.group_size,
+                representatives=[r.model_dump() for r in body.representatives])
+
+
+@petitions.update(body=PetitionPatch, permission="petition.case.edit", summary=_l("Edit a petition"))
+def update_petition(record: PetitionCase, body: PetitionPatch):
+    for key, value in body.changes().items():
+        if value is None:
+            raise invalid({key: _("This field is required.")})
+        setattr(record, key, value)
+
+
+class ClassifyIn(ApiBody):
+    category: Literal["suggestion", "accusation", "claim"]
+    route: Literal["litigation", "arbitration", "party_appeal", "administrative", "protective_duty",
+                   "ordinary"] | None = None
+    version: int | None = None
+
+
+class UnitIn(ApiBody):
+    handling_unit_id: Id
+    version: int | None = None
+
+
+class ReasonIn(ApiBody):
+    reason: Text(2000)
+    version: int | None = None
+
+
+class ReplyIn(ApiBody):
+    decision: Literal["support", "explain", "not_support"]
+    text: Text(8000)
+    version: int | None = None
+
+
+class OpinionIn(ApiBody):
+    text: Text(8000)
+    version: int | None = None
+
+
+class VersionIn(ApiBody):
+    version: int | None = None
+
+
+PERM = "petition.case.transition"
+
+
+@petitions.action("classify", body=ClassifyIn, permission=PERM, summary=_l("Classify"))
+def _classify(record, body):
+    _run(services.classify, record, body.category, body.route)
+
+
+def _unit(body) -> Organisation:
+    unit = db.session.get(Organisation, body.handling_unit_id)
+    if unit is None:
+        raise invalid({"handling_unit_id": _("No organisation with this id.")})
+    return unit
+
+
+@petitions.action("forward", body=UnitIn, permission=PERM, summary=_l("Forward"))
+def _forward(record, body):
+    _run(services.route_to_unit, record, "forward", _unit(body))
+
+
+@petitions.action("assign", body=UnitIn, permission=PERM, summary=_l("Assign"))
+def _assign(record, body):
+    _run(services.route_to_unit, record, "assign", _unit(body))
+
+
+@petitions.action("object", body=ReasonIn, permission=PERM, summary=_l("Unit objects (not within its powers)"))
+def _object(record, body):
+    _run(services.object_to_case, record, body.reason)
+
+
+class FlagIn(ApiBody):
+    reason: Text(200)
+    version: int | None = None
+
+
+@petitions.action("flag_backlog", body=FlagIn, permission=PERM, summary=_l("Mark as backlog case"))
+def _flag_backlog(record, body):
+    _run(services.flag_backlog, record, body.reason)
+
+
+@petitions.action("accept", body=VersionIn, permission=PERM, summary=_l("Accept"))
+def _accept(record, body):
+    _run(services.accept, record)
+
+
+@petitions.action("not_accept", body=ReasonIn, permission=PERM, summary=_l("Do not accept"))
+def _not_accept(record, body):
+    _run(services.not_accept, record, body.reason)
+
+
+@petitions.action("start_handling", body=VersionIn, permission=PERM, summary=_l("Start handling"))
+def _start(record, body):
+    _run(services.start_handling, record)
+
+
+@petitions.action("extend", body=ReasonIn, permission=PERM, summary=_l("Extend by 30 days"))
+def _extend(record, body):
+    _run(services.extend, record, body.reason)
+
+
+@petitions.action("reply", body=ReplyIn, permission=PERM, summary=_l("Reply"))
+def _reply(record, body):
+    _run(services.reply, record, body.decision, body.text)
+
+
+@petitions.action("request_review", body=VersionIn, permission=PERM, summary=_l("Record review request"))
+def _request_review(record, body):
+    _run(services.request_review, record)
+
+
+@petitions.action("decide_review", body=OpinionIn, permission=PERM, summary=_l("Record review opinion"))
+def _decide_review(record, body):
+    _run(services.decide_review, record, body.text)
+
+
+@petitions.action("request_recheck", body=VersionIn, permission=PERM, summary=_l("Record re-check request"))
+def _request_recheck(record, body):
+    _run(services.request_recheck, record)
+
+
+@petitions.action("decide_recheck", body=OpinionIn, permission=PERM, summary=_l("Record re-check opinion"))
+def _decide_recheck(record, body):
+    _run(services.decide_recheck, record, body.text)
+
+
+@petitions.action("close", body=VersionIn, permission=PERM, summary=_l("Close (终结)"))
+def _close(record, body):
+    _run(services.close, record)

@@ -1,0 +1,61 @@
+"""WTForms for the petition pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from .models import CATEGORIES, CHANNELS, DECISIONS, ROUTES, SATISFACTION
+
+
+def _choices(d):
+    return [(k, v) for k, v in d.items()]
+
+
+class IntakeForm(FlaskForm):
+    channel = SelectField(_l("Channel"), choices=_choices(CHANNELS), validators=[DataRequired()])
+    received_at = DateTimeLocalField(_l("Received at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    name = StringField(_l("Petitioner's name"), validators=[DataRequired(), Length(max=100)])
+    id_number = StringField(_l("ID number"), validators=[Optional(), Length(max=18)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    region_id = SelectField(_l("Region"), validators=[DataRequired()])
+    group_size = IntegerField(_l("Number of people"), default=1, validators=[NumberRange(1, 10000)])
+    representatives = TextAreaField(_l("Representatives (one per line: name, ID number, phone; at most 5)"),
+                                    validators=[Optional(), Length(max=1000)])
+    request = TextAreaField(_l("Request"), validators=[DataRequired(), Length(max=4000)])
+    facts = TextAreaField(_l("Facts and reasons"), validators=[Optional(), Length(max=8000)])
+    skip_level_reason = StringField(_l("Level-skipping (reason, if any)"), validators=[Optional(), Length(max=200)])
+    repeat_of = HiddenField()
+    confirmed = HiddenField()
+
+
+class ClassifyForm(FlaskForm):
+    category = SelectField(_l("Category"), choices=_choices(CATEGORIES))
+    route = SelectField(_l("Statutory route"), choices=[("", "—")] + _choices(ROUTES), validators=[Optional()])
+
+
+class UnitForm(FlaskForm):
+    handling_unit = SelectField(_l("Handling unit"), coerce=int)
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class ReplyForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=_choices(DECISIONS))
+    text = TextAreaField(_l("Opinion (request, facts and reasons, legal basis, how to challenge)"),
+                         validators=[DataRequired(), Length(max=8000)])
+
+
+class OpinionForm(FlaskForm):
+    text = TextAreaField(_l("Opinion"), validators=[DataRequired(), Length(max=8000)])
+
+
+class RatingForm(FlaskForm):
+    code = HiddenField()
+    satisfaction = SelectField(_l("Your rating"), choices=_choices(SATISFACTION))
+
+
+__all__ = ["IntakeForm", "ClassifyForm", "UnitForm", "ReasonForm", "ReplyForm", "OpinionForm", "RatingForm",
+           "BooleanField"]

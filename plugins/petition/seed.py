@@ -1,0 +1,129 @@
+"""Demo petitions in 君山区 (one per typical stage) and the synthetic scale seeder."""
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from core.auth.models import User
+from core.db import db
+from core.parties.models import Organisation, Person
+from core.parties.validation import id_check_char, normalise_name
+from core.regions.models import Region
+from . import services
+from .models import PetitionCase
+
+DISTRICT = "430611000000"
+
+# name, id17, phone, channel, days ago, request, facts, path of actions
+DEMO = [
+    ("赵德明", "43061119620405331", "13907301111", "visit", 3, "要求解决拖欠的工程款十二万元",
+     "2023年为某建筑公司承建村部工程，工程款至今未结清。", []),
+    ("钱桂花", "43061119700909362", "13807302222", "letter", 10, "反映村组集体土地补偿款分配不公",
+     "2024年征地补偿款分配时本户人口未计入。", ["classify:claim:ordinary", "assign:JS-XFJ"]),
+    ("孙志强", "43061119811120333", "13607303333", "online", 20, "建议增设柳林洲街道公交站点",
+     "小区居民出行不便，最近站点步行二十分钟。", ["classify:suggestion", "forward:JS-XFJ", "accept"]),
+    ("李春兰", "43061119590214384", "13507304444", "phone", 40, "要求落实低保待遇",
+     "家庭收入低于当地标准，申请后一直未获答复。",
+     ["classify:claim:ordinary", "assign:JS-RSJ", "accept", "start_handling"]),
+    ("周建华", "43061119770707315", "13307305555", "hotline_12345", 70, "反映小区物业长期不维修电梯",
+     "电梯多次故障，物业公司推诿。",
+     ["classify:claim:ordinary", "forward:JS-XFJ", "accept", "start_handling", "extend"]),
+    ("吴秋菊", "43061119850303346", "13207306666", "visit", 35, "要求解决房屋拆迁安置问题",
+     "2022年房屋被征收，安置房至今未交付。",
+     ["classify:claim:ordinary", "assign:JS-XFJ", "accept", "start_handling", "reply:support"]),
+    ("郑国富", "43061119660618317", "13107307777", "grid", 30, "要求撤销劳动仲裁裁决",
+     "对劳动争议仲裁裁决不服。", ["classify:claim:arbitration", "not_accept"]),
+    ("王金凤", "43061119720101328", "13007308888", "visit", 150, "反映承包地被他人强占",
+     "承包地被邻组村民占用种植。",
+     ["classify:claim:ordinary", "assign:JS-XFJ", "accept", "start_handling", "reply:explain", "close"]),
+]
+
+
+def _units() -> dict[str, Organisation]:
+    """The demo handling units are the organisations of the parties demo data."""
+    return {o.code: o for o in db.session.scalars(select(Organisation).where(Organisation.code.like("JS-%")))}
+
+
+def _apply(case: PetitionCase, step: str, units, at: datetime) -> None:
+    name, *args = step.split(":")
+    if name == "classify":
+        services.classify(case, args[0], args[1] if len(args) > 1 else None)
+    elif name in ("forward", "assign"):
+        services.route_to_unit(case, name, units[args[0]])
+    elif name == "accept":
+        services.accept(case, at)
+    elif name == "not_accept":
+        services.not_accept(case, "属于劳动争议仲裁法定途径，已告知向人民法院起诉。")
+    elif name == "start_handling":
+        services.start_handling(case)
+    elif name == "extend":
+        services.extend(case, "涉及多个部门，需进一步调查核实。")
+    elif name == "reply":
+        services.reply(case, args[0], "经调查核实，依据有关规定作出处理意见。", at)
+    elif name == "close":
+        services.close(case)
+
+
+def seed_demo() -> dict:
+    if db.session.scalar(select(func.count(PetitionCase.id))):
+        return {"petitions": 0}
+    from core.audit import audit_actor
+    district = db.session.scalar(select(Region).where(Region.code == DISTRICT))
+    officer = db.session.scalar(select(User).where(User.username == "officer"))
+    if district is None:
+        return {"petitions": 0}
+    units = _units()
+    with audit_actor(officer):
+        for name, id17, phone, channel, ago, request, facts, steps in DEMO:
+            received = (datetime.now() - timedelta(days=ago)).replace(hour=9, minute=30, second=0, microsecond=0)
+            case = services.register(channel=channel, received_at=received, request=request, facts=facts,
+                                     petitioner={"name": name, "id_number": id17 + id_check_char(id17),
+                                                 "phone": phone},
+                                     region_id=district.id, officer_id=officer.id if officer else None)
+            for i, step in enumerate(steps):
+                _apply(case, step, units, received + timedelta(days=2 * (i + 1)))
+    db.session.flush()
+    return {"petitions": len(DEMO)}
+
+
+WORDS = ["工程款", "土地补偿", "拆迁安置", "低保待遇", "物业维修", "劳动报酬", "医疗纠纷", "环境污染", "宅基地",
+         "邻里纠纷", "社保缴纳", "道路建设"]
+
+
+def seed_scale(petitions: int = 0, disputes: int = 0, progress=lambda n: None) -> None:
+    """Bulk-insert *petitions* synthetic cases (and their petitioners) in batches, without clocks."""
+    if not petitions:
+        return
+    regions = db.session.scalars(select(Region.id).where(Region.code.like("430611%"))).all()
+    if not regions:
+        return
+    rnd = random.Random(42)
+    year = datetime.now().year
+    start = db.session.scalar(select(func.max(PetitionCase.id))) or 0
+    batch = 5000
+    for offset in range(0, petitions, batch):
+        n = min(batch, petitions - offset)
+        base = start + offset
+        persons = []
+        for i in range(n):
+            k = base + i + 1
+            name = f"测{WORDS[k % len(WORDS)][:1]}{k}"
+            persons.append({"name": name, "name_norm": normalise_name(name), "phone": f"139{k % 100000000:08d}",
+                            "region_id": rnd.choice(regions), "version": 1,
+                            "created_at": datetime.now(), "updated_at": datetime.now()})
+        ids = [r[0] for r in db.session.execute(insert(Person).returning(Person.id), persons)]
+        rows = []
+        for i, pid in enumerate(ids):
+            k = base + i + 1
+            received = datetime(year - rnd.randint(0, 2), rnd.randint(1, 12), rnd.randint(1, 28), 9, 0)
+            rows.append({"reference": f"SC-{k:09d}", "query_code": f"S{k:09d}", "channel": rnd.choice(
+                ["visit", "letter", "online", "phone", "hotline_12345", "grid"]), "received_at": received,
+                "petitioner_id": pid, "group_size": 1, "request": f"要求解决{rnd.choice(WORDS)}问题（{k}）",
+                "facts": "", "region_id": persons[i]["region_id"], "state": rnd.choice(
+                    ["registered", "handling", "replied", "closed"]), "repeat": False, "skip_level": False,
+                "backlog": False, "version": 1, "created_at": received, "updated_at": received})
+        db.session.execute(insert(PetitionCase), rows)
+        db.session.flush()
+        progress(n)

@@ -1,0 +1,298 @@
+"""Petition services: routing and the lifecycle, one job per function (intake: ``intake.py``,
+re-exported here). Callers commit.
+
+The lifecycle is data (``TRANSITIONS``): each action names the stages it may start from and the stage
+it leads to; ``_check`` refuses anything else with a translated message.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.audit.log import log_event
+from core.calendar.deadlines import _find, extend as extend_deadline, met, start_deadline
+from core.db import db
+from core.signals import signal
+from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, STATES, PetitionCase, PetitionStep
+
+QUERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L
+MAX_REPRESENTATIVES = 5
+LIVE = ("open", "paused", "overdue")
+
+
+class PetitionError(ValueError):
+    """Bad input or an illegal step: ``errors`` maps a field (or ``""``) to a translated message."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        self.errors = errors if isinstance(errors, dict) else {"": errors}
+        super().__init__("; ".join(str(v) for v in self.errors.values()))
+
+
+# action → (allowed from stages, next stage)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "classify": (("registered", "forwarded", "assigned"), None),
+    "forward": (("registered",), "forwarded"),
+    "assign": (("registered",), "assigned"),
+    "object": (("forwarded", "assigned"), "registered"),
+    "accept": (("registered", "forwarded", "assigned"), "accepted"),
+    "not_accept": (("registered", "forwarded", "assigned"), "not_accepted"),
+    "start_handling": (("accepted",), "handling"),
+    "extend": (("handling",), "extended"),
+    "reply": (("handling", "extended"), "replied"),
+    "request_review": (("replied",), "review_requested"),
+    "decide_review": (("review_requested",), "reviewed"),
+    "request_recheck": (("reviewed",), "recheck_requested"),
+    "decide_recheck": (("recheck_requested",), "rechecked"),
+    "close": (("replied", "reviewed", "rechecked", "not_accepted"), "closed"),
+    "flag_backlog": (OPEN_STATES, None),
+}
+
+
+def action_labels() -> dict[str, str]:
+    return {"classify": _("Classify"), "forward": _("Forward"), "assign": _("Assign"),
+            "object": _("Unit objects (not within its powers)"),
+            "accept": _("Accept"), "not_accept": _("Do not accept"), "start_handling": _("Start handling"),
+            "extend": _("Extend by 30 days"), "reply": _("Reply"), "request_review": _("Record review request"),
+            "decide_review": _("Record review opinion"), "request_recheck": _("Record re-check request"),
+            "decide_recheck": _("Record re-check opinion"), "close": _("Close (终结)"),
+            "flag_backlog": _("Mark as backlog case")}
+
+
+def allowed_actions(case: PetitionCase) -> list[str]:
+    return [a for a, (sources, _to) in TRANSITIONS.items() if case.state in sources]
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _check(case: PetitionCase, action: str) -> str | None:
+    sources, target = TRANSITIONS[action]
+    if case.state not in sources:
+        raise PetitionError(_("“%(action)s” is not possible at the stage “%(stage)s”.",
+                              action=action_labels()[action], stage=STATES[case.state]))
+    return target
+
+
+def _step(case: PetitionCase, step: str, at: datetime | None = None) -> None:
+    case.steps.append(PetitionStep(step=step, at=at or _now()))
+
+
+def _log(case: PetitionCase, action: str, text: str) -> None:
+    log_event(f"petition.{action}", "petition_case", case.id, text=str(text)[:2000])
+
+
+def _move(case: PetitionCase, action: str, at: datetime | None = None, note: str | None = None) -> None:
+    target = _check(case, action)
+    if target:
+        case.state = target
+    _step(case, action, at)
+    _log(case, action, note or action_labels()[action])
+
+
+def _stop(case: PetitionCase, rule: str) -> None:
+    row = _find(case, rule)
+    if row is not None and row.status in LIVE:
+        met(case, rule)
+
+
+def _stop_all(case: PetitionCase) -> None:
+    from core.calendar.deadlines import deadlines_for
+    for d in deadlines_for(case):
+        if d["status"] in LIVE:
+            met(case, d["rule"])
+
+
+def _text(value, field: str, max_len: int, errors: dict, required: bool = True) -> str:
+    value = (value or "").strip() if isinstance(value, str) or value is None else None
+    if value is None:
+        errors[field] = _("Enter text.")
+        return ""
+    if required and not value:
+        errors[field] = _("This field is required.")
+    elif len(value) > max_len:
+        errors[field] = _("At most %(n)d characters.", n=max_len)
+    return value
+
+
+# -- lifecycle -------------------------------------------------------------------------------------
+def classify(case: PetitionCase, category: str, route: str | None = None) -> None:
+    _check(case, "classify")
+    if category not in CATEGORIES:
+        raise PetitionError({"category": _("Choose a category from the list.")})
+    if category == "claim":
+        if route not in ROUTES:
+            raise PetitionError({"route": _("For an appeal or claim, choose the statutory route.")})
+    else:
+        route = None
+    case.category, case.route = category, route
+    _step(case, "classify")
+    _log(case, "classify", _("Classified: %(c)s", c=CATEGORIES[category]) + (f" · {ROUTES[route]}" if route else ""))
+    if route and route != "ordinary":
+        signal("petition.statutory_channel").send(case, channel=route)
+
+
+def route_to_unit(case: PetitionCase, action: str, unit) -> None:
+    """Forward (转送) or assign (交办) the case to a handling unit."""
+    if action not in ("forward", "assign"):
+        raise PetitionError(_("Unknown action."))
+    _check(case, action)
+    if unit is None:
+        raise PetitionError({"handling_unit": _("Choose the handling unit.")})
+    case.handling_unit = unit
+    _move(case, action, note=f"{action_labels()[action]} → {unit.name}")
+    _stop(case, "petition.register_forward")
+    start_deadline(case, "petition.jurisdiction_objection", _now().date())
+
+
+def object_to_case(case: PetitionCase, reason: str, today: date | None = None) -> None:
+    """The handling unit objects that the matter is outside its powers (5 working days, 条例 Art 23):
+    the case goes back to registration to be routed again."""
+    errors: dict = {}
+    reason = _text(reason, "reason", 2000, errors)
+    _check(case, "object")
+    if errors:
+        raise PetitionError(errors)
+    row = _find(case, "petition.jurisdiction_objection")
+    if row is not None and row.status in LIVE and (today or date.today()) > row.due:
+        raise PetitionError(_("The 5 working days for an objection ended on %(due)s.", due=row.due.isoformat()))
+    unit = case.handling_unit.name if case.handling_unit else ""
+    _move(case, "object", note=_("Objection by %(unit)s: %(r)s", unit=unit, r=reason))
+    case.handling_unit = None
+    _stop(case, "petition.jurisdiction_objection")
+    start_deadline(case, "petition.register_forward", _now().date())
+
+
+def accept(case: PetitionCase, at: datetime | None = None) -> None:
+    at = at or _now()
+    _move(case, "accept", at)
+    case.accepted_at = at
+    _stop(case, "petition.jurisdiction_objection")
+    _stop(case, "petition.accept_notice")
+    _stop(case, "petition.register_forward")
+
+
+def not_accept(case: PetitionCase, reason: str) -> None:
+    errors: dict = {}
+    reason = _text(reason, "reason", 2000, errors)
+    if errors:
+        raise PetitionError(errors)
+    _move(case, "not_accept", note=_("Not accepted: %(r)s", r=reason))
+    case.outcome_note = reason
+    _stop_all(case)
+
+
+def start_handling(case: PetitionCase) -> None:
+    _move(case, "start_handling")
+    start_deadline(case, "petition.handle", (case.accepted_at or _now()).date())
+
+
+def extend(case: PetitionCase, reason: str) -> None:
+    errors: dict = {}
+    reason = _text(reason, "reason", 2000, errors)
+    if errors:
+        raise PetitionError(errors)
+    _move(case, "extend", note=_("Extended by 30 days: %(r)s", r=reason))
+    extend_deadline(case, "petition.handle")
+
+
+def reply(case: PetitionCase, decision: str, text: str, at: datetime | None = None) -> None:
+    errors: dict = {}
+    if decision not in DECISIONS:
+        errors["decision"] = _("Choose a decision from the list.")
+    text = _text(text, "text", 8000, errors)
+    if errors:
+        raise PetitionError(errors)
+    at = at or _now()
+    _move(case, "reply", at, note=_("Replied: %(d)s", d=DECISIONS[decision]))
+    case.decision, case.decision_text, case.replied_at = decision, text, at
+    _stop(case, "petition.handle")
+    start_deadline(case, "petition.review_request", at.date())
+
+
+def request_review(case: PetitionCase, at: datetime | None = None) -> None:
+    at = at or _now()
+    _move(case, "request_review", at)
+    _stop(case, "petition.review_request")
+    start_deadline(case, "petition.review_decide", at.date())
+
+
+def decide_review(case: PetitionCase, text: str, at: datetime | None = None) -> None:
+    errors: dict = {}
+    text = _text(text, "text", 8000, errors)
+    if errors:
+        raise PetitionError(errors)
+    at = at or _now()
+    _move(case, "decide_review", at, note=_("Review opinion: %(t)s", t=text[:300]))
+    case.review_opinion = text
+    _stop(case, "petition.review_decide")
+    start_deadline(case, "petition.recheck_request", at.date())
+
+
+def request_recheck(case: PetitionCase, at: datetime | None = None) -> None:
+    at = at or _now()
+    _move(case, "request_recheck", at)
+    _stop(case, "petition.recheck_request")
+    start_deadline(case, "petition.recheck_decide", at.date())
+
+
+def decide_recheck(case: PetitionCase, text: str, at: datetime | None = None) -> None:
+    errors: dict = {}
+    text = _text(text, "text", 8000, errors)
+    if errors:
+        raise PetitionError(errors)
+    at = at or _now()
+    _move(case, "decide_recheck", at, note=_("Re-check opinion: %(t)s", t=text[:300]))
+    case.rechecked_at, case.recheck_opinion = at, text
+    _stop(case, "petition.recheck_decide")
+
+
+def close(case: PetitionCase) -> None:
+    _move(case, "close")
+    case.closed_at = _now()
+    _stop_all(case)
+
+
+def rate(case: PetitionCase, value: str) -> None:
+    """The petitioner's rating after a reply; 不满意 opens a follow-up activity for the officer."""
+    from .models import SATISFACTION
+    if value not in SATISFACTION:
+        raise PetitionError({"satisfaction": _("Choose a rating from the list.")})
+    if case.replied_at is None:
+        raise PetitionError(_("A petition can be rated only after the reply."))
+    if case.satisfaction:
+        raise PetitionError(_("This petition has already been rated."))
+    case.satisfaction = value
+    _step(case, "rated")
+    if value == "unsatisfied" and case.officer_id:
+        from core.audit.activities import add_activity
+        add_activity("petition_case", case.id, _("Follow up: the petitioner is not satisfied with the reply "
+                                                   "(explain, or guide to a review)"),
+                     case.officer_id, due_date=date.today(), user=case.officer_id)
+
+
+def flag_backlog(case: PetitionCase, reason: str) -> None:
+    """Mark an open case as a backlog case (积案) by hand, with the reason."""
+    errors: dict = {}
+    reason = _text(reason, "reason", 200, errors)
+    _check(case, "flag_backlog")
+    if errors:
+        raise PetitionError(errors)
+    if case.backlog:
+        raise PetitionError(_("This case is already a backlog case."))
+    case.backlog, case.backlog_reason = True, reason
+    _log(case, "flag_backlog", _("Backlog case: %(r)s", r=reason))
+
+
+def by_query_code(code: str) -> PetitionCase | None:
+    code = (code or "").strip().upper().replace("-", "")
+    if not code or len(code) > 20:
+        return None
+    return db.session.scalar(select(PetitionCase).where(PetitionCase.query_code == code))
+
+
+# intake lives in its own module; re-exported so callers use ``services.register`` etc.
+from .intake import (duplicate_candidates, final_matter, mark_repeat, new_query_code,  # noqa: E402,F401
+                     register)
