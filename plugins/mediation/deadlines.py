@@ -1,4 +1,5 @@
-"""Mediation time limits (人民调解法 2010), declared as data for the deadline engine."""
+"""Mediation time limits (人民调解法 2010 and local rules), declared as data for the deadline engine.
+A province or city changes a length in instance/concord.toml ([deadlines."mediation.period"])."""
 from flask_babel import lazy_gettext as _l
 
 from core.calendar.rules import DeadlineRule
@@ -6,4 +7,7 @@ from core.calendar.rules import DeadlineRule
 RULES = [
     DeadlineRule("mediation.judicial_confirmation_apply", 30, "calendar", "agreement_effective", None,
                  "人民调解法 第三十三条", _l("Both parties apply to the court for judicial confirmation")),
+    DeadlineRule("mediation.period", 30, "calendar", "mediation_started", 30,
+                 "宁波市人民调解条例 第二十七条；深圳经济特区矛盾纠纷多元化解条例 第二十五条",
+                 _l("Mediation concluded (longer with the parties' consent)")),
 ]

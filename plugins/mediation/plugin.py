@@ -1,17 +1,91 @@
 """Wires the mediation plugin into Concord through the plugin context (and nothing else)."""
 from flask_babel import lazy_gettext as _l
 
+PERMISSIONS = {
+    "mediation.dispute.read": _l("See disputes"),
+    "mediation.dispute.create": _l("Log disputes"),
+    "mediation.dispute.mediate": _l("Mediate disputes"),
+    "mediation.dispute.escalate": _l("Escalate disputes"),
+    "mediation.dispute.close": _l("Close disputes (销号)"),
+    "mediation.grid.manage": _l("Manage grids and grid workers"),
+    "mediation.report.read": _l("See monthly dispute ledgers"),
+    "mediation.report.submit": _l("Submit monthly dispute ledgers"),
+}
+DISPUTE_ALL = ["mediation.dispute.read", "mediation.dispute.create", "mediation.dispute.mediate",
+               "mediation.dispute.escalate", "mediation.dispute.close"]
+
 
 def setup(ctx) -> None:
-    from . import views
+    from flask import url_for
 
-    ctx.permissions(
-        {"mediation.dispute.read": _l("See mediation")},
-        default_grants={role: ["mediation.dispute.read"] for role in ['officer', 'leader', 'mediator', 'grid_worker', 'legal']},
-    )
-    ctx.blueprint(views.bp)
-    ctx.menu("mediation.root", _l("Mediation"), "mediation.index", "mediation.dispute.read", order=30)
-    ctx.migrations("migrations/versions")
-    ctx.translations()
+    from core.audit import register_record_access
+    from . import agreement_views, agreements, api, grid_views, home, models, report_views, seed, views  # noqa: F401 - *_views add routes
+    from .access import dispute_for
     from .deadlines import RULES as deadline_rules
+
+    ctx.permissions(PERMISSIONS, default_grants={
+        "grid_worker": ["mediation.dispute.read", "mediation.dispute.create"],
+        "mediator": DISPUTE_ALL + ["mediation.report.read", "mediation.report.submit"],
+        "officer": ["mediation.dispute.read", "mediation.report.read"],
+        "leader": ["mediation.dispute.read", "mediation.report.read"],
+        "admin": DISPUTE_ALL + ["mediation.grid.manage", "mediation.report.read", "mediation.report.submit"],
+    })
+    ctx.models(models)
+    ctx.migrations("migrations/versions")
+    ctx.sequence("mediation.dispute", "JS-TJ-{year}-{n:05d}", _l("Dispute ledger number"))
+    ctx.blueprint(views.bp)
+    ctx.api(api.api)
+    ctx.menu("mediation.root", _l("Mediation"), "mediation.index", "mediation.dispute.read", order=30)
+    ctx.menu("mediation.capture", _l("Log a dispute"), "mediation.capture", "mediation.dispute.create",
+             parent="mediation.root", order=10)
+    ctx.menu("mediation.ledger", _l("Dispute ledger"), "mediation.index", "mediation.dispute.read",
+             parent="mediation.root", order=20)
+    ctx.menu("mediation.grids", _l("Grids"), "mediation.grids", "mediation.dispute.read",
+             parent="mediation.root", order=30)
+    ctx.menu("mediation.committees", _l("Mediation committees"), "mediation.committees", "mediation.dispute.read",
+             parent="mediation.root", order=35)
+    ctx.menu("mediation.reports", _l("Monthly ledger"), "mediation.report", "mediation.report.read",
+             parent="mediation.root", order=40)
+    ctx.pdf_template("mediation.agreement", "templates/pdf/agreement.html", title=_l("Mediation agreement"),
+                     loader=_agreement_loader)
+    from core.scheduler import JobSpec
+    from . import jobs
+    ctx.settings({"report_due_day": 20})
+    daily = {"cron": {"hour": 8, "minute": 10}}
+    ctx.job(JobSpec("mediation.overdue", jobs.overdue_mediations, daily, _l("Remind mediators of overdue mediations")))
+    ctx.job(JobSpec("mediation.red_risk", jobs.red_risk_waiting, {"cron": {"minute": 5}},
+                    _l("Alert again about red-risk disputes still waiting")))
+    ctx.job(JobSpec("mediation.report_reminder", jobs.report_reminders, daily,
+                    _l("Remind units of the monthly dispute ledger")))
+    ctx.job(JobSpec("mediation.performance", jobs.performance_follow_up, daily,
+                    _l("Follow up agreements whose performance date has passed")))
+    ctx.home_card("mediation.my_items", home.card, "mediation.dispute.read", order=40)
+    ctx.seed("demo", seed.seed_demo)
+    ctx.seed("scale", seed.seed_scale)
+    ctx.translations()
     ctx.deadline_rules(deadline_rules)
+
+    def _can_view(user, record_id) -> bool:
+        return user.can("mediation.dispute.read") and dispute_for(user, record_id) is not None
+
+    def _can_edit(user, record_id) -> bool:
+        return ((user.can("mediation.dispute.mediate") or user.can("mediation.dispute.create"))
+                and dispute_for(user, record_id) is not None)
+
+    register_record_access("mediation_dispute", _can_view, _can_edit,
+                           url=lambda rid: url_for("mediation.dispute", dispute_id=rid), app=ctx.app)
+
+
+def _agreement_loader(record_id) -> dict:
+    from core.db import db
+    from core.pdf.templating import RecordNotFound
+    from .agreements import pdf_data
+    from .models import Dispute
+    from .services import MediationError
+    dispute = db.session.get(Dispute, int(record_id)) if str(record_id).isdigit() else None
+    if dispute is None:
+        raise RecordNotFound(f"no dispute {record_id!r}")
+    try:
+        return pdf_data(dispute)
+    except MediationError as exc:
+        raise RecordNotFound(exc.message) from None

@@ -1,11 +1,255 @@
-from flask import Blueprint, render_template
+"""Mediation pages: phone capture form, dispute ledger, one dispute (statusbar, actions, chatter), grids."""
+from __future__ import annotations
 
-from core.auth.guard import require
+import os
+from datetime import datetime
 
-bp = Blueprint("mediation", __name__, template_folder="templates")
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_wtf.csrf import generate_csrf
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.audit.services import AttachmentError, add_attachment
+from core.auth.guard import login_only, require
+from core.db import StaleEdit, check_version, db
+from core.shell.listing import Column, Filter, ListView
+from . import services
+from .access import dispute_for, visible_disputes, visible_grids
+from .forms import ActionForm, CaptureForm
+from .models import CATEGORIES, LEVELS, RISKS, SOURCES, STATES, Dispute, Grid
+from .services import LEGAL_CHANNELS, MediationError
+
+bp = Blueprint("mediation", __name__, template_folder="templates", static_folder="static")
+
+
+def _filters():
+    return [
+        Filter("state", _("State"), [(k, str(v)) for k, v in STATES.items()], lambda s, v: s.where(Dispute.state == v)),
+        Filter("category", _("Dispute category"), [(k, str(v)) for k, v in CATEGORIES.items()],
+               lambda s, v: s.where(Dispute.category == v)),
+        Filter("risk", _("Risk"), [(k, str(v)) for k, v in RISKS.items()], lambda s, v: s.where(Dispute.risk_level == v)),
+        Filter("level", _("Handling level"), [(k, str(v)) for k, v in LEVELS.items()],
+               lambda s, v: s.where(Dispute.handling_level == v)),
+        Filter("source", _("Source"), [(k, str(v)) for k, v in SOURCES.items()],
+               lambda s, v: s.where(Dispute.source == v)),
+    ]
+
+
+def _drill_down(stmt):
+    """The monthly ledger's drill-down arguments: month=YYYY-MM, region=<code> (at or below), grid=<id>."""
+    from core.regions.models import Region
+    from .reports import in_month
+    month = (request.args.get("month") or "")[:7]
+    if month:
+        try:
+            stmt = in_month(stmt, month)
+        except MediationError:
+            pass
+    code = (request.args.get("region") or "")[:20]
+    if code:
+        region = db.session.scalar(select(Region).where(Region.code == code))
+        stmt = stmt.where(Dispute.region_id.in_(select(Region.id).where(Region.path.startswith(region.path)))) \
+            if region is not None else stmt.where(False)
+    grid = request.args.get("grid") or ""
+    if grid:
+        stmt = stmt.where(Dispute.grid_id == int(grid)) if grid.isdigit() and len(grid) < 10 else stmt.where(False)
+    return stmt
 
 
 @bp.get("/")
 @require("mediation.dispute.read")
 def index():
-    return render_template("mediation/index.html")
+    view = ListView(_drill_down(visible_disputes(current_user)), [
+        Column("reference", _("Ledger number"), link=lambda d: url_for("mediation.dispute", dispute_id=d.id),
+               sort=Dispute.reference),
+        Column("found_at", _("Found at"), value=lambda d: d.found_at.strftime("%Y-%m-%d %H:%M"), sort=Dispute.found_at),
+        Column("grid", _("Grid"), value=lambda d: d.grid.name),
+        Column("category", _("Dispute category"), value=lambda d: d.category_label, sort=Dispute.category),
+        Column("summary", _("Summary")),
+        Column("risk_level", _("Risk"), value=lambda d: d.risk_label, sort=Dispute.risk_level),
+        Column("handling_level", _("Handling level"), value=lambda d: d.level_label),
+        Column("state", _("State"), value=lambda d: d.state_label, sort=Dispute.state),
+    ], search=[Dispute.reference, Dispute.summary], filters=_filters(),
+        default_sort=[Dispute.found_at.desc(), Dispute.id.desc()], export_name="disputes")
+    if request.args.get("format") == "csv":
+        return view.csv_response()
+    new_url = url_for("mediation.capture") if current_user.can("mediation.dispute.create") else None
+    return render_template("mediation/index.html", view=view, page=view.page(), new_url=new_url)
+
+
+@bp.route("/capture", methods=["GET", "POST"])
+@require("mediation.dispute.create")
+def capture():
+    grids = db.session.scalars(visible_grids(current_user).order_by(Grid.code)).all()
+    form = CaptureForm()
+    form.fill_choices(grids)
+    if form.validate_on_submit():
+        data = {k: form[k].data for k in ("grid_id", "category", "risk_level", "summary", "source", "place",
+                                          "client_uuid")}
+        if form.party_name.data or form.party_phone.data:
+            data["parties"] = [{"name": form.party_name.data, "phone": form.party_phone.data or None}]
+        try:
+            dispute, created = services.log_dispute(current_user, data)
+            if created and form.photo.data and getattr(form.photo.data, "filename", ""):
+                try:
+                    add_attachment(services.RECORD_TYPE, dispute.id, form.photo.data, user=current_user)
+                except AttachmentError as exc:
+                    raise MediationError({"photo": str(exc)}) from None
+            db.session.commit()
+        except MediationError as exc:
+            db.session.rollback()
+            for key, message in exc.errors.items():
+                name = {"parties.0.name": "party_name", "parties.0.phone": "party_phone"}.get(key, key)
+                target = form[name] if name in form else None
+                if target is not None:
+                    target.errors = list(target.errors) + [message]
+                else:
+                    flash(message, "error")
+        else:
+            flash(_("Dispute %(ref)s registered.", ref=dispute.reference) if created
+                  else _("Already registered as %(ref)s.", ref=dispute.reference), "success")
+            return redirect(url_for("mediation.dispute", dispute_id=dispute.id))
+    elif request.method == "GET" and len(grids) == 1:
+        form.grid_id.data = str(grids[0].id)
+    return render_template("mediation/capture.html", form=form, grids=grids)
+
+
+@bp.get("/capture/token")
+@require("mediation.dispute.create")
+def capture_token():
+    """A fresh CSRF token for the offline queue (the cached page's token may have expired)."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.post("/capture/sync")
+@require("mediation.dispute.create")
+def capture_sync():
+    """One queued offline capture (JSON, CSRF header). A repeated client_uuid answers the first record."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(message=_("The request could not be read.")), 400
+    fields = {k: data.get(k) for k in ("grid_id", "category", "risk_level", "summary", "source", "place",
+                                       "client_uuid")}
+    fields = {k: (v if isinstance(v, (str, int)) and not isinstance(v, bool) else None) for k, v in fields.items()}
+    try:
+        fields["found_at"] = datetime.fromisoformat(str(data.get("found_at"))[:19]) if data.get("found_at") else None
+    except ValueError:
+        return jsonify(message=_("Not a valid date and time."), fields={"found_at": _("Not a valid date and time.")}), 422
+    name, phone = data.get("party_name"), data.get("party_phone")
+    if isinstance(name, str) and name.strip():
+        fields["parties"] = [{"name": name, "phone": phone if isinstance(phone, str) and phone.strip() else None}]
+    try:
+        dispute, created = services.log_dispute(current_user, fields)
+        db.session.commit()
+    except MediationError as exc:
+        db.session.rollback()
+        return jsonify(message=exc.message, fields={k: str(v) for k, v in exc.errors.items()}), 422
+    return jsonify(id=dispute.id, reference=dispute.reference, created=created,
+                   url=url_for("mediation.dispute", dispute_id=dispute.id)), 201 if created else 200
+
+
+@bp.get("/sw.js")
+@login_only
+def service_worker():
+    """The capture page's service worker, served from /mediation/ so that it may control that scope."""
+    response = send_file(os.path.join(bp.static_folder, "sw.js"), mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = url_for("mediation.index")
+    return response
+
+
+def _load(dispute_id: int) -> Dispute:
+    return dispute_for(current_user, dispute_id) or abort(404)
+
+
+def _actions(d: Dispute) -> list[dict]:
+    """The workflow steps the current user may take now: (code, label, needs text, text label)."""
+    u = current_user
+    acts = []
+    if u.can("mediation.dispute.mediate"):
+        if d.state in ("registered", "escalated"):
+            acts.append(("start", _("Start mediation"), False, ""))
+        if d.state == "mediating":
+            acts += [("resolve", _("Resolved"), True, _("Mediation outcome")), ("fail", _("Failed"), True, _("Reason"))]
+        if d.state != "closed":
+            acts.append(("note", _("Add session note"), True, _("Note")))
+    if u.can("mediation.dispute.escalate") and d.state in ("registered", "mediating", "failed", "escalated") \
+            and d.handling_level != "district":
+        acts.append(("escalate", _("Escalate"), True, _("Reason")))
+    if u.can("mediation.dispute.close") and d.state in ("resolved", "failed"):
+        acts.append(("close", _("Close (销号)"), True, _("Closing note (or attach evidence)")))
+    if u.can("mediation.dispute.close") and d.state == "closed":
+        acts.append(("reopen", _("Reopen"), True, _("Reason")))
+    return [dict(code=c, label=label, text=t, text_label=tl) for c, label, t, tl in acts]
+
+
+@bp.get("/disputes/<int:dispute_id>")
+@require("mediation.dispute.read")
+def dispute(dispute_id: int):
+    d = _load(dispute_id)
+    stages = [(k, str(STATES[k])) for k in ("registered", "mediating", "resolved", "failed", "escalated", "closed")]
+    from .agreement_views import sign_form
+    from .agreements import agreement_of, clocks
+    return render_template("mediation/dispute.html", d=d, stages=stages, actions=_actions(d), form=ActionForm(),
+                           legal_channels=LEGAL_CHANNELS, agreement=agreement_of(d), sign_form=sign_form(),
+                           clocks=clocks(d), may_mediate=current_user.can("mediation.dispute.mediate"))
+
+
+_STEPS = {
+    "start": ("mediation.dispute.mediate", lambda d, t, f: services.start(d, current_user)),
+    "note": ("mediation.dispute.mediate", lambda d, t, f: services.add_session_note(d, current_user, t)),
+    "resolve": ("mediation.dispute.mediate", lambda d, t, f: services.resolve(d, current_user, t)),
+    "fail": ("mediation.dispute.mediate",
+             lambda d, t, f: services.fail(d, current_user, t,
+                                           f.legal_channel.data if f.legal_channel.data in LEGAL_CHANNELS else None,
+                                           refer_police=f.legal_channel.data == "police")),
+    "reopen": ("mediation.dispute.close", lambda d, t, f: services.reopen(d, current_user, t)),
+    "escalate": ("mediation.dispute.escalate", lambda d, t, f: services.escalate(d, current_user, t)),
+    "close": ("mediation.dispute.close", lambda d, t, f: services.close(d, current_user, t)),
+}
+
+
+@bp.post("/disputes/<int:dispute_id>/<step>")
+@require("mediation.dispute.mediate", "mediation.dispute.escalate", "mediation.dispute.close")
+def act(dispute_id: int, step: str):
+    d = _load(dispute_id)
+    if step not in _STEPS:
+        abort(404)
+    permission, run = _STEPS[step]
+    if not current_user.can(permission):
+        abort(403)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errs in form.errors.values() for e in errs) or _("The form has expired; try again."),
+              "error")
+        return redirect(url_for("mediation.dispute", dispute_id=d.id))
+    try:
+        check_version(d, form.version.data)
+        run(d, form.text.data or "", form)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    except StaleEdit:
+        db.session.rollback()
+        flash(_("The record was changed by someone else; reload it and try again."), "error")
+    except MediationError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("mediation.dispute", dispute_id=dispute_id))
+
+
+@bp.get("/grids")
+@require("mediation.dispute.read")
+def grids():
+    manage = current_user.can("mediation.grid.manage")
+    view = ListView(visible_grids(current_user), [
+        Column("code", _("Code"), sort=Grid.code,
+               link=(lambda g: url_for("mediation.grid_edit", grid_id=g.id)) if manage else None),
+        Column("name", _("Name"), sort=Grid.name),
+        Column("region", _("Village or community"), value=lambda g: g.region.name),
+        Column("households", _("Households"), sort=Grid.households),
+        Column("workers", _("Grid workers"), value=lambda g: "、".join(w.display_name or w.username for w in g.workers)),
+        Column("boundary", _("Boundary")),
+    ], search=[Grid.name, Grid.code], default_sort=[Grid.code], export_name="grids")
+    if request.args.get("format") == "csv":
+        return view.csv_response()
+    return render_template("mediation/grids.html", view=view, page=view.page(), manage=manage)

@@ -1,0 +1,80 @@
+"""Agreement pages: draw up (from the dispute), record signatures, download the PDF."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.auth.guard import require
+from core.db import db
+from core.pdf import render_pdf
+from . import agreements
+from .access import dispute_for
+from .forms import AgreementForm, SignForm
+from .services import MediationError
+from .views import bp
+
+
+def _load(dispute_id: int):
+    return dispute_for(current_user, dispute_id) or abort(404)
+
+
+@bp.route("/disputes/<int:dispute_id>/agreement", methods=["GET", "POST"])
+@require("mediation.dispute.mediate")
+def agreement(dispute_id: int):
+    d = _load(dispute_id)
+    existing = agreements.agreement_of(d)
+    form = AgreementForm(obj=existing)
+    if existing is None and not form.is_submitted():
+        form.facts.data = d.description or d.summary
+        form.issues.data = d.summary
+    if form.validate_on_submit():
+        try:
+            agreements.save(d, {k: form[k].data for k in agreements.TEXT_FIELDS + ("perform_by",)})
+            db.session.commit()
+            flash(_("Agreement saved."), "success")
+            return redirect(url_for("mediation.dispute", dispute_id=d.id))
+        except MediationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return render_template("mediation/agreement.html", d=d, form=form, agreement=existing)
+
+
+@bp.post("/disputes/<int:dispute_id>/agreement/sign")
+@require("mediation.dispute.mediate")
+def agreement_sign(dispute_id: int):
+    d = _load(dispute_id)
+    form = SignForm()
+    if not form.validate_on_submit():
+        flash(_("Give the day the agreement was signed."), "error")
+    else:
+        try:
+            agreements.sign(d, current_user, form.signed_on.data)
+            db.session.commit()
+            flash(_("Agreement signed; the 30 days for judicial confirmation run."), "success")
+        except MediationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return redirect(url_for("mediation.dispute", dispute_id=d.id))
+
+
+@bp.get("/disputes/<int:dispute_id>/agreement.pdf")
+@require("mediation.dispute.read")
+def agreement_pdf(dispute_id: int):
+    d = _load(dispute_id)
+    try:
+        data = agreements.pdf_data(d)
+    except MediationError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("mediation.dispute", dispute_id=d.id))
+    pdf = render_pdf("mediation.agreement", **data)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename={d.reference}-agreement.pdf"})
+
+
+def sign_form() -> SignForm:
+    form = SignForm()
+    form.signed_on.data = date.today()
+    return form

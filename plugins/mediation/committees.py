@@ -1,0 +1,58 @@
+"""People's mediation committees per region and their mediators (users with mediation permission)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from core.auth.models import User
+from core.db import db
+from core.regions.models import Region
+from core.regions.scope import in_scope
+from .models import Committee, CommitteeMember
+from .services import MediationError
+
+
+def save_committee(user, committee: Committee | None, *, name, region_id, mediator_ids=()) -> Committee:
+    errors = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = _("Required.")
+    elif len(name) > 100:
+        errors["name"] = _("Must have at most %(n)s characters.", n=100)
+    try:
+        region = db.session.get(Region, int(region_id)) if region_id else None
+    except (TypeError, ValueError):
+        region = None
+    if region is None or not in_scope(user, region.id):
+        errors["region_id"] = _("No such region in your scope.")
+    elif region.level not in ("county", "town", "village"):
+        errors["region_id"] = _("A committee belongs to a village, town or district.")
+    elif db.session.scalar(select(Committee.id).where(Committee.region_id == region.id,
+                                                      Committee.id != (committee.id if committee else 0))):
+        errors["region_id"] = _("This region already has a committee.")
+    ids = sorted({int(i) for i in mediator_ids or ()})
+    users = list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+    if len(users) != len(ids) or any(not u.can("mediation.dispute.mediate") for u in users):
+        errors["mediators"] = _("Only users who may mediate can be members.")
+    if errors:
+        raise MediationError(errors)
+    if committee is None:
+        committee = Committee(name=name, region_id=region.id)
+        db.session.add(committee)
+    else:
+        committee.name, committee.region_id = name, region.id
+    db.session.flush()
+    db.session.execute(delete(CommitteeMember).where(CommitteeMember.committee_id == committee.id))
+    for u in users:
+        db.session.add(CommitteeMember(committee_id=committee.id, user_id=u.id))
+    db.session.flush()
+    db.session.expire(committee, ["mediators"])
+    return committee
+
+
+def committee_for(region: Region | None) -> Committee | None:
+    """The nearest committee at or above *region* (village → town → district)."""
+    codes = [c for c in (region.path if region else "").strip("/").split("/") if c]
+    rows = db.session.scalars(select(Committee).join(Region, Region.id == Committee.region_id)
+                              .where(Region.code.in_(codes))).all()
+    return max(rows, key=lambda c: len(c.region.path), default=None)

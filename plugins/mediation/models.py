@@ -1,0 +1,205 @@
+"""Grids, grid workers, disputes (the 挂号 ledger) and their parties."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.auth.models import User
+from core.db import TimestampMixin, VersionedMixin, db
+from core.parties.models import Person
+from core.regions.models import Region
+
+# contract §5 codes → domain.md §3's 15 standard categories
+CATEGORIES = {
+    "marriage_family": _l("Marriage and family"),
+    "neighbour": _l("Neighbours"),
+    "housing_homestead": _l("Housing and homestead"),
+    "contract": _l("Contract"),
+    "production_business": _l("Production and business"),
+    "damages": _l("Damages"),
+    "forest_land": _l("Forest and land"),
+    "land_acquisition_demolition": _l("Land acquisition and demolition"),
+    "environment": _l("Environmental pollution"),
+    "labour": _l("Labour"),
+    "consumer": _l("Consumer"),
+    "medical": _l("Medical"),
+    "traffic": _l("Road traffic accident"),
+    "property_management": _l("Property management"),
+    "other": _l("Other"),
+}
+SOURCES = {
+    "patrol": _l("Found on patrol"),
+    "application": _l("Applied by a party"),
+    "court": _l("Referred by a court"),
+    "police": _l("Referred by the police"),
+}
+RISKS = {"red": _l("Red"), "orange": _l("Orange"), "yellow": _l("Yellow"), "green": _l("Green")}
+LEVELS = {"village": _l("Village"), "town": _l("Town"), "district": _l("District")}
+LEVEL_ORDER = ("village", "town", "district")
+STATES = {
+    "registered": _l("Registered in the ledger"),
+    "mediating": _l("Mediating"),
+    "resolved": _l("Resolved"),
+    "failed": _l("Failed"),
+    "escalated": _l("Escalated"),
+    "closed": _l("Closed off the ledger"),
+}
+OPEN_STATES = ("registered", "mediating", "escalated", "failed", "resolved")
+
+
+class Grid(VersionedMixin, db.Model):
+    __tablename__ = "mediation_grid"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), index=True, nullable=False)
+    boundary: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    households: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    workers: Mapped[list[User]] = relationship(secondary="mediation_grid_worker", lazy="selectin")
+
+    def __repr__(self) -> str:
+        return f"<Grid {self.code}>"
+
+
+class GridWorker(db.Model):
+    __tablename__ = "mediation_grid_worker"
+    __table_args__ = (UniqueConstraint("grid_id", "user_id", name="uq_mediation_grid_worker_grid_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("mediation_grid.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), nullable=False, index=True)
+
+
+class Dispute(VersionedMixin, db.Model):
+    __tablename__ = "mediation_dispute"
+    __table_args__ = (Index("ix_mediation_dispute_region_found", "region_id", "found_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("mediation_grid.id"), index=True, nullable=False)
+    region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), index=True, nullable=False)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    found_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False, default="patrol")
+    category: Mapped[str] = mapped_column(String(40), nullable=False)
+    summary: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    place: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    headcount: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    risk_level: Mapped[str] = mapped_column(String(10), nullable=False)
+    handling_level: Mapped[str] = mapped_column(String(10), nullable=False, default="village")
+    state: Mapped[str] = mapped_column(String(12), nullable=False, default="registered", index=True)
+    outcome: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
+
+    grid: Mapped[Grid] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship(lazy="joined")
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id], lazy="joined")
+    mediator: Mapped[User | None] = relationship(foreign_keys=[mediator_id], lazy="joined")
+    parties: Mapped[list["DisputeParty"]] = relationship(back_populates="dispute", lazy="selectin",
+                                                         order_by="DisputeParty.id")
+
+    __tracked__ = ("state", "risk_level", "handling_level", "mediator")
+    __tracked_labels__ = {"state": _l("State"), "risk_level": _l("Risk"), "handling_level": _l("Handling level"),
+                          "mediator": _l("Mediator")}
+
+    @property
+    def category_label(self) -> str:
+        return str(CATEGORIES.get(self.category, self.category))
+
+    @property
+    def state_label(self) -> str:
+        return str(STATES.get(self.state, self.state))
+
+    @property
+    def risk_label(self) -> str:
+        return str(RISKS.get(self.risk_level, self.risk_level))
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVELS.get(self.handling_level, self.handling_level))
+
+    @property
+    def source_label(self) -> str:
+        return str(SOURCES.get(self.source, self.source))
+
+
+class DisputeParty(db.Model):
+    __tablename__ = "mediation_dispute_party"
+    __table_args__ = (UniqueConstraint("dispute_id", "person_id", name="uq_mediation_dispute_party_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("mediation_dispute.id"), nullable=False, index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("core_person.id"), nullable=False, index=True)
+
+    dispute: Mapped[Dispute] = relationship(back_populates="parties")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class MonthlyReport(db.Model):
+    """A submitted monthly ledger of one region: a frozen snapshot of the roll-up (零报告 when empty)."""
+
+    __tablename__ = "mediation_monthly_report"
+    __table_args__ = (UniqueConstraint("region_id", "month", name="uq_mediation_monthly_report_region_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), nullable=False, index=True)
+    month: Mapped[str] = mapped_column(String(7), nullable=False)          # YYYY-MM
+    data: Mapped[dict] = mapped_column(JSON, nullable=False)
+    nil_return: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    submitted_by: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Agreement(TimestampMixin, db.Model):
+    """调解协议书 (人民调解法 Art 29): facts, issues, responsibilities, terms, manner and deadline of performance.
+    It takes effect when signed (Art 30); then the 30-day judicial-confirmation clock runs (Art 33)."""
+
+    __tablename__ = "mediation_agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("mediation_dispute.id"), nullable=False, unique=True)
+    facts: Mapped[str] = mapped_column(Text, nullable=False)
+    issues: Mapped[str] = mapped_column(Text, nullable=False)
+    responsibilities: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    terms: Mapped[str] = mapped_column(Text, nullable=False)
+    performance: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    perform_by: Mapped[date | None] = mapped_column(Date)
+    signed_on: Mapped[date | None] = mapped_column(Date)
+
+    dispute: Mapped[Dispute] = relationship(lazy="joined")
+
+
+class Committee(VersionedMixin, db.Model):
+    """A people's mediation committee (人民调解委员会) of a village, town or district, with its mediators."""
+
+    __tablename__ = "mediation_committee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), nullable=False, unique=True)
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    mediators: Mapped[list[User]] = relationship(secondary="mediation_committee_member", lazy="selectin")
+
+
+class CommitteeMember(db.Model):
+    __tablename__ = "mediation_committee_member"
+    __table_args__ = (UniqueConstraint("committee_id", "user_id", name="uq_mediation_committee_member_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("mediation_committee.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), nullable=False, index=True)

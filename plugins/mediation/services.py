@@ -1,0 +1,342 @@
+"""Dispute workflow: log (挂号) → mediate → resolve | fail → escalate up the tree → close (销号).
+
+Every function works inside the caller's transaction and never commits; bad input raises
+``MediationError`` with ``errors`` = {field: message} and leaves nothing written.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from core.audit.models import Attachment
+from core.audit.services import add_activity, log_event, log_note
+from core.auth.models import User
+from core.calendar.deadlines import met, start_deadline
+from core.calendar.engine import DeadlineInputError
+from core.db import db
+from core.notifications.services import notify
+from core.parties import PartyError, create_person, find_or_create_person
+from core.regions.models import Region
+from core.sequences import next_reference
+from core.signals import signal
+from .access import can_use_grid
+from .models import CATEGORIES, LEVEL_ORDER, LEVELS, RISKS, SOURCES, Dispute, DisputeParty, Grid
+
+RECORD_TYPE = "mediation_dispute"
+PERIOD = "mediation.period"
+LEGAL_CHANNELS = ("admin_reconsideration", "admin_litigation", "labour_arbitration", "commercial_arbitration",
+                  "land_contract_arbitration", "civil_litigation", "appeal_retrial", "procuratorate_supervision")
+MAX_PARTIES = 20
+FOLLOW_UP_DAYS = 14
+
+
+class MediationError(ValueError):
+    def __init__(self, errors: dict[str, str] | str):
+        self.errors = errors if isinstance(errors, dict) else {"_": errors}
+        super().__init__("; ".join(self.errors.values()))
+
+    @property
+    def message(self) -> str:
+        return " ".join(str(m) for m in self.errors.values())
+
+
+def _text(value, limit: int) -> str:
+    return " ".join(str(value or "").split()) if limit <= 200 else str(value or "").strip()
+
+
+def _clean(user, data: dict) -> dict:
+    errors: dict[str, str] = {}
+    out: dict = {}
+    grid = None
+    try:
+        grid = db.session.get(Grid, int(data.get("grid_id") or 0)) if data.get("grid_id") else None
+    except (TypeError, ValueError):
+        grid = None
+    if grid is None or not can_use_grid(user, grid):
+        errors["grid_id"] = _("No such grid in your scope.") if data.get("grid_id") else _("Required.")
+    out["grid"] = grid
+    for key, choices in (("category", CATEGORIES), ("risk_level", RISKS), ("source", SOURCES)):
+        value = data.get(key) or ("patrol" if key == "source" else "")
+        if value not in choices:
+            errors[key] = _("Choose one of the listed values.") if value else _("Required.")
+        out[key] = value
+    summary = _text(data.get("summary"), 200)
+    if not summary:
+        errors["summary"] = _("Required.")
+    elif len(summary) > 200:
+        errors["summary"] = _("Must have at most %(n)s characters.", n=200)
+    out["summary"] = summary
+    out["description"] = _text(data.get("description"), 10_000)[:10_000]
+    out["place"] = _text(data.get("place"), 200)[:200]
+    found_at = data.get("found_at") or datetime.now().replace(microsecond=0)
+    if not isinstance(found_at, datetime):
+        errors["found_at"] = _("Not a valid date and time.")
+    elif found_at > datetime.now() + timedelta(hours=1):
+        errors["found_at"] = _("Cannot lie in the future.")
+    elif found_at.year < 2000:
+        errors["found_at"] = _("Too far in the past.")
+    out["found_at"] = found_at
+    try:
+        headcount = int(data.get("headcount") or 0)
+        if not 0 <= headcount <= 100_000:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["headcount"] = _("Must be a whole number between 0 and 100000.")
+        headcount = 0
+    out["headcount"] = headcount
+    amount = data.get("amount")
+    if amount not in (None, ""):
+        try:
+            amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+            if not Decimal(0) <= amount < Decimal("1e12"):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors["amount"] = _("Must be an amount of money of 0 or more.")
+            amount = None
+    out["amount"] = amount or None
+    parties = data.get("parties") or []
+    if len(parties) > MAX_PARTIES:
+        errors["parties"] = _("Must have at most %(n)s items.", n=MAX_PARTIES)
+    out["parties"] = parties
+    uuid = (data.get("client_uuid") or "").strip() or None
+    if uuid is not None and len(uuid) > 36:
+        errors["client_uuid"] = _("Must have at most %(n)s characters.", n=36)
+    out["client_uuid"] = uuid
+    if errors:
+        raise MediationError(errors)
+    return out
+
+
+def log_dispute(user, data: dict, alert: bool = True) -> tuple[Dispute, bool]:
+    """Register (挂号) a dispute. Returns ``(dispute, created)``; a repeated ``client_uuid`` (offline sync)
+    returns the dispute created the first time instead of a duplicate."""
+    uuid = (data.get("client_uuid") or "").strip() or None
+    if uuid:
+        existing = db.session.scalar(select(Dispute).where(Dispute.client_uuid == uuid))
+        if existing is not None:
+            if existing.reporter_id != user.id:
+                raise MediationError({"client_uuid": _("This client id is already used.")})
+            return existing, False
+    clean = _clean(user, data)
+    grid = clean.pop("grid")
+    party_rows = clean.pop("parties")
+    dispute = Dispute(grid_id=grid.id, region_id=grid.region_id, reporter_id=user.id, handling_level="village",
+                      state="registered", **clean)
+    dispute.reference = next_reference("mediation.dispute", clean["found_at"].date())
+    db.session.add(dispute)
+    db.session.flush()
+    errors = {}
+    for i, row in enumerate(party_rows):
+        row = row if isinstance(row, dict) else {}
+        name = _text(row.get("name"), 100)
+        if not name:
+            errors[f"parties.{i}.name"] = _("Required.")
+            continue
+        try:
+            if row.get("id_number"):
+                person, _created = find_or_create_person(name, id_number=row.get("id_number"),
+                                                         phone=row.get("phone") or None, region_id=grid.region_id)
+            else:
+                person = create_person(name, phone=row.get("phone") or None, region_id=grid.region_id)
+        except PartyError as exc:
+            errors.update({f"parties.{i}.{k}": v for k, v in exc.errors.items()})
+            continue
+        if all(p.person_id != person.id for p in dispute.parties):
+            dispute.parties.append(DisputeParty(person_id=person.id))
+    if errors:
+        raise MediationError(errors)
+    db.session.flush()
+    if alert and dispute.risk_level == "red":
+        alert_red(dispute)
+    return dispute, True
+
+
+EDITABLE = ("category", "summary", "description", "place", "headcount", "amount", "risk_level", "source")
+
+
+def update_dispute(dispute: Dispute, user, changes: dict) -> Dispute:
+    """Correct the ledger entry's facts (not its workflow state); a change to red alerts at once."""
+    if dispute.state == "closed":
+        raise MediationError({"state": _("The dispute is closed.")})
+    current = {k: getattr(dispute, k) for k in EDITABLE}
+    merged = {**current, **{k: v for k, v in changes.items() if k in EDITABLE},
+              "grid_id": dispute.grid_id, "found_at": dispute.found_at}
+    clean = _clean(user, merged)
+    was_red = dispute.risk_level == "red"
+    for key in EDITABLE:
+        if key in changes:
+            setattr(dispute, key, clean[key])
+    db.session.flush()
+    if dispute.risk_level == "red" and not was_red:
+        alert_red(dispute)
+    return dispute
+
+
+def _ancestor_ids(region: Region) -> list[int]:
+    codes = [c for c in region.path.strip("/").split("/") if c]
+    return list(db.session.scalars(select(Region.id).where(Region.code.in_(codes),
+                                                            Region.level.in_(("town", "county")))))
+
+
+def alert_red(dispute: Dispute) -> int:
+    """Red risk: notify at once the town- and district-level users who may see mediation."""
+    ids = _ancestor_ids(dispute.region)
+    users = [u for u in db.session.scalars(select(User).where(User.region_id.in_(ids), User.active.is_(True)))
+             if u.can("mediation.dispute.read") and not ("grid_worker" in u.role_codes)]
+    if not users:
+        return 0
+    title = _("Red-risk dispute %(ref)s: %(summary)s", ref=dispute.reference, summary=dispute.summary)
+    body = _("%(grid)s · %(category)s", grid=dispute.grid.name, category=dispute.category_label)
+    try:
+        url = url_for("mediation.dispute", dispute_id=dispute.id)
+    except RuntimeError:
+        url = None
+    return len(notify(users, title, body, url=url, record=(RECORD_TYPE, dispute.id)))
+
+
+def _require_state(dispute: Dispute, allowed: tuple[str, ...], message: str) -> None:
+    if dispute.state not in allowed:
+        raise MediationError({"state": message % {"state": dispute.state_label}})
+
+
+def start(dispute: Dispute, user, mediator: User | None = None) -> Dispute:
+    _require_state(dispute, ("registered", "escalated"),
+                   _("Mediation can start only on a registered or escalated dispute; this one is %(state)s.",
+                     state="%(state)s"))
+    mediator = mediator or user
+    if not mediator.can("mediation.dispute.mediate"):
+        raise MediationError({"mediator_id": _("This user may not mediate.")})
+    conflict = recusal_conflict(dispute, mediator)
+    if conflict:
+        raise MediationError({"mediator_id": _("%(name)s must withdraw: %(reason)s",
+                                               name=mediator.display_name or mediator.username, reason=conflict)})
+    dispute.mediator = mediator
+    dispute.state = "mediating"
+    db.session.flush()
+    start_deadline(dispute, PERIOD, date.today())
+    return dispute
+
+
+def _stop_clock(dispute: Dispute) -> None:
+    try:
+        met(dispute, PERIOD)
+    except DeadlineInputError:
+        pass
+
+
+def recusal_conflict(dispute: Dispute, mediator: User) -> str | None:
+    """Why *mediator* may not mediate this dispute (a party by name or phone), or None."""
+    from core.parties.validation import normalise_name
+    name = normalise_name(mediator.display_name or "")
+    phone = "".join(ch for ch in (mediator.phone or "") if ch.isdigit())
+    for p in dispute.parties:
+        if name and normalise_name(p.person.name) == name:
+            return _("the same name as the party %(party)s", party=p.person.name)
+        if phone and p.person.phone and "".join(ch for ch in p.person.phone if ch.isdigit()) == phone:
+            return _("the same phone number as the party %(party)s", party=p.person.name)
+    return None
+
+
+def add_session_note(dispute: Dispute, user, text: str) -> None:
+    if dispute.state == "closed":
+        raise MediationError({"state": _("The dispute is closed.")})
+    if not (text or "").strip():
+        raise MediationError({"note": _("Required.")})
+    log_note(RECORD_TYPE, dispute.id, text, user=user)
+
+
+def resolve(dispute: Dispute, user, outcome: str) -> Dispute:
+    _require_state(dispute, ("mediating",),
+                   _("Only a dispute under mediation can be resolved; this one is %(state)s.", state="%(state)s"))
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise MediationError({"outcome": _("Describe the outcome.")})
+    dispute.outcome = outcome[:10_000]
+    dispute.state = "resolved"
+    _stop_clock(dispute)
+    log_note(RECORD_TYPE, dispute.id, _("Resolved: %(text)s", text=dispute.outcome), user=user)
+    return dispute
+
+
+def fail(dispute: Dispute, user, reason: str, legal_channel: str | None = None,
+         refer_police: bool = False) -> Dispute:
+    _require_state(dispute, ("mediating",),
+                   _("Only a dispute under mediation can fail; this one is %(state)s.", state="%(state)s"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MediationError({"reason": _("Give the reason.")})
+    if legal_channel and legal_channel not in LEGAL_CHANNELS:
+        raise MediationError({"legal_channel": _("Choose one of the listed values.")})
+    dispute.outcome = reason[:10_000]
+    dispute.state = "failed"
+    _stop_clock(dispute)
+    log_note(RECORD_TYPE, dispute.id, _("Mediation failed: %(text)s", text=dispute.outcome), user=user)
+    if refer_police:  # 人民调解法 Art 25: possible criminal or public-order matter
+        log_event("mediation.refer_police", RECORD_TYPE, dispute.id, text=reason[:500], user=user)
+        signal("mediation.refer_police").send(dispute)
+    if legal_channel:
+        log_event("mediation.escalate_to_legal", RECORD_TYPE, dispute.id, text=legal_channel, user=user)
+        signal("mediation.escalate_to_legal").send(dispute, channel=legal_channel)
+    return dispute
+
+
+def next_level(level: str) -> str | None:
+    i = LEVEL_ORDER.index(level)
+    return LEVEL_ORDER[i + 1] if i + 1 < len(LEVEL_ORDER) else None
+
+
+def escalate(dispute: Dispute, user, reason: str) -> Dispute:
+    _require_state(dispute, ("registered", "mediating", "failed", "escalated"),
+                   _("A %(state)s dispute cannot be escalated.", state="%(state)s"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MediationError({"reason": _("Give the reason.")})
+    up = next_level(dispute.handling_level)
+    if up is None:
+        raise MediationError({"handling_level": _("The dispute is already handled at district level.")})
+    dispute.handling_level = up
+    dispute.state = "escalated"
+    _stop_clock(dispute)
+    dispute.mediator = None
+    log_note(RECORD_TYPE, dispute.id, _("Escalated to %(level)s level: %(reason)s",
+                                        level=LEVELS[up], reason=reason[:2000]), user=user)
+    return dispute
+
+
+def has_evidence(dispute: Dispute) -> bool:
+    return db.session.scalar(select(func.count(Attachment.id)).where(
+        Attachment.record_type == RECORD_TYPE, Attachment.record_id == str(dispute.id))) > 0
+
+
+def close(dispute: Dispute, user, note: str = "") -> Dispute:
+    """销号: only a resolved or failed dispute, and only with evidence (an attachment or a closing note)."""
+    _require_state(dispute, ("resolved", "failed"),
+                   _("Only a resolved or failed dispute can be closed; this one is %(state)s.", state="%(state)s"))
+    note = (note or "").strip()
+    if not note and not has_evidence(dispute):
+        raise MediationError({"note": _("Closing needs evidence: attach a file or write a closing note.")})
+    if note:
+        log_note(RECORD_TYPE, dispute.id, _("Closing note: %(text)s", text=note[:5000]), user=user)
+    dispute.state = "closed"
+    dispute.closed_at = datetime.now().replace(microsecond=0)
+    # 回访: a follow-up visit on the record's activities (a working reminder, not a legal time limit)
+    add_activity(RECORD_TYPE, dispute.id, _("Follow-up visit (回访) to %(ref)s", ref=dispute.reference),
+                 dispute.mediator or user, due_date=date.today() + timedelta(days=FOLLOW_UP_DAYS), user=user)
+    return dispute
+
+
+def reopen(dispute: Dispute, user, reason: str) -> Dispute:
+    """A closed item comes back (the history stays on the record): registered again at its level."""
+    _require_state(dispute, ("closed",), _("Only a closed dispute can be reopened; this one is %(state)s.",
+                                           state="%(state)s"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MediationError({"reason": _("Give the reason.")})
+    dispute.state = "registered"
+    dispute.closed_at = None
+    log_note(RECORD_TYPE, dispute.id, _("Reopened: %(reason)s", reason=reason[:2000]), user=user)
+    return dispute

@@ -1,0 +1,146 @@
+"""Mediation on a phone (375 px): grid1 logs a dispute online and once with the network cut (the queue
+shows it, then syncs it when the connection returns, once); the mediator works it through escalation
+to closing with a note."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+import threading
+
+from browser_support import CHROMIUM, CHROMIUM_ARGS, PHONE, live_server, page_problems, skip_reason  # noqa: F401
+
+pytestmark = pytest.mark.browser
+_reason = skip_reason()
+if _reason:
+    pytest.skip(_reason, allow_module_level=True)
+
+
+def _capture(page, summary: str, risk: str = "yellow"):
+    page.select_option("select[name=category]", "neighbour")
+    page.click(f"label.risk-{risk}")
+    page.fill("input[name=summary]", summary)
+    page.fill("input[name=party_name]", "张三")
+
+
+def test_grid_worker_captures_online_and_offline_then_mediator_closes(live_server):
+    """Runs Playwright in a thread of its own: the journeys module holds the suite's sync Playwright
+    session on the main thread, and a second one cannot start there."""
+    failure = []
+
+    def run():
+        from playwright.sync_api import sync_playwright
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                try:
+                    _journey(browser, live_server)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=300)
+    assert not worker.is_alive(), "the browser journey did not finish"
+    if failure:
+        raise failure[0]
+
+
+def _journey(chromium, live_server):
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(live_server.url + "/login")
+        page.fill("input[name=username]", "grid1")
+        page.fill("input[name=password]", "concord-demo")
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        resp = page.goto(live_server.url + "/mediation/capture", wait_until="load")
+        assert not page_problems(_TabLike(page, live_server), resp, "capture")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        _capture(page, "网格员在线登记的纠纷")
+        with page.expect_navigation():
+            page.click("#capture-form button[type=submit]")
+        assert "/mediation/disputes/" in page.url
+        assert "JS-TJ-" in page.inner_text("h1")
+        online_url = page.url
+
+        # the network is cut: the capture is queued on the phone and shown as waiting
+        page.goto(live_server.url + "/mediation/capture", wait_until="load")
+        context.set_offline(True)
+        _capture(page, "断网时登记的纠纷", "orange")
+        page.click("#capture-form button[type=submit]")
+        page.wait_for_selector("#sync-queue:not([hidden])")
+        assert page.inner_text("#sync-queue [data-count]") == "1"
+        # the connection returns: the queue is sent and emptied
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        page.wait_for_selector("#sync-queue", state="hidden")
+        page.goto(live_server.url + "/mediation/?q=断网时登记", wait_until="load")
+        assert page.locator("table.list tbody tr").count() == 1
+        assert "断网时登记的纠纷" in page.inner_text("table.list")
+        assert not errors, errors
+
+        # the mediator: start, fail, escalate to the town, start, resolve, close with a note
+        context.clear_cookies()
+        page.goto(live_server.url + "/login")
+        page.fill("input[name=username]", "mediator")
+        page.fill("input[name=password]", "concord-demo")
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        page.goto(online_url, wait_until="load")
+
+        def step(code: str, text: str | None = None):
+            form = page.locator(f"form[action$='/{code}']")
+            if text is not None:
+                form.locator("textarea").fill(text)
+            with page.expect_navigation():
+                form.locator("button[type=submit]").click()
+
+        step("start")
+        step("fail", "双方分歧较大")
+        step("escalate", "村级调解不成，上交镇里")
+        assert "镇" in page.inner_text("dl.fields")
+        step("start")
+        reference = page.inner_text("h1").split(" ")[0]
+        # the town draws up the agreement from the item, the parties sign, the PDF is one click away
+        with page.expect_navigation():
+            page.click("a[href$='/agreement']")
+        page.fill("textarea[name=terms]", "双方同意按原界址重砌围墙，费用各半")
+        page.fill("input[name=perform_by]", "2026-12-31")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("form[action$='/agreement/sign'] button[type=submit]")
+        assert page.locator(".stages li.current").inner_text() == "已化解"
+        pdf = page.request.get(live_server.url + page.locator("a[href$='agreement.pdf']").get_attribute("href"))
+        assert pdf.status == 200 and pdf.body()[:4] == b"%PDF"
+        step("close", "回访确认协议已履行")
+        assert page.locator(".stages li.current").inner_text() == "已销号"
+        # the town's monthly ledger shows it, and its total drills down to it
+        from datetime import date
+        page.goto(f"{live_server.url}/mediation/reports?region=430611001000&month={date.today():%Y-%m}", wait_until="load")
+        with page.expect_navigation():
+            page.click("main p strong a")
+        assert reference in page.inner_text("table.list")
+        problems = page_problems(_TabLike(page, live_server), page.goto(page.url, wait_until="load"), "dispute page")
+        assert not problems, problems
+    finally:
+        context.close()
+
+
+class _TabLike:
+    """Enough of browser_support.Tab for page_problems."""
+
+    def __init__(self, page, server):
+        self.page, self.server, self.errors, self.requests = page, server, [], []
+        self.viewport = PHONE
+
+    def foreign_requests(self):
+        return []
