@@ -149,3 +149,48 @@ def cleanup() -> None:
     _TEMPLATE.clear()
     if root:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def database_app(prefix: str, seed: bool = True, engine_options: dict | None = None):
+    """``(app, dialect)`` on a scratch database: the demo SQLite copy by default, or, when
+    ``DATABASE_URL`` names PostgreSQL, a new database created for the run (migrated, optionally seeded
+    with the demo data) and dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        with demo_app() as app:
+            yield app, "sqlite"
+        return
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from core.app import create_app
+    from core.bootstrap import upgrade_and_sync
+    from core.db import db
+    from core.seed import seed_demo
+
+    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"concord_bench_{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        cfg = {"SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(hide_password=False),
+               "INSTANCE_PATH": tempfile.mkdtemp(prefix="concord-bench-"), "SECRET_KEY": "bench"}
+        if engine_options:
+            cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+        app = create_app(cfg)
+        with app.app_context():
+            upgrade_and_sync(app)
+            if seed:
+                seed_demo(app.extensions["concord"])
+            db.session.commit()
+            yield app, "postgresql"
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -10,47 +10,9 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import datetime
 
-from bench import demo_app, measure, row
-
-
-@contextmanager
-def _app():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        with demo_app() as app:
-            yield app, "sqlite"
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from core.app import create_app
-    from core.bootstrap import upgrade_and_sync
-    from core.db import db
-    from core.seed import seed_demo
-
-    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"concord_bench_med_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(hide_password=False),
-                          "INSTANCE_PATH": tempfile.mkdtemp(prefix="concord-bench-"), "SECRET_KEY": "bench"})
-        with app.app_context():
-            upgrade_and_sync(app)
-            seed_demo(app.extensions["concord"])
-            db.session.commit()
-            yield app, "postgresql"
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+from bench import database_app, measure, row
 
 
 def run() -> list[dict]:
@@ -63,7 +25,7 @@ def run() -> list[dict]:
     from plugins.mediation.seed import seed_scale
 
     rows = []
-    with _app() as (app, dialect):
+    with database_app("med") as (app, dialect):
         n = int(os.environ.get("BENCH_DISPUTES") or (1_000_000 if dialect == "postgresql" else 200_000))
         t0 = time.perf_counter()
         seed_scale(disputes=n)

@@ -10,50 +10,14 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from bench import demo_app, measure, row
+from bench import database_app, measure, row
 
 SEQ = "core.bench_case"
 YEAR_DAY = date(2026, 6, 1)
-
-
-@contextmanager
-def _app():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        with demo_app() as app:
-            yield app, "sqlite"
-        return
-    import tempfile
-    from core.app import create_app
-    from core.bootstrap import upgrade_and_sync
-    from core.db import db
-
-    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"concord_bench_seq_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(hide_password=False),
-                          "INSTANCE_PATH": tempfile.mkdtemp(prefix="concord-bench-"), "SECRET_KEY": "bench",
-                          "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 12}})
-        with app.app_context():
-            upgrade_and_sync(app)
-            db.session.commit()
-            yield app, "postgresql"
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _concurrent(app, writers: int, per_writer: int) -> float:
@@ -91,7 +55,7 @@ def run() -> list[dict]:
     from core.sequences import next_reference
     from core.sequences.services import last_number, sync_sequences
 
-    with _app() as (app, dialect):
+    with database_app("seq", seed=False, engine_options={"pool_size": 12}) as (app, dialect):
         app.extensions["concord"].core_context().sequence(SEQ, "JS-XF-{year}-{n:05d}")
         sync_sequences()
         next_reference(SEQ, YEAR_DAY)
