@@ -287,3 +287,31 @@ def write_axe_report() -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         with open(ARTIFACTS / "axe-report.json", "w", encoding="utf-8") as fh:
             json.dump(AXE_REPORT, fh, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def run_journey_in_thread(journey, live_server, timeout: float = 300) -> None:
+    """Run ``journey(browser, live_server)`` with a Chromium of its own on a separate thread: the
+    journeys module holds the suite's sync Playwright session on the main thread, and a second one
+    cannot start there. A failure is re-raised on the test's thread."""
+    import threading
+
+    failure = []
+
+    def run():
+        from playwright.sync_api import sync_playwright
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                try:
+                    journey(browser, live_server)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=timeout)
+    assert not worker.is_alive(), "the browser journey did not finish"
+    if failure:
+        raise failure[0]

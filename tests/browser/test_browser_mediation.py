@@ -7,9 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import threading
-
-from browser_support import CHROMIUM, CHROMIUM_ARGS, PHONE, live_server, page_problems, skip_reason  # noqa: F401
+from browser_support import run_journey_in_thread, PHONE, live_server, page_problems, skip_reason  # noqa: F401
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -27,26 +25,7 @@ def _capture(page, summary: str, risk: str = "yellow"):
 def test_grid_worker_captures_online_and_offline_then_mediator_closes(live_server):
     """Runs Playwright in a thread of its own: the journeys module holds the suite's sync Playwright
     session on the main thread, and a second one cannot start there."""
-    failure = []
-
-    def run():
-        from playwright.sync_api import sync_playwright
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                try:
-                    _journey(browser, live_server)
-                finally:
-                    browser.close()
-        except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join(timeout=300)
-    assert not worker.is_alive(), "the browser journey did not finish"
-    if failure:
-        raise failure[0]
+    run_journey_in_thread(_journey, live_server)
 
 
 def _journey(chromium, live_server):

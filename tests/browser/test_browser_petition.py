@@ -4,12 +4,11 @@ with a PDF 处理意见书; the petitioner checks /status with the 查询码 and
 appears for the officer."""
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, live_server, page_problems, skip_reason  # noqa: F401
+from browser_support import run_journey_in_thread, DESKTOP, live_server, page_problems, skip_reason  # noqa: F401
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -19,26 +18,7 @@ if _reason:
 
 def test_petition_from_intake_to_unsatisfied_rating(live_server):
     """Playwright runs on a thread of its own (the journeys module holds the main thread's session)."""
-    failure = []
-
-    def run():
-        from playwright.sync_api import sync_playwright
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                try:
-                    _journey(browser, live_server)
-                finally:
-                    browser.close()
-        except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join(timeout=300)
-    assert not worker.is_alive(), "the browser journey did not finish"
-    if failure:
-        raise failure[0]
+    run_journey_in_thread(_journey, live_server)
 
 
 class _TabLike:
