@@ -40,8 +40,9 @@ def red_risk_waiting() -> int:
 
 
 def _previous_month(today: date) -> str:
-    first = today.replace(day=1) - timedelta(days=1)
-    return first.strftime("%Y-%m")
+    """The ledger period before *today*'s month, as YYYY-MM."""
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
 
 
 def report_reminders() -> int:

@@ -17,6 +17,7 @@ from core.audit.services import add_activity, log_event, log_note
 from core.auth.models import User
 from core.calendar.deadlines import met, start_deadline
 from core.calendar.engine import DeadlineInputError
+from core.calendar.services import compute_rule
 from core.db import db
 from core.notifications.services import notify
 from core.parties import PartyError, create_person, find_or_create_person
@@ -31,7 +32,6 @@ PERIOD = "mediation.period"
 LEGAL_CHANNELS = ("admin_reconsideration", "admin_litigation", "labour_arbitration", "commercial_arbitration",
                   "land_contract_arbitration", "civil_litigation", "appeal_retrial", "procuratorate_supervision")
 MAX_PARTIES = 20
-FOLLOW_UP_DAYS = 14
 
 
 class MediationError(ValueError):
@@ -323,9 +323,10 @@ def close(dispute: Dispute, user, note: str = "") -> Dispute:
         log_note(RECORD_TYPE, dispute.id, _("Closing note: %(text)s", text=note[:5000]), user=user)
     dispute.state = "closed"
     dispute.closed_at = datetime.now().replace(microsecond=0)
-    # 回访: a follow-up visit on the record's activities (a working reminder, not a legal time limit)
+    # 回访: a follow-up visit on the record's activities, due per the rule on the official calendar
+    visit_due = date.fromisoformat(compute_rule("mediation.follow_up_visit", date.today())["due"])
     add_activity(RECORD_TYPE, dispute.id, _("Follow-up visit (回访) to %(ref)s", ref=dispute.reference),
-                 dispute.mediator or user, due_date=date.today() + timedelta(days=FOLLOW_UP_DAYS), user=user)
+                 dispute.mediator or user, due_date=visit_due, user=user)
     return dispute
 
 
