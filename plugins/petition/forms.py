@@ -1,8 +1,8 @@
 """WTForms for the petition pages."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .models import CATEGORIES, CHANNELS, DECISIONS, ROUTES, SATISFACTION
@@ -59,3 +59,35 @@ class RatingForm(FlaskForm):
 
 __all__ = ["IntakeForm", "ClassifyForm", "UnitForm", "ReasonForm", "ReplyForm", "OpinionForm", "RatingForm",
            "BooleanField"]
+
+
+# -- backlog cases (积案) and 包案 ------------------------------------------------------------------
+class BacklogAssignForm(FlaskForm):
+    leader_id = SelectField(_l("Responsible leader"), coerce=int)
+    team = SelectMultipleField(_l("Team"), coerce=int, validators=[Optional()])
+    plan = TextAreaField(_l("Resolution plan"), validators=[DataRequired(), Length(max=8000)])
+    target_date = DateField(_l("Target date"), validators=[Optional()])
+
+
+class BacklogStepForm(FlaskForm):
+    description = StringField(_l("Step"), validators=[DataRequired(), Length(max=500)])
+    owner_id = SelectField(_l("Owner"), coerce=int)
+    due_on = DateField(_l("Due on"), validators=[DataRequired()])
+
+
+class BacklogStepDoneForm(FlaskForm):
+    step_id = HiddenField(validators=[DataRequired()])
+    note = StringField(_l("Result"), validators=[Optional(), Length(max=500)])
+
+
+class BacklogReviewForm(FlaskForm):
+    note = TextAreaField(_l("Progress found"), validators=[DataRequired(), Length(max=4000)])
+
+
+class BacklogCloseOutForm(FlaskForm):
+    evidence = TextAreaField(_l("How it was resolved (evidence attached to this case)"),
+                             validators=[DataRequired(), Length(max=4000)])
+    visit_on = DateField(_l("Follow-up visit on"), validators=[DataRequired()])
+    visit_by = StringField(_l("Visited by"), validators=[DataRequired(), Length(max=100)])
+    visit_result = TextAreaField(_l("What the petitioner said at the follow-up visit"),
+                                 validators=[DataRequired(), Length(max=4000)])

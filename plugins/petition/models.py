@@ -32,10 +32,11 @@ STATES = {
     "accepted": _l("Accepted"), "not_accepted": _l("Not accepted"), "handling": _l("Handling"),
     "extended": _l("Extended"), "replied": _l("Replied"), "review_requested": _l("Review requested"),
     "reviewed": _l("Reviewed"), "recheck_requested": _l("Re-check requested"), "rechecked": _l("Re-checked"),
-    "closed": _l("Closed"),
+    "closed": _l("Closed"), "referred": _l("Referred to a legal route"),
+    "merged": _l("Merged into another item"),
 }
 OPEN_STATES = ("registered", "forwarded", "assigned", "accepted", "handling", "extended",
-               "review_requested", "recheck_requested")
+               "review_requested", "recheck_requested", "referred")
 
 petition_case_rep = Table(
     "petition_case_rep", db.metadata,
@@ -48,11 +49,12 @@ __tables__ = (petition_case_rep,)
 class PetitionCase(VersionedMixin, db.Model):
     __tablename__ = "petition_case"
     __tracked__ = ("state", "category", "route", "handling_unit", "decision", "satisfaction",
-                   "repeat", "skip_level", "backlog")
+                   "repeat", "skip_level", "backlog", "urgent")
     __tracked_labels__ = {"state": _l("Stage"), "category": _l("Category"), "route": _l("Statutory route"),
                           "handling_unit": _l("Handling unit"), "decision": _l("Decision"),
                           "satisfaction": _l("Satisfaction"), "repeat": _l("Repeat petition"),
-                          "skip_level": _l("Level-skipping"), "backlog": _l("Backlog case")}
+                          "skip_level": _l("Level-skipping"), "backlog": _l("Backlog case"),
+                          "urgent": _l("Urgent")}
     # the duplicate check reads the newest items of one region
     __table_args__ = (Index("ix_petition_case_region_received", "region_id", "received_at"),)
 
@@ -78,6 +80,10 @@ class PetitionCase(VersionedMixin, db.Model):
     skip_level_reason: Mapped[str | None] = mapped_column(String(200))
     backlog: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     backlog_reason: Mapped[str | None] = mapped_column(String(200))
+    urgent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    urgent_reason: Mapped[str | None] = mapped_column(String(200))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("petition_case.id"))
+    reception_id: Mapped[int | None] = mapped_column(ForeignKey("petition_reception.id"), index=True)
     decision: Mapped[str | None] = mapped_column(String(20))
     decision_text: Mapped[str | None] = mapped_column(Text)
     outcome_note: Mapped[str | None] = mapped_column(Text)

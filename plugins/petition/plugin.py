@@ -6,34 +6,50 @@ PERMISSIONS = {
     "petition.case.create": _l("Register petitions"),
     "petition.case.edit": _l("Edit petitions"),
     "petition.case.transition": _l("Move petitions through their stages"),
+    "petition.backlog.manage": _l("Assign leaders and plans to backlog cases"),
+    "petition.backlog.lead": _l("Lead backlog cases (包案)"),
+    "petition.reception.manage": _l("Keep the leader reception rota and bookings"),
 }
-OFFICER = list(PERMISSIONS)
+OFFICER = [p for p in PERMISSIONS if p != "petition.backlog.lead"]
 
 
 def setup(ctx) -> None:
-    from . import api, models, public, seed, views
+    from . import api, backlog_models, backlog_views, models, public, reception_models, seed, views
     from .access import can_edit, can_view, case_url
 
     ctx.models(models)
+    ctx.models(backlog_models)
+    ctx.models(reception_models)
     ctx.permissions(PERMISSIONS, default_grants={
-        "officer": OFFICER, **{role: ["petition.case.read"] for role in ("leader", "legal", "mediator")}})
+        "officer": OFFICER, "leader": ["petition.case.read", "petition.backlog.lead"],
+        **{role: ["petition.case.read"] for role in ("legal", "mediator")}})
     ctx.sequence("petition.case", "JS-XF-{year}-{n:05d}")
     ctx.blueprint(views.bp)
     ctx.blueprint(public.bp, url_prefix="")
     ctx.api(api.api)
     ctx.menu("petition.root", _l("Petitions"), "petition.index", "petition.case.read", order=10)
+    ctx.menu("petition.backlog", _l("Backlog cases"), "petition.backlog_index", "petition.case.read",
+             parent="petition.root", order=20)
+    ctx.menu("petition.backlog_mine", _l("My backlog cases (包案)"), "petition.backlog_mine", "petition.backlog.lead",
+             parent="petition.root", order=30)
     ctx.migrations("migrations/versions")
     ctx.translations()
     from .deadlines import RULES as deadline_rules
     ctx.deadline_rules(deadline_rules)
     ctx.home_card("petition.deadlines", views.home_card, "petition.case.transition", order=10)
+    ctx.home_card("petition.backlog_mine", backlog_views.leader_card, "petition.backlog.lead", order=5)
     from .documents import load as load_document
     ctx.pdf_template("petition.document", "templates/pdf/document.html", title="信访事项文书", loader=load_document)
     from core.scheduler import JobSpec
     from .supervision import remind_due
     ctx.job(JobSpec("petition.remind_due", remind_due, {"cron": {"hour": 8, "minute": 0}},
                     _l("Warn officers and leaders of petition time limits due soon or overdue")))
+    from .backlog import scan_job
+    ctx.job(JobSpec("petition.backlog_scan", scan_job, {"cron": {"hour": 7, "minute": 30}},
+                    _l("Flag backlog cases by rule (past time limits, repeated, re-check contested)")))
     ctx.seed("demo", seed.seed_demo)
     ctx.seed("scale", seed.seed_scale)
     from core.audit import register_record_access
     register_record_access("petition_case", can_view, can_edit, url=case_url, app=ctx.app)
+    register_record_access("petition_backlog", backlog_views.backlog_can_view, backlog_views.backlog_can_edit,
+                           url=backlog_views.backlog_url, app=ctx.app)

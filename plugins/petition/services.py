@@ -47,7 +47,12 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "decide_recheck": (("recheck_requested",), "rechecked"),
     "close": (("replied", "reviewed", "rechecked", "not_accepted"), "closed"),
     "flag_backlog": (OPEN_STATES, None),
+    # the hand-off to a legal route (诉访分离), driven by the legal-channels plugin, never a button here
+    "refer": (("registered", "forwarded", "assigned"), "referred"),
+    "legal_answered": (("referred",), "closed"),
+    "legal_refused": (("referred",), "registered"),
 }
+SYSTEM_ACTIONS = frozenset({"refer", "legal_answered", "legal_refused"})
 
 
 def action_labels() -> dict[str, str]:
@@ -57,11 +62,12 @@ def action_labels() -> dict[str, str]:
             "extend": _("Extend by 30 days"), "reply": _("Reply"), "request_review": _("Record review request"),
             "decide_review": _("Record review opinion"), "request_recheck": _("Record re-check request"),
             "decide_recheck": _("Record re-check opinion"), "close": _("Close (终结)"),
-            "flag_backlog": _("Mark as backlog case")}
+            "flag_backlog": _("Mark as backlog case"), "refer": _("Referred to a legal route"),
+            "legal_answered": _("The legal route answered"), "legal_refused": _("The legal route refused")}
 
 
 def allowed_actions(case: PetitionCase) -> list[str]:
-    return [a for a, (sources, _to) in TRANSITIONS.items() if case.state in sources]
+    return [a for a, (sources, _to) in TRANSITIONS.items() if case.state in sources and a not in SYSTEM_ACTIONS]
 
 
 def _now() -> datetime:
@@ -255,6 +261,31 @@ def close(case: PetitionCase) -> None:
     _stop_all(case)
 
 
+# -- hand-off to a legal route (诉访分离): called by the legal-channels plugin -----------------------
+def mark_referred(case: PetitionCase, note: str) -> None:
+    """The matter was handed to a court, arbitration or reconsideration body: the petition clocks stop
+    and the case waits for that route's answer (it is not closed until the route answers)."""
+    _move(case, "refer", note=_("Referred to a legal route: %(n)s", n=(note or "")[:500]))
+    _stop_all(case)
+
+
+def legal_route_answered(case: PetitionCase, note: str) -> None:
+    """The legal route gave its outcome: the petition is closed with that outcome."""
+    _move(case, "legal_answered", note=_("The legal route answered: %(n)s", n=(note or "")[:500]))
+    case.outcome_note = (note or "")[:2000]
+    case.closed_at = _now()
+
+
+def legal_route_refused(case: PetitionCase, reason: str) -> None:
+    """The receiving body refused the matter: the petition is reopened to be handled here again."""
+    errors: dict = {}
+    reason = _text(reason, "reason", 2000, errors)
+    if errors:
+        raise PetitionError(errors)
+    _move(case, "legal_refused", note=_("The legal route refused, reopened: %(r)s", r=reason))
+    start_deadline(case, "petition.register_forward", _now().date())
+
+
 def rate(case: PetitionCase, value: str) -> None:
     """The petitioner's rating after a reply; 不满意 opens a follow-up activity for the officer."""
     from .models import SATISFACTION
@@ -275,15 +306,9 @@ def rate(case: PetitionCase, value: str) -> None:
 
 def flag_backlog(case: PetitionCase, reason: str) -> None:
     """Mark an open case as a backlog case (积案) by hand, with the reason."""
-    errors: dict = {}
-    reason = _text(reason, "reason", 200, errors)
+    from .backlog import flag
     _check(case, "flag_backlog")
-    if errors:
-        raise PetitionError(errors)
-    if case.backlog:
-        raise PetitionError(_("This case is already a backlog case."))
-    case.backlog, case.backlog_reason = True, reason
-    _log(case, "flag_backlog", _("Backlog case: %(r)s", r=reason))
+    flag(case, "manual", reason)
 
 
 def by_query_code(code: str) -> PetitionCase | None:
