@@ -22,7 +22,8 @@ api = ApiBlueprint("petition_api", __name__, tag="petitions")
 
 Channel = Literal["visit", "letter", "online", "phone", "hotline_12345", "grid", "transferred"]
 State = Literal["registered", "forwarded", "assigned", "accepted", "not_accepted", "handling", "extended",
-                "replied", "review_requested", "reviewed", "recheck_requested", "rechecked", "closed"]
+                "replied", "review_requested", "reviewed", "recheck_requested", "rechecked", "closed", "referred",
+                "merged"]
 
 
 class PersonIn(BaseModel):
@@ -40,6 +41,8 @@ class PetitionIn(ApiBody):
     region_id: Id | None = None
     group_size: int = Field(default=1, ge=1, le=10000)
     representatives: list[PersonIn] = Field(default=[], max_length=5)
+    urgent_reason: Text(200) | None = None
+    skip_level_reason: Text(200) | None = None
 
 
 class PetitionPatch(VersionedPatch):
@@ -85,6 +88,9 @@ class PetitionOut(BaseModel):
     repeat: bool
     skip_level: bool
     backlog: bool
+    urgent: bool
+    skip_level_reason: str | None
+    merged_into_id: int | None
     decision: str | None
     satisfaction: str | None
     petitioner: PersonOut
@@ -104,7 +110,8 @@ def serialize(case: PetitionCase) -> PetitionOut:
         received_at=case.received_at.isoformat(timespec="seconds"), request=case.request, facts=case.facts,
         state=case.state, category=case.category, route=case.route, region_id=case.region_id,
         handling_unit_id=case.handling_unit_id, group_size=case.group_size, repeat=case.repeat,
-        skip_level=case.skip_level, backlog=case.backlog, decision=case.decision, satisfaction=case.satisfaction,
+        skip_level=case.skip_level, backlog=case.backlog, urgent=case.urgent,
+        skip_level_reason=case.skip_level_reason, merged_into_id=case.merged_into_id, decision=case.decision, satisfaction=case.satisfaction,
         petitioner=_person(case.petitioner, case.id), version=case.version,
         deadlines=[DeadlineOut(rule=d["rule"], due=d["due"], status=d["status"], basis=d["basis"])
                    for d in deadlines_for(case)])
@@ -142,7 +149,8 @@ def create_petition(body: PetitionIn):
     return _run(services.register, channel=body.channel, received_at=body.received_at.replace(tzinfo=None),
                 request=body.request, facts=body.facts, petitioner=body.petitioner.model_dump(),
                 region_id=region_id, officer_id=current_user.id, group_size=body.group_size,
-                representatives=[r.model_dump() for r in body.representatives])
+                representatives=[r.model_dump() for r in body.representatives],
+                urgent_reason=body.urgent_reason, skip_level_reason=body.skip_level_reason)
 
 
 @petitions.update(body=PetitionPatch, permission="petition.case.edit", summary=_l("Edit a petition"))

@@ -25,6 +25,7 @@ class IntakeForm(FlaskForm):
     request = TextAreaField(_l("Request"), validators=[DataRequired(), Length(max=4000)])
     facts = TextAreaField(_l("Facts and reasons"), validators=[Optional(), Length(max=8000)])
     skip_level_reason = StringField(_l("Level-skipping (reason, if any)"), validators=[Optional(), Length(max=200)])
+    urgent_reason = StringField(_l("Urgent (reason, if any)"), validators=[Optional(), Length(max=200)])
     repeat_of = HiddenField()
     confirmed = HiddenField()
 
@@ -40,6 +41,12 @@ class UnitForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class MergeForm(FlaskForm):
+    target = StringField(_l("Reference of the item that carries the matter"),
+                         validators=[DataRequired(), Length(max=30)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
 class ReplyForm(FlaskForm):
@@ -91,3 +98,31 @@ class BacklogCloseOutForm(FlaskForm):
     visit_by = StringField(_l("Visited by"), validators=[DataRequired(), Length(max=100)])
     visit_result = TextAreaField(_l("What the petitioner said at the follow-up visit"),
                                  validators=[DataRequired(), Length(max=4000)])
+
+
+# -- leader reception (领导接访) ---------------------------------------------------------------------
+class ReceptionForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    leader_id = SelectField(_l("Receiving leader (A)"), coerce=int)
+    deputy_id = SelectField(_l("Stand-in leader (B)"), coerce=int, validators=[Optional()])
+    region_id = SelectField(_l("Region"), coerce=int)
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    capacity = IntegerField(_l("Visitors at most"), default=10, validators=[NumberRange(1, 200)])
+
+
+class RotaForm(FlaskForm):
+    start = DateField(_l("From"), validators=[DataRequired()])
+    weeks = IntegerField(_l("Weeks"), default=8, validators=[NumberRange(1, 26)])
+    weekday = SelectField(_l("Weekday"), coerce=int, choices=[(0, _l("Monday")), (1, _l("Tuesday")),
+                                                               (2, _l("Wednesday")), (3, _l("Thursday")),
+                                                               (4, _l("Friday"))])
+    leaders = SelectMultipleField(_l("Leaders, in turn"), coerce=int)
+    region_id = SelectField(_l("Region"), coerce=int)
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+
+
+class BookingForm(FlaskForm):
+    slot = StringField(_l("Time (HH:MM)"), validators=[DataRequired(), Length(max=5)])
+    visitor_name = StringField(_l("Visitor's name"), validators=[DataRequired(), Length(max=100)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    topic = TextAreaField(_l("Matter"), validators=[DataRequired(), Length(max=500)])

@@ -48,7 +48,8 @@ def final_matter(person_id: int, request: str) -> PetitionCase | None:
 def register(*, channel: str, received_at: datetime, request: str, facts: str = "", petitioner: dict,
              region_id: int, officer_id: int | None = None, group_size: int = 1,
              representatives: list[dict] = (), repeat_of: PetitionCase | None = None,
-             skip_level_reason: str | None = None) -> PetitionCase:
+             skip_level_reason: str | None = None, urgent_reason: str | None = None,
+             reception_id: int | None = None) -> PetitionCase:
     """Register a new item: reference, query code, the 15-day forwarding and notice clocks."""
     errors: dict[str, str] = {}
     if channel not in CHANNELS:
@@ -85,8 +86,11 @@ def register(*, channel: str, received_at: datetime, request: str, facts: str = 
     if repeat_of is not None:
         case.repeat, case.repeat_of_id = True, repeat_of.id
         case.repeat_reason = _("Same matter as %(ref)s", ref=repeat_of.reference)[:200]
+    from .flags import raise_urgent, skip_level_reason as detect_skip_level, urgent_reasons
+    skip_level_reason = (skip_level_reason or "").strip() or detect_skip_level(case, repeat_of)
     if skip_level_reason:
-        case.skip_level, case.skip_level_reason = True, skip_level_reason.strip()[:200]
+        case.skip_level, case.skip_level_reason = True, skip_level_reason[:200]
+    case.reception_id = reception_id
     _step(case, "received", received_at)
     db.session.add(case)
     db.session.flush()
@@ -94,6 +98,9 @@ def register(*, channel: str, received_at: datetime, request: str, facts: str = 
     start_deadline(case, "petition.register_forward", received_at.date())
     start_deadline(case, "petition.accept_notice", received_at.date())
     _log(case, "register", _("Registered as %(ref)s", ref=case.reference))
+    reasons = urgent_reasons(case, urgent_reason)
+    if reasons:
+        raise_urgent(case, reasons)
     return case
 
 

@@ -84,6 +84,7 @@ class PetitionCase(VersionedMixin, db.Model):
     urgent_reason: Mapped[str | None] = mapped_column(String(200))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("petition_case.id"))
     reception_id: Mapped[int | None] = mapped_column(ForeignKey("petition_reception.id"), index=True)
+    hearing_conclusion: Mapped[str | None] = mapped_column(Text)   # fed by a hearing plugin's signal
     decision: Mapped[str | None] = mapped_column(String(20))
     decision_text: Mapped[str | None] = mapped_column(Text)
     outcome_note: Mapped[str | None] = mapped_column(Text)

@@ -14,7 +14,8 @@ OFFICER = [p for p in PERMISSIONS if p != "petition.backlog.lead"]
 
 
 def setup(ctx) -> None:
-    from . import api, backlog_models, backlog_views, models, public, reception_models, seed, views
+    from . import (api, backlog_models, backlog_views, models, public, reception_models, reception_views, seed,
+                   views)
     from .access import can_edit, can_view, case_url
 
     ctx.models(models)
@@ -30,6 +31,10 @@ def setup(ctx) -> None:
     ctx.menu("petition.root", _l("Petitions"), "petition.index", "petition.case.read", order=10)
     ctx.menu("petition.backlog", _l("Backlog cases"), "petition.backlog_index", "petition.case.read",
              parent="petition.root", order=20)
+    ctx.menu("petition.warnings", _l("Warnings"), "petition.warnings", "petition.case.read",
+             parent="petition.root", order=15)
+    ctx.menu("petition.reception", _l("Leader reception"), "petition.reception_index", "petition.case.read",
+             parent="petition.root", order=40)
     ctx.menu("petition.backlog_mine", _l("My backlog cases (包案)"), "petition.backlog_mine", "petition.backlog.lead",
              parent="petition.root", order=30)
     ctx.migrations("migrations/versions")
@@ -44,9 +49,14 @@ def setup(ctx) -> None:
     from .supervision import remind_due
     ctx.job(JobSpec("petition.remind_due", remind_due, {"cron": {"hour": 8, "minute": 0}},
                     _l("Warn officers and leaders of petition time limits due soon or overdue")))
+    from .supervision import weekly_digest
+    ctx.job(JobSpec("petition.weekly_digest", weekly_digest, {"cron": {"day_of_week": "mon", "hour": 8, "minute": 5}},
+                    _l("Send leaders the weekly petition warnings (预警信息)")))
     from .backlog import scan_job
     ctx.job(JobSpec("petition.backlog_scan", scan_job, {"cron": {"hour": 7, "minute": 30}},
                     _l("Flag backlog cases by rule (past time limits, repeated, re-check contested)")))
+    from .services import on_hearing_concluded
+    ctx.connect("hearing.concluded", on_hearing_concluded)
     ctx.seed("demo", seed.seed_demo)
     ctx.seed("scale", seed.seed_scale)
     from core.audit import register_record_access

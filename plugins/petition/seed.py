@@ -84,8 +84,51 @@ def seed_demo() -> dict:
                                      region_id=district.id, officer_id=officer.id if officer else None)
             for i, step in enumerate(steps):
                 _apply(case, step, units, received + timedelta(days=2 * (i + 1)))
+        db.session.flush()
+        backlog_cases = _demo_backlog(district)
+        receptions = _demo_reception(district)
     db.session.flush()
-    return {"petitions": len(DEMO)}
+    return {"petitions": len(DEMO), "backlog": backlog_cases, "receptions": receptions}
+
+
+def _demo_backlog(district: Region) -> int:
+    """The automatic rules flag what is past its limits; the first one gets a leader, a team and a plan."""
+    from datetime import date
+    from . import backlog
+    flagged = backlog.scan()
+    leader = db.session.scalar(select(User).where(User.username == "leader"))
+    officer = db.session.scalar(select(User).where(User.username == "officer"))
+    if flagged and leader is not None and officer is not None:
+        bc = flagged[0]
+        today = date.today()
+        backlog.assign(bc, leader, [officer], "包案领导牵头, 约谈责任单位, 两周内拿出处理意见并组织听证。",
+                       date.fromordinal(today.toordinal() + 30))
+        backlog.add_step(bc, "约谈责任单位, 核实事实", officer, date.fromordinal(today.toordinal() - 2))
+        backlog.add_step(bc, "组织公开听证", leader, date.fromordinal(today.toordinal() + 14))
+    return len(flagged)
+
+
+def _demo_reception(district: Region) -> int:
+    """Leader reception on the next four Wednesdays (the next working day when a Wednesday is a holiday)."""
+    from datetime import date
+    from core.calendar.services import is_working_day
+    from . import reception
+    leader = db.session.scalar(select(User).where(User.username == "leader"))
+    if leader is None:
+        return 0
+    today = date.today()
+    wednesday = date.fromordinal(today.toordinal() + (2 - today.weekday()) % 7)
+    made = 0
+    for week in range(4):
+        day = date.fromordinal(wednesday.toordinal() + 7 * week)
+        while not is_working_day(day) and day.weekday() < 4:
+            day = date.fromordinal(day.toordinal() + 1)
+        if is_working_day(day):
+            row = reception.schedule(day, leader, None, district.id, "区信访局一楼接待大厅", 10)
+            made += 1
+            if week == 0:
+                reception.book(row, "09:30", "陈来访", "13600001234", "反映小区加装电梯费用分摊问题")
+    return made
 
 
 WORDS = ["工程款", "土地补偿", "拆迁安置", "低保待遇", "物业维修", "劳动报酬", "医疗纠纷", "环境污染", "宅基地",

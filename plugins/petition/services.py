@@ -47,6 +47,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "decide_recheck": (("recheck_requested",), "rechecked"),
     "close": (("replied", "reviewed", "rechecked", "not_accepted"), "closed"),
     "flag_backlog": (OPEN_STATES, None),
+    "merge": (("registered", "forwarded", "assigned"), "merged"),
     # the hand-off to a legal route (诉访分离), driven by the legal-channels plugin, never a button here
     "refer": (("registered", "forwarded", "assigned"), "referred"),
     "legal_answered": (("referred",), "closed"),
@@ -62,7 +63,7 @@ def action_labels() -> dict[str, str]:
             "extend": _("Extend by 30 days"), "reply": _("Reply"), "request_review": _("Record review request"),
             "decide_review": _("Record review opinion"), "request_recheck": _("Record re-check request"),
             "decide_recheck": _("Record re-check opinion"), "close": _("Close (终结)"),
-            "flag_backlog": _("Mark as backlog case"), "refer": _("Referred to a legal route"),
+            "flag_backlog": _("Mark as backlog case"), "merge": _("Merge into another item"), "refer": _("Referred to a legal route"),
             "legal_answered": _("The legal route answered"), "legal_refused": _("The legal route refused")}
 
 
@@ -309,6 +310,15 @@ def flag_backlog(case: PetitionCase, reason: str) -> None:
     from .backlog import flag
     _check(case, "flag_backlog")
     flag(case, "manual", reason)
+
+
+def on_hearing_concluded(case, hearing=None, text: str = "", **_extra) -> None:
+    """A hearing on this case concluded (signal ``hearing.concluded`` from a hearing plugin, if enabled): its
+    conclusion feeds the next written opinion (handling, review or re-check)."""
+    if not isinstance(case, PetitionCase) or not (text or "").strip():
+        return
+    case.hearing_conclusion = text.strip()[:8000]
+    _log(case, "hearing", _("Hearing conclusion received: %(t)s", t=text.strip()[:300]))
 
 
 def by_query_code(code: str) -> PetitionCase | None:

@@ -44,3 +44,49 @@ def remind_due(today: date | None = None) -> int:
                 users += [u for u in leaders if in_scope(u, case.region_id)]
             sent += len(notify(users, title, url=f"/petition/{case.id}", record=case))
     return sent
+
+
+# -- 预警信息: the overdue list and the weekly warning digest for leaders -----------------------------
+def warnings(user, today: date | None = None) -> dict:
+    """What a leader or officer should look at now, within the user's region scope."""
+    from core.regions.scope import scope_condition
+    from .backlog_models import BacklogCase
+    today = today or date.today()
+    week_ago = date.fromordinal(today.toordinal() - 7)
+    horizon = date.fromordinal(today.toordinal() + 7)
+    scoped = scope_condition(PetitionCase.region_id, user)
+    clocks = db.session.execute(
+        select(PetitionCase, Deadline).join(Deadline, (Deadline.record_type == "petition_case")
+                                            & (Deadline.record_id == PetitionCase.id))
+        .where(scoped, PetitionCase.state.in_(OPEN_STATES), Deadline.status.in_(("open", "overdue")),
+               Deadline.due <= horizon).order_by(Deadline.due).limit(500)).all()
+    recent = select(PetitionCase).where(scoped, PetitionCase.received_at >= week_ago)
+    return {
+        "overdue": [(c, d) for c, d in clocks if d.due < today],
+        "due_soon": [(c, d) for c, d in clocks if d.due >= today],
+        "urgent": list(db.session.scalars(recent.where(PetitionCase.urgent.is_(True)))),
+        "repeat": list(db.session.scalars(recent.where(PetitionCase.repeat.is_(True)))),
+        "skip_level": list(db.session.scalars(recent.where(PetitionCase.skip_level.is_(True)))),
+        "unsatisfied": list(db.session.scalars(select(PetitionCase).where(
+            scoped, PetitionCase.satisfaction == "unsatisfied", PetitionCase.state.in_(OPEN_STATES + ("replied",))))),
+        "new_backlog": list(db.session.scalars(select(BacklogCase).join(PetitionCase).where(
+            scoped, BacklogCase.flagged_at >= week_ago))),
+    }
+
+
+def weekly_digest(today: date | None = None) -> int:
+    """Monday's warning digest (预警信息) to every leader: counts with a link to the warnings page."""
+    today = today or date.today()
+    sent = 0
+    with force_locale("zh"):
+        for leader in _leaders():
+            w = warnings(leader, today)
+            counts = {k: len(v) for k, v in w.items()}
+            if not any(counts.values()):
+                continue
+            body = _("Overdue: %(overdue)d · due within 7 days: %(due_soon)d · urgent this week: %(urgent)d · "
+                     "repeat petitions this week: %(repeat)d · level-skipping this week: %(skip_level)d · "
+                     "unsatisfied replies: %(unsatisfied)d · new backlog cases: %(new_backlog)d", **counts)
+            sent += len(notify(leader, _("Weekly petition warnings (%(day)s)", day=today.isoformat()), body=body,
+                               url="/petition/warnings"))
+    return sent

@@ -16,7 +16,8 @@ from core.regions.scope import in_scope, scope_condition
 from core.regions.services import region_choices
 from core.shell.listing import Column, Filter, ListView
 from . import documents, services
-from .forms import ClassifyForm, IntakeForm, OpinionForm, ReasonForm, ReplyForm, UnitForm
+from .backlog import backlog_of
+from .forms import ClassifyForm, IntakeForm, MergeForm, OpinionForm, ReasonForm, ReplyForm, UnitForm
 from .models import CATEGORIES, CHANNELS, OPEN_STATES, STATES, PetitionCase
 
 bp = Blueprint("petition", __name__, template_folder="templates")
@@ -69,17 +70,37 @@ def _reps(text: str) -> list[dict]:
 def new():
     form = IntakeForm()
     form.region_id.choices = region_choices(current_user, deepest="village")
+    booking = _booking(request.values.get("booking", type=int))
     if request.method == "GET":
         form.region_id.data = str(current_user.region_id or "")
+        if booking is not None:
+            form.channel.data, form.name.data, form.request.data = "visit", booking.visitor_name, booking.topic
+            form.phone.data = booking.phone
     candidates = []
     if form.validate_on_submit():
         region_id = int(form.region_id.data)
         if not in_scope(current_user, region_id):
             form.region_id.errors.append(_("Choose a region in your scope."))
-            return render_template("petition/new.html", form=form, candidates=[])
+            return render_template("petition/new.html", form=form, candidates=[], booking=booking)
         candidates = services.duplicate_candidates(
             name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
             request=form.request.data, region_id=region_id)
+        merge_into = next((c["case"] for c in candidates if c["case"].id == request.form.get("merge", type=int)),
+                          None)
+        if merge_into is not None:
+            from .flags import merge_at_intake
+            try:
+                merge_at_intake(merge_into, channel=form.channel.data, received_at=form.received_at.data,
+                                request=form.request.data)
+            except services.PetitionError as exc:
+                db.session.rollback()
+                for msg in exc.errors.values():
+                    flash(msg, "error")
+                return render_template("petition/new.html", form=form, candidates=candidates, booking=booking,
+                           open_states=OPEN_STATES)
+            db.session.commit()
+            flash(_("Recorded on %(ref)s; no new item was registered.", ref=merge_into.reference), "success")
+            return redirect(url_for("petition.case", case_id=merge_into.id))
         link = request.form.get("link", type=int)
         confirmed = request.form.get("confirm") == "1" or link is not None
         if not candidates or confirmed:
@@ -91,19 +112,36 @@ def new():
                     petitioner={"name": form.name.data, "id_number": form.id_number.data or None,
                                 "phone": form.phone.data or None},
                     group_size=form.group_size.data or 1, representatives=_reps(form.representatives.data),
-                    repeat_of=repeat_of, skip_level_reason=form.skip_level_reason.data or None)
+                    repeat_of=repeat_of, skip_level_reason=form.skip_level_reason.data or None,
+                    urgent_reason=form.urgent_reason.data or None,
+                    reception_id=booking.reception_id if booking is not None else None)
+                if booking is not None:
+                    from .reception import received
+                    received(booking, case)
             except services.PetitionError as exc:
                 db.session.rollback()
                 for key, msg in exc.errors.items():
                     target = getattr(form, key.split(".")[-1], None) if key else None
                     (target.errors.append(msg) if target is not None and isinstance(target.errors, list)
                      else flash(msg, "error"))
-                return render_template("petition/new.html", form=form, candidates=[])
+                return render_template("petition/new.html", form=form, candidates=[], booking=booking)
             db.session.commit()
             flash(_("Registered as %(ref)s. Query code: %(code)s", ref=case.reference, code=case.query_code),
                   "success")
             return redirect(url_for("petition.case", case_id=case.id))
-    return render_template("petition/new.html", form=form, candidates=candidates)
+    return render_template("petition/new.html", form=form, candidates=candidates, booking=booking,
+                           open_states=OPEN_STATES)
+
+
+def _booking(booking_id: int | None):
+    """A reception booking the new item is taken on from (领导接访), if any and in scope."""
+    if booking_id is None:
+        return None
+    from .reception_models import ReceptionBooking
+    booking = db.session.get(ReceptionBooking, booking_id)
+    if booking is None or not in_scope(current_user, booking.reception.region_id) or booking.state != "booked":
+        return None
+    return booking
 
 
 def _load(case_id: int) -> PetitionCase:
@@ -126,6 +164,10 @@ def _forms(case: PetitionCase) -> dict:
     forms["reply"] = ReplyForm(prefix="reply")
     for action in ("decide_review", "decide_recheck"):
         forms[action] = OpinionForm(prefix=action)
+    forms["merge"] = MergeForm(prefix="merge")
+    if case.hearing_conclusion and request.method == "GET":
+        for action in ("reply", "decide_review", "decide_recheck"):
+            forms[action].text.data = _("Hearing conclusion: %(t)s", t=case.hearing_conclusion)
     return forms
 
 
@@ -145,7 +187,7 @@ def case(case_id: int):
     stages = [(s, STATES[s]) for s in STAGES]
     return render_template("petition/case.html", c=c, stages=stages, current=current, actions=actions,
                            allowed=allowed, labels=labels, forms=_forms(c), deadlines=_deadlines(c),
-                           documents=documents.available(c))
+                           documents=documents.available(c), backlog=backlog_of(c))
 
 
 @bp.get("/<int:case_id>/document/<kind>.pdf")
@@ -216,6 +258,12 @@ def _dispatch(c: PetitionCase, action: str, forms: dict) -> None:
         services.object_to_case(c, form.reason.data)
     elif action == "flag_backlog":
         services.flag_backlog(c, form.reason.data)
+    elif action == "merge":
+        from .flags import merge
+        target = db.session.scalar(select(PetitionCase).where(
+            PetitionCase.reference == (form.target.data or "").strip(),
+            scope_condition(PetitionCase.region_id, current_user)))
+        merge(c, target, form.reason.data)
     elif action == "reply":
         services.reply(c, form.decision.data, form.text.data)
     elif action in ("decide_review", "decide_recheck"):
@@ -239,3 +287,10 @@ def home_card(user):
             "items": [{"label": f"{c.reference} · {c.state_label}", "url": url_for("petition.case", case_id=c.id),
                        "due": d.due.isoformat(), "status": "overdue" if d.due < date.today()
                        else "open"} for c, d in rows]}
+
+
+@bp.get("/warnings")
+@require("petition.case.read")
+def warnings():
+    from .supervision import warnings as collect
+    return render_template("petition/warnings.html", w=collect(current_user), today=date.today())
