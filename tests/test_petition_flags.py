@@ -154,3 +154,25 @@ def test_hearing_conclusion_feeds_the_next_opinion(client, login_as, app):
     login_as("officer")
     page = client.get(f"/petition/{case.id}").get_data(as_text=True)
     assert "诉求部分合理" in page
+
+
+def test_intake_keeps_attachments_and_refuses_a_bad_file_whole(client, login_as, app):
+    import io
+    from core.audit.models import Attachment
+    login_as("officer")
+    page = client.get("/petition/new").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    base = {"csrf_token": token, "channel": "letter", "received_at": "2026-03-04T10:00", "name": "附件人",
+            "region_id": str(_district().id), "group_size": "1", "request": "来信反映排水沟堵塞", "confirm": "1"}
+    bad = client.post("/petition/new", data={**base, "files": (io.BytesIO(b"MZ\x90\x00binary"), "virus.exe")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 200
+    assert db.session.scalar(select(PetitionCase).where(PetitionCase.request == "来信反映排水沟堵塞")) is None
+    ok = client.post("/petition/new", data={**base, "files": [(io.BytesIO("来信原文".encode()), "letter.txt")]},
+                     content_type="multipart/form-data")
+    assert ok.status_code == 302
+    case = db.session.scalar(select(PetitionCase).where(PetitionCase.request == "来信反映排水沟堵塞"))
+    files = db.session.scalars(select(Attachment).where(Attachment.record_type == "petition_case",
+                                                        Attachment.record_id == str(case.id))).all()
+    assert [f.filename for f in files] == ["letter.txt"]

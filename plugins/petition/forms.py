@@ -1,6 +1,7 @@
 """WTForms for the petition pages."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -26,6 +27,7 @@ class IntakeForm(FlaskForm):
     facts = TextAreaField(_l("Facts and reasons"), validators=[Optional(), Length(max=8000)])
     skip_level_reason = StringField(_l("Level-skipping (reason, if any)"), validators=[Optional(), Length(max=200)])
     urgent_reason = StringField(_l("Urgent (reason, if any)"), validators=[Optional(), Length(max=200)])
+    files = MultipleFileField(_l("Attachments (letter scan, photos, documents)"))
     repeat_of = HiddenField()
     confirmed = HiddenField()
 

@@ -118,6 +118,7 @@ def new():
                 if booking is not None:
                     from .reception import received
                     received(booking, case)
+                _attach(case, form.files.data)
             except services.PetitionError as exc:
                 db.session.rollback()
                 for key, msg in exc.errors.items():
@@ -131,6 +132,18 @@ def new():
             return redirect(url_for("petition.case", case_id=case.id))
     return render_template("petition/new.html", form=form, candidates=candidates, booking=booking,
                            open_states=OPEN_STATES)
+
+
+def _attach(case: PetitionCase, files) -> None:
+    """Files handed in with the petition, stored on the case (checked by type and content)."""
+    from core.audit.attachments import AttachmentError, add_attachment
+    for upload in files or []:
+        if not getattr(upload, "filename", ""):
+            continue
+        try:
+            add_attachment("petition_case", case.id, upload)
+        except AttachmentError as exc:
+            raise services.PetitionError({"files": f"{upload.filename}: {exc}"}) from None
 
 
 def _booking(booking_id: int | None):
