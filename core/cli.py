@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 
 import click
@@ -83,6 +84,42 @@ def seed_scale_cmd(petitions, disputes):
     """Synthetic realistic volume for benchmarks (each plugin adds its own records)."""
     from core.scale import seed_scale
     seed_scale(current_app.extensions["concord"], petitions=petitions, disputes=disputes)
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_cmd(path):
+    """Write every table (audit log included) and the attachments to one archive (.tar.gz)."""
+    from core.backup import BackupError, backup
+    try:
+        manifest = backup(path)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    rows = sum(manifest["tables"].values())
+    click.echo(f"backup written to {path}: {len(manifest['tables'])} tables, {rows} rows, "
+               f"{manifest['attachments']} attachments")
+
+
+@cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def restore_cmd(path):
+    """Restore an archive made by `concord backup` into a new database (schema created as needed)."""
+    from core.backup import BackupError, restore
+    from core.bootstrap import sync_reference_data
+    from core.migrate import upgrade
+    if not os.path.isfile(path):
+        raise CliError(f"no such file: {path}")
+    upgrade(current_app)       # the schema only: reference data comes from the backup
+    try:
+        manifest = restore(path)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    sync_reference_data(current_app)
+    rows = sum(manifest["tables"].values())
+    click.echo(f"restored {path}: {len(manifest['tables'])} tables, {rows} rows, "
+               f"{manifest['attachments_restored']} attachments")
 
 
 @cli.command("plugins")
