@@ -2,6 +2,7 @@
 # Concord: ./run.sh            install, migrate, load demo data (empty database only), run web + scheduler
 #          ./run.sh test       install test needs and run the whole pytest suite (SQLite unless DATABASE_URL)
 #          ./run.sh bench      run every benchmark under bench/ and print one table
+#          ./run.sh prod       production: gunicorn (CONCORD_WORKERS) on PostgreSQL (DATABASE_URL) + one scheduler
 set -euo pipefail
 cd "$(dirname "$0")"
 PORT="${CONCORD_PORT:-5000}"
@@ -69,6 +70,22 @@ PY
     install "[test]"
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  prod)
+    case "${DATABASE_URL:-}" in
+      postgresql*) ;;
+      *) echo "./run.sh prod needs DATABASE_URL=postgresql+psycopg://user:password@host/db" >&2; exit 2 ;;
+    esac
+    need_system_packages
+    install "[prod]"
+    "$VENV/bin/concord" db upgrade
+    mkdir -p instance && chmod 700 instance
+    "$VENV/bin/concord" scheduler &
+    SCHED=$!
+    stop_scheduler() { kill "$SCHED" 2>/dev/null || true; wait "$SCHED" 2>/dev/null || true; }
+    trap 'stop_scheduler' EXIT
+    trap 'stop_scheduler; exit 0' INT TERM
+    "$VENV/bin/gunicorn" -c deploy/gunicorn.conf.py core.wsgi:app || true
+    ;;
   bench)
     shift
     need_system_packages
@@ -76,5 +93,5 @@ PY
     exec "$VENV/bin/python" -m bench "$@"
     ;;
   *)
-    echo "usage: ./run.sh [start|test|bench]" >&2; exit 2 ;;
+    echo "usage: ./run.sh [start|test|bench|prod]" >&2; exit 2 ;;
 esac

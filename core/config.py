@@ -18,12 +18,21 @@ def instance_path() -> str:
 
 
 def _secret_key(instance: str) -> str:
+    """The instance's secret key, made on first start. Several workers may start at once: the key is
+    written to a private temporary file and linked into place, so every process reads the same whole key."""
     path = os.path.join(instance, "secret_key")
     if not os.path.exists(path):
         os.makedirs(instance, mode=0o700, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass            # another process won the race: use its key
+        finally:
+            os.unlink(tmp)
     with open(path) as fh:
         return fh.read().strip()
 

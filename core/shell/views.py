@@ -24,4 +24,13 @@ def home():
 @bp.get("/healthz")
 @public
 def healthz():
-    return jsonify(status="ok")
+    """For the reverse proxy and monitoring: 200 when the database answers, 503 when it does not."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+    from core.db import db
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")
