@@ -4,52 +4,19 @@ one shared secret key (a session made by one worker is valid on the other), heal
 import http.cookiejar
 import os
 import re
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from server_support import ROOT, gunicorn
 
 
 @pytest.fixture
 def server(db_url, tmp_path):
-    if not os.path.exists(GUNICORN):
-        pytest.fail("gunicorn is not installed (it is in the [test] extra)")
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=db_url, CONCORD_INSTANCE=str(tmp_path / "inst"),
-               CONCORD_BIND=f"127.0.0.1:{port}", CONCORD_WORKERS="2", CONCORD_THREADS="2",
-               CONCORD_ACCESS_LOG="/dev/null")
-    proc = subprocess.Popen([GUNICORN, "-c", "deploy/gunicorn.conf.py", "core.wsgi:app"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)
-            break
-        except (urllib.error.URLError, ConnectionError, OSError):
-            if proc.poll() is not None:
-                pytest.fail(proc.stdout.read().decode(errors="replace")[-2000:])
-            time.sleep(0.25)
-    yield base, proc, tmp_path / "inst"
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    with gunicorn(db_url, str(tmp_path / "inst"), workers=2) as (base, proc):
+        yield base, proc, tmp_path / "inst"
 
 
 def _worker_pids(master: int) -> set[int]:
