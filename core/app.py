@@ -7,6 +7,8 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -102,7 +104,25 @@ def _init_request_hooks(app: Flask) -> None:
     def rollback_unfinished(exc):
         # one transaction per request: whatever a failed request left uncommitted is discarded
         if exc is not None:
-            db.session.rollback()
+            try:
+                db.session.rollback()
+            except Exception:  # the connection itself failed: never let a teardown leak it
+                db.session.close()
+
+
+def database_unavailable_response():
+    """503 that needs no database: JSON for the API, a bare page (no menus, no signed-in user) otherwise."""
+    from flask import make_response
+    from flask_babel import gettext as _
+    from core.api.errors import api_error
+    message = _("The database is not reachable at the moment; nothing was saved. Try again in a minute.")
+    if _wants_json():
+        response = api_error(503, code="database_unavailable", message=message)
+    else:
+        response = make_response(render_template("errors/unavailable.html", message=message, retry=_("Try again"),
+                                                 lang=request.cookies.get("lang")), 503)
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _wants_json() -> bool:
@@ -131,6 +151,21 @@ def _init_errors(app: Flask) -> None:
     def stale(exc):
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(SQLAlchemyTimeoutError)
+    def database_unavailable(exc):
+        """The database is restarting, unreachable or busy: say so, save nothing, and let the pool reconnect."""
+        app.logger.warning("database unavailable on %s %s: %s", request.method, request.path,
+                           str(exc).splitlines()[0][:200])
+        response = database_unavailable_response()   # before the rollback expires the signed-in user
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone
+            pass
+        db.session.close()
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc):

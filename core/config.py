@@ -86,6 +86,10 @@ def load_config(overrides: dict | None = None) -> dict:
         cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + cfg["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    elif cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and "connect_args" not in cfg["SQLALCHEMY_ENGINE_OPTIONS"]:
+        # a database that is restarting or unreachable answers within seconds (503), never hangs a worker
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**cfg["SQLALCHEMY_ENGINE_OPTIONS"], "pool_timeout": 10,
+                                            "pool_recycle": 1800, "connect_args": {"connect_timeout": 5}}
     cfg.setdefault("SECRET_KEY", None)
     if not cfg["SECRET_KEY"]:
         cfg["SECRET_KEY"] = _secret_key(instance)

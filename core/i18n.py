@@ -12,6 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, g, request
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 LANG_COOKIE = "concord_lang"
 
@@ -52,8 +53,11 @@ def select_locale() -> str:
     cookie = request.cookies.get(LANG_COOKIE) if request else None
     if cookie in languages:
         return cookie
-    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
+    try:
+        if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+            return current_user.locale
+    except SQLAlchemyError:  # the database went away mid-request: answer in the default language
+        pass
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -18,3 +18,4 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("CONCORD_FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 limit_request_field_size = 8190
+control_socket_disable = True   # gunicorn ≥ 27: no control socket (systemd restarts and reloads the service)

@@ -25,7 +25,7 @@ _counter = itertools.count()
 
 def _pg_admin_engine():
     url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)).set(database="postgres")
-    return create_engine(url, isolation_level="AUTOCOMMIT")
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
 def _pg_url(dbname: str) -> str:

@@ -30,8 +30,12 @@ def gunicorn(db_url: str, instance: str, workers: int = 2, threads: int = 2):
     port = free_port()
     env = dict(os.environ, DATABASE_URL=db_url, CONCORD_INSTANCE=instance, CONCORD_BIND=f"127.0.0.1:{port}",
                CONCORD_WORKERS=str(workers), CONCORD_THREADS=str(threads), CONCORD_ACCESS_LOG="/dev/null")
+    os.makedirs(instance, exist_ok=True)
+    log_path = os.path.join(instance, "gunicorn.log")      # a file, not a pipe: a full pipe would block workers
+    log = open(log_path, "wb")
     proc = subprocess.Popen([GUNICORN, "-c", "deploy/gunicorn.conf.py", "core.wsgi:app"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc.log_path = log_path
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(240):
@@ -40,7 +44,8 @@ def gunicorn(db_url: str, instance: str, workers: int = 2, threads: int = 2):
                 break
             except (urllib.error.URLError, ConnectionError, OSError):
                 if proc.poll() is not None:
-                    raise RuntimeError(proc.stdout.read().decode(errors="replace")[-2000:]) from None
+                    with open(log_path, errors="replace") as fh:
+                        raise RuntimeError(fh.read()[-2000:]) from None
                 time.sleep(0.25)
         yield base, proc
     finally:
@@ -49,6 +54,7 @@ def gunicorn(db_url: str, instance: str, workers: int = 2, threads: int = 2):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
 
 
 def call(base: str, method: str, path: str, body=None, token: str | None = None) -> tuple[int, dict]:
@@ -59,9 +65,13 @@ def call(base: str, method: str, path: str, body=None, token: str | None = None)
         req.add_header("Authorization", f"Bearer {token}")
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, json.loads(resp.read() or b"{}")
+            status, raw = resp.status, resp.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
+        status, raw = exc.code, exc.read()
+    try:
+        return status, json.loads(raw or b"{}")
+    except ValueError:
+        return status, {"not_json": raw[:300].decode(errors="replace")}
 
 
 def token(base: str, username: str, password: str = "concord-demo") -> str:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import insert
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.db import db
 from .models import ACTIONS, AuditLog
@@ -65,10 +66,26 @@ def write_pending(response):
     if pending:
         rows = list(pending.values())
         pending.clear()
-        db.session.rollback()  # whatever the view left uncommitted is discarded at teardown anyway
-        db.session.execute(insert(AuditLog.__table__), rows)
-        db.session.commit()
+        try:
+            db.session.rollback()  # whatever the view left uncommitted is discarded at teardown anyway
+            db.session.execute(insert(AuditLog.__table__), rows)
+            db.session.commit()
+        except (OperationalError, InterfaceError):
+            # the database went away: a read that cannot be logged is not delivered
+            current_app.logger.error("could not log %d reads: the database is unavailable", len(rows))
+            _discard_session()
+            if response is not None:
+                from core.app import database_unavailable_response
+                return database_unavailable_response()
     return response
+
+
+def _discard_session() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; closing returns it to the pool, which discards it
+        pass
+    db.session.close()
 
 
 def write_pending_on_teardown(exc):
@@ -80,3 +97,4 @@ def write_pending_on_teardown(exc):
         write_pending(None)
     except Exception:  # pragma: no cover - the database itself is failing
         current_app.logger.exception("could not write %d buffered audit rows", len(pending))
+        _discard_session()

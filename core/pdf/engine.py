@@ -83,13 +83,19 @@ def prepared() -> _Prepared:
         return _prepared
 
 
-def render_in_process(html: str, state: _Prepared | None = None) -> Rendered:
-    """The render itself (no time limit): what the child runs. Also used by the benchmark."""
+VARIANTS = (None, "pdf/a-2b")
+
+
+def render_in_process(html: str, state: _Prepared | None = None, variant: str | None = None) -> Rendered:
+    """The render itself (no time limit): what the child runs. Also used by the benchmark.
+    *variant* is a WeasyPrint PDF variant (``"pdf/a-2b"`` for archives) or None."""
+    if variant not in VARIANTS:
+        raise PdfError(f"unknown PDF variant {variant!r}")
     state = state or prepared()
     fetcher = make_fetcher()
     document = state.weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
         font_config=state.font_config, stylesheets=[state.fonts_css])
-    pdf = document.write_pdf()
+    pdf = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
     return Rendered(pdf, len(document.pages), list(fetcher.refused))
 
 
@@ -106,12 +112,15 @@ def configured_timeout() -> float:
     return seconds
 
 
-def html_to_pdf(html: str, timeout: float | None = None) -> Rendered:
-    """Render *html* (already escaped and trusted as markup) to PDF within *timeout* seconds."""
+def html_to_pdf(html: str, timeout: float | None = None, variant: str | None = None) -> Rendered:
+    """Render *html* (already escaped and trusted as markup) to PDF within *timeout* seconds
+    (*variant*: None, or ``"pdf/a-2b"``)."""
     seconds = configured_timeout() if timeout is None else float(timeout)
+    if variant not in VARIANTS:
+        raise PdfError(f"unknown PDF variant {variant!r}")
     state = prepared()
     try:
-        result: Rendered = run_in_child(lambda: render_in_process(html, state), seconds)
+        result: Rendered = run_in_child(lambda: render_in_process(html, state, variant), seconds)
     except IsolationTimeout as exc:
         log.warning("PDF render stopped after %g s (limit PDF_RENDER_TIMEOUT)", seconds)
         raise RenderTimeout(seconds, exc.pid) from None

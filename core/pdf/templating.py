@@ -112,9 +112,10 @@ def render(template_id: str, timeout: float | None = None, **data) -> Rendered:
     return html_to_pdf(render_html(template_id, **data), timeout=timeout)
 
 
-def render_pdf(template_id: str, **data) -> bytes:
-    """The PDF of template *template_id* filled with *data* (every value escaped)."""
-    return html_to_pdf(render_html(template_id, **data)).pdf
+def render_pdf(template_id: str, *, pdf_variant: str | None = None, **data) -> bytes:
+    """The PDF of template *template_id* filled with *data* (every value escaped); *pdf_variant*
+    ``"pdf/a-2b"`` gives an archival PDF/A-2b."""
+    return html_to_pdf(render_html(template_id, **data), variant=pdf_variant).pdf
 
 
 def load_record(template_id: str, record_id: str) -> dict:
