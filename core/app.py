@@ -119,8 +119,9 @@ def database_unavailable_response():
     if _wants_json():
         response = api_error(503, code="database_unavailable", message=message)
     else:
+        from flask_babel import get_locale
         response = make_response(render_template("errors/unavailable.html", message=message, retry=_("Try again"),
-                                                 lang=request.cookies.get("lang")), 503)
+                                                 lang=str(get_locale())), 503)
     response.headers["Retry-After"] = "30"
     return response
 
