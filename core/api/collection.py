@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 
+from core.calendar.deadlines import deadline_batch
 from core.db import db
 from .helpers import check_version, get_or_404_in_scope, paginate, scoped
 from .routes import ApiBlueprint
@@ -69,7 +70,8 @@ class Collection:
                                 response=Page[self.out], endpoint=f"{self.key}_list", description=description)
             def list_items(query):
                 page = paginate(scoped(fn(query), self.model, self.region_column), query)
-                page["items"] = [self.serialize(r) for r in page["items"]]
+                with deadline_batch(page["items"]):       # one query for every listed record's clocks
+                    page["items"] = [self.serialize(r) for r in page["items"]]
                 return page
             return fn
         return decorator

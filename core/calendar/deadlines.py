@@ -11,8 +11,10 @@ open deadline it can affect and notes each move on the record's history.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import date, datetime
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
@@ -143,9 +145,35 @@ def as_dict(row: Deadline, today: date | None = None) -> dict:
 def deadlines_for(record, today: date | None = None) -> list[dict]:
     """Every clock of *record*, oldest first, with its status against *today*."""
     rtype, rid = _ref(record)
-    rows = db.session.scalars(select(Deadline).where(
-        Deadline.record_type == rtype, Deadline.record_id == rid).order_by(Deadline.start, Deadline.id))
+    batch = g.get("_concord_deadline_batch") if has_app_context() else None
+    if batch is not None and (rtype, rid) in batch:
+        rows = batch[(rtype, rid)]
+    else:
+        rows = db.session.scalars(select(Deadline).where(
+            Deadline.record_type == rtype, Deadline.record_id == rid).order_by(Deadline.start, Deadline.id))
     return [as_dict(r, today) for r in rows]
+
+
+@contextmanager
+def deadline_batch(records):
+    """Load the clocks of many records in one query; ``deadlines_for`` on any of them inside the block reads
+    from it (a list page shows 100 records with 1 query for their clocks, not 100)."""
+    refs = [_ref(r) for r in records]
+    batch: dict[tuple[str, int], list[Deadline]] = {ref: [] for ref in refs}
+    by_type: dict[str, list[int]] = {}
+    for rtype, rid in refs:
+        by_type.setdefault(rtype, []).append(rid)
+    for rtype, ids in by_type.items():
+        for row in db.session.scalars(select(Deadline).where(Deadline.record_type == rtype,
+                                                             Deadline.record_id.in_(ids))
+                                      .order_by(Deadline.start, Deadline.id)):
+            batch[(rtype, row.record_id)].append(row)
+    previous = g.get("_concord_deadline_batch")
+    g._concord_deadline_batch = batch
+    try:
+        yield batch
+    finally:
+        g._concord_deadline_batch = previous
 
 
 def recompute_open(years: set[int] | None = None) -> list[tuple[Deadline, date]]:
