@@ -75,7 +75,24 @@ def _schemas(routes: list[ApiRoute]) -> tuple[dict, dict]:
     inputs.append((len(inputs), "serialization", TypeAdapter(Error)))
     mapping, top = TypeAdapter.json_schemas(inputs, ref_template="#/components/schemas/{model}")
     refs = {key: mapping[(i, inputs[i][1])] for key, i in index.items()}
-    return refs, top.get("$defs", {})
+    return refs, _local_times(top.get("$defs", {}))
+
+
+_LOCAL_DATETIME = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$",
+                   "description": "ISO 8601 date-time in local time (Asia/Shanghai), no offset"}
+
+
+def _local_times(node):
+    """Every time the API writes is local time without an offset (contract §5); JSON Schema's
+    ``format: date-time`` demands an offset, so such fields are described by their real pattern instead."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "date-time":
+            extra = {k: v for k, v in node.items() if k not in ("type", "format")}
+            return {**_LOCAL_DATETIME, **extra}
+        return {k: _local_times(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_local_times(v) for v in node]
+    return node
 
 
 def _resolve(schema: dict, defs: dict) -> dict:
@@ -153,6 +170,8 @@ def _operation(path: str, route: ApiRoute, refs: dict, defs: dict) -> dict:
     for status in sorted(statuses):
         responses[str(status)] = {"$ref": f"#/components/responses/{_ERRORS[status][0]}"}
     op["responses"] = responses
+    for status in route.errors:
+        responses.setdefault(str(status), {"$ref": f"#/components/responses/{_ERRORS[status][0]}"})
     if route.access == "public":
         op["security"] = []
     else:

@@ -55,6 +55,7 @@ class ApiRoute:
     path_params: dict[str, Any] = field(default_factory=dict)
     extensions: dict[str, Any] = field(default_factory=dict)
     endpoint: str = ""
+    errors: tuple[int, ...] = ()        # further error statuses the operation answers (documented)
 
     def __post_init__(self) -> None:
         self.method = self.method.upper()
@@ -138,13 +139,15 @@ class ApiBlueprint(Blueprint):
                   body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
                   response: Any = None, status: int = 200, description: Any = "",
                   produces: str = "application/json", path_params: dict[str, Any] | None = None,
-                  endpoint: str | None = None, extensions: dict[str, Any] | None = None):
+                  endpoint: str | None = None, extensions: dict[str, Any] | None = None,
+                  errors: tuple[int, ...] = ()):
         perms = (permission,) if isinstance(permission, str) else tuple(permission or ())
         access = "public" if public else "login" if login else "permission"
         route = ApiRoute(method, rule, summary, perms, access,
                          tuple(tags) if tags is not None else ((self.tag,) if self.tag else ()),
                          body, query, response, status, description, produces, dict(path_params or {}),
                          dict(extensions or {}))
+        route.errors = tuple(errors)
 
         def decorator(fn: Callable) -> Callable:
             route.endpoint = f"{self.name}.{endpoint or fn.__name__}"

@@ -46,7 +46,7 @@ class MeOut(BaseModel):
 
 
 @bp.operation("POST", "/auth/token", summary=_l("Get a bearer token"), public=True, body=TokenRequest,
-              response=TokenOut, description=_l("Send the user name and password; the token expires after 12 hours."))
+              response=TokenOut, errors=(401,), description=_l("Send the user name and password; the token expires after 12 hours."))
 def token(body: TokenRequest):
     try:
         user = authenticate(body.username, body.password)
