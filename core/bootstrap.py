@@ -17,4 +17,7 @@ def sync_reference_data(app) -> dict:
 def upgrade_and_sync(app) -> dict:
     from core.migrate import upgrade
     upgrade(app)
-    return sync_reference_data(app)
+    summary = sync_reference_data(app)
+    from core.db import refresh_planner_statistics
+    refresh_planner_statistics()
+    return summary

@@ -16,3 +16,5 @@ def seed_scale(host, petitions: int = 0, disputes: int = 0) -> None:
         with tqdm(desc=c.key, unit="rec", total=None, file=None) as bar:
             c.value(petitions=petitions, disputes=disputes, progress=bar.update)
         db.session.commit()
+    from core.db import refresh_planner_statistics
+    refresh_planner_statistics()

@@ -17,6 +17,8 @@ def setup(ctx) -> None:
     ctx.api(api.bp)
     ctx.job(JobSpec("core.housekeeping", jobs.housekeeping, {"cron": {"hour": 3, "minute": 30}},
                     _l("Delete expired API tokens and old job runs")))
+    ctx.job(JobSpec("core.planner_statistics", jobs.planner_statistics, {"cron": {"hour": 3, "minute": 45}},
+                    _l("Refresh the database's planner statistics (ANALYZE)")))
     tick = ctx.app.config.get("SCHEDULER_TICK_SECONDS")
     if tick:
         ctx.job(JobSpec("core.tick", jobs.tick, {"interval": {"seconds": int(tick)}},

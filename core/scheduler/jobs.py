@@ -21,6 +21,13 @@ def housekeeping() -> None:
                                             JobRun.outcome != "running"))
 
 
+def planner_statistics() -> None:
+    """Nightly: refresh the database's planner statistics, so list pages keep using their indexes as
+    tables grow."""
+    from core.db import refresh_planner_statistics
+    refresh_planner_statistics()
+
+
 def tick() -> None:
     """Enabled by CONCORD_SCHEDULER_TICK_SECONDS (tests, diagnostics): appends "fire-time holder" to
     CONCORD_SCHEDULER_TICK_FILE, one line per run, so each occurrence's runs can be counted."""
