@@ -176,3 +176,20 @@ def test_intake_keeps_attachments_and_refuses_a_bad_file_whole(client, login_as,
     files = db.session.scalars(select(Attachment).where(Attachment.record_type == "petition_case",
                                                         Attachment.record_id == str(case.id))).all()
     assert [f.filename for f in files] == ["letter.txt"]
+
+
+def test_api_merge_action_and_flags(client, api_token, app):
+    headers = {"Authorization": f"Bearer {api_token('officer')}"}
+    body = {"channel": "visit", "received_at": "2026-03-02T09:00:00", "request": "要求修复桥梁", "facts": "桥面开裂",
+            "petitioner": {"name": "甲桥"}}
+    a = client.post("/api/v1/petitions", json={**body, "group_size": 6}, headers=headers).get_json()
+    b = client.post("/api/v1/petitions", json={**body, "petitioner": {"name": "乙桥"}}, headers=headers).get_json()
+    assert "urgent" in a, a
+    assert a["urgent"] is True and b["urgent"] is False
+    bad = client.post(f"/api/v1/petitions/{b['id']}/actions/merge", json={"into_id": 999999, "reason": "同"},
+                      headers=headers)
+    assert bad.status_code == 422 and "into_id" in bad.get_json()["error"]["fields"]
+    ok = client.post(f"/api/v1/petitions/{b['id']}/actions/merge",
+                     json={"into_id": a["id"], "reason": "同一座桥", "version": b["version"]}, headers=headers)
+    assert ok.status_code == 200 and ok.get_json()["state"] == "merged"
+    assert ok.get_json()["merged_into_id"] == a["id"]

@@ -193,12 +193,18 @@ class VersionIn(ApiBody):
     version: int | None = None
 
 
+class FlagIn(ApiBody):
+    reason: Text(200)
+    version: int | None = None
+
+
+class MergeIn(ApiBody):
+    into_id: Id
+    reason: Text(500)
+    version: int | None = None
+
+
 PERM = "petition.case.transition"
-
-
-@petitions.action("classify", body=ClassifyIn, permission=PERM, summary=_l("Classify"))
-def _classify(record, body):
-    _run(services.classify, record, body.category, body.route)
 
 
 def _unit(body) -> Organisation:
@@ -208,76 +214,43 @@ def _unit(body) -> Organisation:
     return unit
 
 
-@petitions.action("forward", body=UnitIn, permission=PERM, summary=_l("Forward"))
-def _forward(record, body):
-    _run(services.route_to_unit, record, "forward", _unit(body))
+def _merge(record, body) -> None:
+    from .flags import merge
+    target = db.session.get(PetitionCase, body.into_id)
+    if target is None or not in_scope(current_user, target.region_id):
+        raise invalid({"into_id": _("No petition with this id in your scope.")})
+    merge(record, target, body.reason)
 
 
-@petitions.action("assign", body=UnitIn, permission=PERM, summary=_l("Assign"))
-def _assign(record, body):
-    _run(services.route_to_unit, record, "assign", _unit(body))
+# action → (body, summary, how to call the service with the record and the body); the lifecycle rules
+# themselves live in services.TRANSITIONS
+ACTIONS = {
+    "classify": (ClassifyIn, _l("Classify"), lambda r, b: services.classify(r, b.category, b.route)),
+    "forward": (UnitIn, _l("Forward"), lambda r, b: services.route_to_unit(r, "forward", _unit(b))),
+    "assign": (UnitIn, _l("Assign"), lambda r, b: services.route_to_unit(r, "assign", _unit(b))),
+    "object": (ReasonIn, _l("Unit objects (not within its powers)"),
+               lambda r, b: services.object_to_case(r, b.reason)),
+    "flag_backlog": (FlagIn, _l("Mark as backlog case"), lambda r, b: services.flag_backlog(r, b.reason)),
+    "merge": (MergeIn, _l("Merge into another item"), _merge),
+    "accept": (VersionIn, _l("Accept"), lambda r, b: services.accept(r)),
+    "not_accept": (ReasonIn, _l("Do not accept"), lambda r, b: services.not_accept(r, b.reason)),
+    "start_handling": (VersionIn, _l("Start handling"), lambda r, b: services.start_handling(r)),
+    "extend": (ReasonIn, _l("Extend by 30 days"), lambda r, b: services.extend(r, b.reason)),
+    "reply": (ReplyIn, _l("Reply"), lambda r, b: services.reply(r, b.decision, b.text)),
+    "request_review": (VersionIn, _l("Record review request"), lambda r, b: services.request_review(r)),
+    "decide_review": (OpinionIn, _l("Record review opinion"), lambda r, b: services.decide_review(r, b.text)),
+    "request_recheck": (VersionIn, _l("Record re-check request"), lambda r, b: services.request_recheck(r)),
+    "decide_recheck": (OpinionIn, _l("Record re-check opinion"), lambda r, b: services.decide_recheck(r, b.text)),
+    "close": (VersionIn, _l("Close (终结)"), lambda r, b: services.close(r)),
+}
 
 
-@petitions.action("object", body=ReasonIn, permission=PERM, summary=_l("Unit objects (not within its powers)"))
-def _object(record, body):
-    _run(services.object_to_case, record, body.reason)
+def _register_action(name: str, body, summary, call) -> None:
+    @petitions.action(name, body=body, permission=PERM, summary=summary)
+    def _act(record, body):
+        _run(call, record, body)
+    _act.__name__ = f"_{name}"
 
 
-class FlagIn(ApiBody):
-    reason: Text(200)
-    version: int | None = None
-
-
-@petitions.action("flag_backlog", body=FlagIn, permission=PERM, summary=_l("Mark as backlog case"))
-def _flag_backlog(record, body):
-    _run(services.flag_backlog, record, body.reason)
-
-
-@petitions.action("accept", body=VersionIn, permission=PERM, summary=_l("Accept"))
-def _accept(record, body):
-    _run(services.accept, record)
-
-
-@petitions.action("not_accept", body=ReasonIn, permission=PERM, summary=_l("Do not accept"))
-def _not_accept(record, body):
-    _run(services.not_accept, record, body.reason)
-
-
-@petitions.action("start_handling", body=VersionIn, permission=PERM, summary=_l("Start handling"))
-def _start(record, body):
-    _run(services.start_handling, record)
-
-
-@petitions.action("extend", body=ReasonIn, permission=PERM, summary=_l("Extend by 30 days"))
-def _extend(record, body):
-    _run(services.extend, record, body.reason)
-
-
-@petitions.action("reply", body=ReplyIn, permission=PERM, summary=_l("Reply"))
-def _reply(record, body):
-    _run(services.reply, record, body.decision, body.text)
-
-
-@petitions.action("request_review", body=VersionIn, permission=PERM, summary=_l("Record review request"))
-def _request_review(record, body):
-    _run(services.request_review, record)
-
-
-@petitions.action("decide_review", body=OpinionIn, permission=PERM, summary=_l("Record review opinion"))
-def _decide_review(record, body):
-    _run(services.decide_review, record, body.text)
-
-
-@petitions.action("request_recheck", body=VersionIn, permission=PERM, summary=_l("Record re-check request"))
-def _request_recheck(record, body):
-    _run(services.request_recheck, record)
-
-
-@petitions.action("decide_recheck", body=OpinionIn, permission=PERM, summary=_l("Record re-check opinion"))
-def _decide_recheck(record, body):
-    _run(services.decide_recheck, record, body.text)
-
-
-@petitions.action("close", body=VersionIn, permission=PERM, summary=_l("Close (终结)"))
-def _close(record, body):
-    _run(services.close, record)
+for _name, (_body, _summary, _call) in ACTIONS.items():
+    _register_action(_name, _body, _summary, _call)
