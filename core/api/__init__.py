@@ -7,7 +7,7 @@ For plugin authors (see README "JSON API"):
 from flask_babel import lazy_gettext as _l
 
 from .collection import Collection
-from .errors import ApiError, api_error
+from .errors import ApiError, api_error, run_service
 from .helpers import check_version, get_or_404_in_scope, paginate, require_region_in_scope, scoped
 from .routes import ApiBlueprint, ApiRoute
 from .schemas import ApiBody, Page, PageQuery, VersionedPatch
@@ -17,7 +17,7 @@ from .validation import invalid
 __all__ = ["ApiBlueprint", "ApiRoute", "Collection", "ApiError", "api_error", "check_version",
            "get_or_404_in_scope", "paginate", "require_region_in_scope", "scoped", "ApiBody", "Page",
            "PageQuery", "VersionedPatch", "Id", "LocalDate", "LocalDateTime", "OptionalText", "Text",
-           "invalid"]
+           "invalid", "run_service"]
 
 ALL_ROLES = ("officer", "leader", "mediator", "grid_worker", "legal", "aid")
 

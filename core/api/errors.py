@@ -40,3 +40,17 @@ def answer(exc: ApiError):
     from core.db import db
     db.session.rollback()
     return api_error(exc.status, exc.code, exc.message, exc.fields)
+
+
+def run_service(fn, *args, **kwargs):
+    """Call a service for an API view: its ``ServiceError`` becomes 422 with the fields, or 409 when the
+    step is not possible in the record's present state (no field to point at)."""
+    from core.errors import ServiceError
+    from .validation import invalid
+    try:
+        return fn(*args, **kwargs)
+    except ServiceError as exc:
+        fields = {k: str(v) for k, v in exc.errors.items() if k}
+        if fields:
+            raise invalid(fields) from None
+        raise ApiError(409, "invalid_state", str(exc)) from None

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from flask import g, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from core.db import db
 from core.signals import signal
@@ -208,3 +208,16 @@ def calendar_changed(years: set[int]) -> list[tuple[Deadline, date]]:
     db.session.flush()
     signal("core.calendar_changed").send(None, years=set(years))
     return moved
+
+
+def deadline_rows(record, today: date | None = None) -> list[dict]:
+    """The clocks of *record* for a page: each with its rule's title and a translated status."""
+    labels = {"open": _("open"), "met": _("met"), "overdue": _("overdue"), "paused": _("paused")}
+    out = []
+    for d in deadlines_for(record, today):
+        try:
+            title = str(get_rule(d["rule"]).title) or d["rule"]
+        except Exception:  # a rule no longer declared (plugin removed)
+            title = d["rule"]
+        out.append({**d, "title": title, "status_label": labels.get(d["status"], d["status"])})
+    return out

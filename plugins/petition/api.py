@@ -8,8 +8,8 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
-                      Text, VersionedPatch, invalid)
+from core.api import (ApiBlueprint, ApiBody, Collection, Id, LocalDateTime, OptionalText, PageQuery,
+                      Text, VersionedPatch, invalid, run_service)
 from core.audit.masking import reveal
 from core.calendar.deadlines import deadlines_for
 from core.db import db
@@ -121,14 +121,7 @@ petitions = Collection(api, "petitions", model=PetitionCase, out=PetitionOut, re
                        region_column="region_id", serialize=serialize, item_summary=_l("One petition"))
 
 
-def _run(fn, *args, **kw):
-    try:
-        return fn(*args, **kw)
-    except services.PetitionError as exc:
-        fields = {k: str(v) for k, v in exc.errors.items() if k}
-        if fields:
-            raise invalid(fields) from None
-        raise ApiError(409, "invalid_state", str(exc)) from None
+_run = run_service  # ServiceError → 422 with fields, or 409
 
 
 @petitions.list(query=PetitionQuery, summary=_l("Petitions in your scope (paged)"))

@@ -14,8 +14,8 @@ OFFICER = [p for p in PERMISSIONS if p != "petition.backlog.lead"]
 
 
 def setup(ctx) -> None:
-    from . import (api, backlog_models, backlog_views, models, public, reception_models, reception_views, seed,
-                   views)
+    from . import api, backlog_models, backlog_views, models, public, reception_models, seed, views
+    from . import reception_views  # noqa: F401 - declares the reception routes on the petition blueprint
     from .access import can_edit, can_view, case_url
 
     ctx.models(models)

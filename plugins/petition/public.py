@@ -1,8 +1,5 @@
 """The public self-service page (no login): a petitioner enters the 查询码 printed on their receipt,
 sees the stage and the dated steps (no personal data) and, after the reply, rates it."""
-import time
-from collections import deque
-
 from flask import Blueprint, current_app, flash, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from core.auth.guard import public
 from core.db import db
+from core.shell.ratelimit import too_many
 from . import services
 from .forms import RatingForm
 
@@ -28,24 +26,9 @@ def step_labels() -> dict:
     return labels
 
 
-WINDOW = 600  # seconds
-
-
 def _limited() -> bool:
     """At most ``PETITION_STATUS_LIMIT`` (default 30) look-ups per address per 10 minutes, per process."""
-    limit = int(current_app.config.get("PETITION_STATUS_LIMIT", 30))
-    hits = current_app.extensions.setdefault("petition_status_hits", {})
-    now = time.monotonic()
-    seen = hits.setdefault(request.remote_addr or "", deque())
-    while seen and now - seen[0] > WINDOW:
-        seen.popleft()
-    if len(seen) >= limit:
-        return True
-    seen.append(now)
-    if len(hits) > 10000:  # forget idle addresses
-        for key in [k for k, v in hits.items() if not v or now - v[-1] > WINDOW]:
-            hits.pop(key, None)
-    return False
+    return too_many("petition_status", int(current_app.config.get("PETITION_STATUS_LIMIT", 30)))
 
 
 @bp.route("/status", methods=["GET", "POST"])

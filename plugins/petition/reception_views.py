@@ -1,7 +1,7 @@
 """Leader reception pages: the rota (AB), one reception day with its bookings, taking a visitor's case on."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select

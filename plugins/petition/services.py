@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.audit.log import log_event
 from core.calendar.deadlines import _find, extend as extend_deadline, met, start_deadline
 from core.db import db
+from core.errors import ServiceError, clean_text
 from core.signals import signal
 from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, STATES, PetitionCase, PetitionStep
 
@@ -22,12 +23,8 @@ MAX_REPRESENTATIVES = 5
 LIVE = ("open", "paused", "overdue")
 
 
-class PetitionError(ValueError):
+class PetitionError(ServiceError):
     """Bad input or an illegal step: ``errors`` maps a field (or ``""``) to a translated message."""
-
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = errors if isinstance(errors, dict) else {"": errors}
-        super().__init__("; ".join(str(v) for v in self.errors.values()))
 
 
 # action → (allowed from stages, next stage)
@@ -112,16 +109,7 @@ def _stop_all(case: PetitionCase) -> None:
             met(case, d["rule"])
 
 
-def _text(value, field: str, max_len: int, errors: dict, required: bool = True) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else None
-    if value is None:
-        errors[field] = _("Enter text.")
-        return ""
-    if required and not value:
-        errors[field] = _("This field is required.")
-    elif len(value) > max_len:
-        errors[field] = _("At most %(n)d characters.", n=max_len)
-    return value
+_text = clean_text
 
 
 # -- lifecycle -------------------------------------------------------------------------------------

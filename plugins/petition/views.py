@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.auth.guard import require
-from core.calendar.deadlines import deadlines_for
+from core.calendar.deadlines import deadline_rows
 from core.db import StaleEdit, check_version, db
 from core.parties.models import Organisation
 from core.regions.scope import in_scope, scope_condition
@@ -199,7 +199,7 @@ def case(case_id: int):
                                                  "recheck_requested": "reviewed"}.get(c.state, c.state)
     stages = [(s, STATES[s]) for s in STAGES]
     return render_template("petition/case.html", c=c, stages=stages, current=current, actions=actions,
-                           allowed=allowed, labels=labels, forms=_forms(c), deadlines=_deadlines(c),
+                           allowed=allowed, labels=labels, forms=_forms(c), deadlines=deadline_rows(c),
                            documents=documents.available(c), backlog=backlog_of(c))
 
 
@@ -213,19 +213,6 @@ def document(case_id: int, kind: str):
     pdf = render_pdf("petition.document", **documents.document_data(c, kind))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename={c.reference}-{kind}.pdf"})
-
-
-def _deadlines(c: PetitionCase) -> list[dict]:
-    from core.calendar.services import get_rule
-    status = {"open": _("open"), "met": _("met"), "overdue": _("overdue"), "paused": _("paused")}
-    out = []
-    for d in deadlines_for(c):
-        try:
-            title = str(get_rule(d["rule"]).title) or d["rule"]
-        except Exception:  # a rule no longer declared
-            title = d["rule"]
-        out.append({**d, "title": title, "status_label": status.get(d["status"], d["status"])})
-    return out
 
 
 @bp.post("/<int:case_id>/act/<action>")
