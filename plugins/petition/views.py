@@ -1,7 +1,7 @@
 """Staff pages: the petition list, the one-screen intake form, one case with its stages and actions."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -76,6 +76,8 @@ def new():
         if booking is not None:
             form.channel.data, form.name.data, form.request.data = "visit", booking.visitor_name, booking.topic
             form.phone.data = booking.phone
+            form.region_id.data = str(booking.reception.region_id)
+            form.received_at.data = datetime.now().replace(second=0, microsecond=0)
     candidates = []
     if form.validate_on_submit():
         region_id = int(form.region_id.data)

@@ -315,3 +315,23 @@ def run_journey_in_thread(journey, live_server, timeout: float = 300) -> None:
     assert not worker.is_alive(), "the browser journey did not finish"
     if failure:
         raise failure[0]
+
+
+class JourneyTab:
+    """A journey's own page, shaped like ``Tab`` for ``page_problems``."""
+
+    def __init__(self, page, server, viewport=None):
+        self.page, self.server, self.errors, self.requests = page, server, [], []
+        self.viewport = viewport or DESKTOP
+
+    def foreign_requests(self):
+        return []
+
+
+def sign_in(page, url: str, username: str, password: str = "concord-demo") -> None:
+    """Sign in through the login form of the server at *url*."""
+    page.goto(url + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

@@ -8,7 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from browser_support import run_journey_in_thread, DESKTOP, live_server, page_problems, skip_reason  # noqa: F401
+from browser_support import (DESKTOP, JourneyTab, live_server, page_problems, run_journey_in_thread,  # noqa: F401
+                             sign_in, skip_reason)
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -21,25 +22,6 @@ def test_petition_from_intake_to_unsatisfied_rating(live_server):
     run_journey_in_thread(_journey, live_server)
 
 
-class _TabLike:
-    """Enough of browser_support.Tab for page_problems."""
-
-    def __init__(self, page, server):
-        self.page, self.server, self.errors, self.requests = page, server, [], []
-        self.viewport = DESKTOP
-
-    def foreign_requests(self):
-        return []
-
-
-def _login(page, url, username):
-    page.goto(url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "concord-demo")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-
-
 def _journey(chromium, server):
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
     context.set_default_timeout(15_000)
@@ -48,9 +30,9 @@ def _journey(chromium, server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     url = server.url
     try:
-        _login(page, url, "officer")
+        sign_in(page, url, "officer")
         resp = page.goto(url + "/petition/new", wait_until="load")
-        assert not page_problems(_TabLike(page, server), resp, "intake")
+        assert not page_problems(JourneyTab(page, server), resp, "intake")
         page.select_option("select[name=channel]", "visit")
         page.fill("input[name=received_at]", datetime.now().strftime("%Y-%m-%dT%H:%M"))
         page.fill("input[name=name]", "赵德明")
@@ -87,7 +69,7 @@ def _journey(chromium, server):
         assert page.locator(".stages li.current").inner_text() == "已答复"
         pdf = page.request.get(url + page.locator("a[href$='opinion.pdf']").get_attribute("href"))
         assert pdf.status == 200 and pdf.body()[:4] == b"%PDF"
-        problems = page_problems(_TabLike(page, server), page.goto(case_url, wait_until="load"), "case page")
+        problems = page_problems(JourneyTab(page, server), page.goto(case_url, wait_until="load"), "case page")
         assert not problems, problems
         code = page.locator("dl.fields dd").first.inner_text().strip()
 
@@ -105,7 +87,7 @@ def _journey(chromium, server):
         assert "您已对本次答复作出评价" in page.inner_text("main")
 
         # the officer sees the follow-up on the case
-        _login(page, url, "officer")
+        sign_in(page, url, "officer")
         page.goto(case_url, wait_until="load")
         assert "回访" in page.inner_text("aside.chatter")
         assert not errors, errors
