@@ -232,7 +232,8 @@ def restore(path: str) -> dict:
 
 def _rows(tar, manifest, table):
     data = _member_bytes(tar, f"tables/{table.name}.jsonl", manifest)
-    decoders = {c.name: _decoder(c) for c in table.columns}
+    # generated (computed) columns are the database's to fill: never inserted
+    decoders = {c.name: _decoder(c) for c in table.columns if c.computed is None}
     for line in data.decode("utf-8").splitlines():
         row = json.loads(line)
         yield {k: (decoders[k](v) if v is not None and decoders.get(k) else v) for k, v in row.items()

@@ -21,4 +21,13 @@ RULES = [
                  "劳动争议调解仲裁法 第二十七条", _l("Apply for labour arbitration")),
     DeadlineRule("referral.civil_litigation_limitation", 36, "months", "knew_of_harm", None,
                  "民法典 第一百八十八条", _l("Civil limitation period")),
+    # channels the contract does not name: each limit from the law that governs the channel
+    DeadlineRule("referral.commercial_arbitration_file", 36, "months", "knew_of_harm", None,
+                 "仲裁法 第七十四条；民法典 第一百八十八条", _l("Apply for arbitration (general limitation period)")),
+    DeadlineRule("referral.land_contract_arbitration_file", 24, "months", "knew_of_infringement", None,
+                 "农村土地承包经营纠纷调解仲裁法 第十八条", _l("Apply for land-contract arbitration")),
+    DeadlineRule("referral.appeal_retrial_file", 6, "months", "judgment_effective", None,
+                 "民事诉讼法 第二百一十六条", _l("Apply for a retrial")),
+    DeadlineRule("referral.procuratorate_supervision_file", 24, "months", "retrial_refused", None,
+                 "人民检察院民事诉讼监督规则 第二十条", _l("Apply to the procuratorate for supervision")),
 ]

@@ -1,17 +1,68 @@
 """Wires the legal_aid plugin into Concord through the plugin context (and nothing else)."""
 from flask_babel import lazy_gettext as _l
 
+PERMISSIONS = {
+    "legal_aid.referral.read": _l("See legal channels"),
+    "legal_aid.referral.manage": _l("Refer matters to legal channels"),
+    "legal_aid.channel.manage": _l("Edit the channel lists"),
+    "legal_aid.aid.read": _l("See legal-aid applications"),
+    "legal_aid.aid.manage": _l("Handle legal-aid applications"),
+    "legal_aid.aid.apply": _l("File legal-aid applications for a person"),
+}
+REFERRAL_STAFF = ["legal_aid.referral.read", "legal_aid.referral.manage", "legal_aid.aid.apply"]
+AID_STAFF = ["legal_aid.aid.read", "legal_aid.aid.manage", "legal_aid.aid.apply", "legal_aid.referral.read"]
+
 
 def setup(ctx) -> None:
-    from . import views
+    from core.audit import register_record_access
+    from core.scheduler import JobSpec
+    from . import access, aid_api, aid_views, admin_views, api, home, jobs, models, seed, signals, views  # noqa: F401
+    from .deadlines import RULES as deadline_rules
+    from .documents import load as load_document
 
-    ctx.permissions(
-        {"legal_aid.referral.read": _l("See legal channels")},
-        default_grants={role: ["legal_aid.referral.read"] for role in ['officer', 'leader', 'legal', 'aid']},
-    )
+    ctx.models(models)
+    ctx.permissions(PERMISSIONS, default_grants={
+        "officer": ["legal_aid.referral.read"], "leader": ["legal_aid.referral.read", "legal_aid.aid.read"],
+        "legal": REFERRAL_STAFF + ["legal_aid.aid.read"], "aid": AID_STAFF,
+        "admin": list(PERMISSIONS),
+    })
+    ctx.sequence("legal_aid.referral", "JS-SF-{year}-{n:05d}", _l("Referral number"))
+    ctx.sequence("legal_aid.application", "JS-FY-{year}-{n:05d}", _l("Legal-aid application number"))
     ctx.blueprint(views.bp)
+    ctx.api(api.api)
     ctx.menu("legal_aid.root", _l("Legal channels"), "legal_aid.index", "legal_aid.referral.read", order=40)
+    ctx.menu("legal_aid.referrals", _l("Referrals"), "legal_aid.index", "legal_aid.referral.read",
+             parent="legal_aid.root", order=10)
+    ctx.menu("legal_aid.board", _l("Referral board"), "legal_aid.board", "legal_aid.referral.read",
+             parent="legal_aid.root", order=15)
+    ctx.menu("legal_aid.stats", _l("Diversion statistics"), "legal_aid.stats", "legal_aid.referral.read",
+             parent="legal_aid.root", order=20)
+    ctx.menu("legal_aid.aid", _l("Legal aid"), "legal_aid.aid_index", "legal_aid.aid.read",
+             parent="legal_aid.root", order=30)
+    ctx.menu("legal_aid.providers", _l("Legal-aid providers"), "legal_aid.providers", "legal_aid.aid.read",
+             parent="legal_aid.root", order=40)
+    ctx.menu("legal_aid.channels", _l("Channel lists"), "legal_aid.channels", "legal_aid.channel.manage",
+             parent="admin.root", order=60)
     ctx.migrations("migrations/versions")
     ctx.translations()
-    from .deadlines import RULES as deadline_rules
     ctx.deadline_rules(deadline_rules)
+    ctx.pdf_template("legal_aid.document", "templates/pdf/document.html", title="诉访分离与法律援助文书",
+                     loader=load_document)
+    ctx.connect("petition.statutory_channel", signals.on_petition_channel)
+    ctx.connect("mediation.escalate_to_legal", signals.on_dispute_escalated)
+    daily = {"cron": {"hour": 8, "minute": 20}}
+    ctx.job(JobSpec("legal_aid.filing_alerts", jobs.filing_alerts, daily,
+                    _l("Warn when fewer than 7 days remain before a filing deadline")))
+    ctx.job(JobSpec("legal_aid.aid_reminders", jobs.aid_reminders, daily,
+                    _l("Remind of legal-aid decisions, assignments, objections and missing materials")))
+    ctx.job(JobSpec("legal_aid.detainee_forwarding", jobs.detainee_reminders, {"interval": {"hours": 1}},
+                    _l("Remind to forward detainee applications within 24 hours")))
+    ctx.home_card("legal_aid.referrals", home.referral_card, "legal_aid.referral.manage", order=30)
+    ctx.home_card("legal_aid.aid", home.aid_card, "legal_aid.aid.manage", order=35)
+    ctx.seed("demo", seed.seed_demo)
+    from .channels import seed_defaults
+    ctx.contribute("sync", "legal_aid.channels", seed_defaults, "the default channel list")
+    register_record_access("legal_aid_referral", access.can_view_referral, access.can_edit_referral,
+                           url=access.referral_url, app=ctx.app)
+    register_record_access("legal_aid_application", access.can_view_aid, access.can_edit_aid,
+                           url=access.aid_url, app=ctx.app)

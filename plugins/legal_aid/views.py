@@ -1,11 +1,244 @@
-from flask import Blueprint, render_template
+"""Referral pages: the list, the board by stage, the diversion statistics, one referral with its stages,
+filing deadline, 告知书 and actions. Thin: the work is in ``services``."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
 
 from core.auth.guard import require
+from core.calendar.deadlines import deadline_batch, deadlines_for
+from core.db import StaleEdit, check_version, db
+from core.parties.models import Organisation
+from core.regions.scope import in_scope, scope_condition
+from core.shell.listing import Column, Filter, ListView
+from plugins.petition.models import PetitionCase
+from . import documents, services
+from .forms import (FeedbackForm, NotifyForm, OutcomeForm, ReasonForm, ReceiptForm, ReferralEditForm,
+                    ReferralNewForm)
+from .models import CHANNELS, REFERRAL_STATES, Referral
 
 bp = Blueprint("legal_aid", __name__, template_folder="templates")
+STAGES = ["draft", "notified", "sent", "received", "accepted", "answered", "feedback", "closed"]
+SIMPLE = ("send", "accept", "close")
+
+
+def _scoped():
+    return select(Referral).where(scope_condition(Referral.region_id, current_user))
+
+
+def _filing(r: Referral) -> str:
+    d = services.filing_deadline(r)
+    return d["due"] if d else ""
 
 
 @bp.get("/")
 @require("legal_aid.referral.read")
 def index():
-    return render_template("legal_aid/index.html")
+    def where(col):
+        return lambda stmt, v: stmt.where(col == v)
+    view = ListView(_scoped(), [
+        Column("reference", _("Reference"), link=lambda r: url_for("legal_aid.referral", ref_id=r.id),
+               sort=Referral.reference),
+        Column("source", _("Source"), value=lambda r: r.source_reference),
+        Column("person", _("Person"), value=lambda r: r.person.name if r.person else ""),
+        Column("channel", _("Legal channel"), value=lambda r: r.channel_label),
+        Column("body", _("Receiving body"), value=lambda r: r.body.name if r.body else ""),
+        Column("filing_deadline", _("Filing deadline"), value=_filing),
+        Column("state", _("Stage"), value=lambda r: r.state_label, sort=Referral.state),
+    ], search=[Referral.reference, Referral.request, Referral.source_reference], filters=[
+        Filter("state", _("Stage"), list(REFERRAL_STATES.items()), where(Referral.state)),
+        Filter("channel", _("Legal channel"), list(CHANNELS.items()), where(Referral.channel)),
+    ], default_sort=[Referral.id.desc()], export_name="referrals")
+    if request.args.get("format") == "csv":
+        return view.csv_response()
+    page = view.page()
+    with deadline_batch(page.rows):          # one query for the clocks of every row shown
+        return render_template("legal_aid/index.html", view=view, page=page,
+                               can_create=current_user.can("legal_aid.referral.manage"))
+
+
+@bp.get("/board")
+@require("legal_aid.referral.read")
+def board():
+    rows = db.session.scalars(_scoped().where(Referral.state != "closed").order_by(Referral.id.desc()).limit(500))
+    cols = {s: [] for s in STAGES[:-1] + ["refused"]}
+    for r in rows:
+        due = _filing(r)
+        cols.setdefault(r.state, []).append({"title": f"{r.reference} · {r.person.name if r.person else ''}",
+                                             "url": url_for("legal_aid.referral", ref_id=r.id),
+                                             "meta": f"{r.channel_label} {('· ' + due) if due else ''}"})
+    return render_template("legal_aid/board.html",
+                           columns=[(REFERRAL_STATES[s], cards) for s, cards in cols.items()])
+
+
+@bp.get("/stats")
+@require("legal_aid.referral.read")
+def stats():
+    answered_col, refused_col = Referral.outcome_reference.is_not(None), Referral.refusal_reason.is_not(None)
+    stmt = (select(Referral.channel, Referral.state, answered_col, refused_col, func.count(Referral.id))
+            .where(scope_condition(Referral.region_id, current_user), Referral.state != "draft")
+            .group_by(Referral.channel, Referral.state, answered_col, refused_col))
+    table = {c: {"total": 0, "accepted": 0, "resolved": 0, "refused": 0} for c in CHANNELS}
+    for channel, state, answered, refused, n in db.session.execute(stmt):
+        if channel not in table:
+            continue
+        row = table[channel]
+        row["total"] += n
+        if state in ("accepted", "answered", "feedback") or (state == "closed" and answered):
+            row["accepted"] += n
+        if answered:
+            row["resolved"] += n
+        if refused:
+            row["refused"] += n
+    rows = [(CHANNELS[c], v) for c, v in table.items()]
+    totals = {k: sum(v[k] for _c, v in rows) for k in ("total", "accepted", "resolved", "refused")}
+    return render_template("legal_aid/stats.html", rows=rows, totals=totals)
+
+
+def _petition_choices():
+    stmt = (select(PetitionCase).where(PetitionCase.state.in_(("registered", "forwarded", "assigned")),
+                                       scope_condition(PetitionCase.region_id, current_user))
+            .order_by(PetitionCase.id.desc()).limit(300))
+    return [(str(c.id), f"{c.reference} · {c.petitioner.name} · {c.request[:30]}") for c in db.session.scalars(stmt)]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("legal_aid.referral.manage")
+def new():
+    form = ReferralNewForm()
+    form.petition_id.choices = _petition_choices()
+    if request.method == "GET" and request.args.get("petition"):
+        form.petition_id.data = request.args.get("petition")
+    if form.validate_on_submit():
+        case = db.session.get(PetitionCase, int(form.petition_id.data))
+        if case is None or not in_scope(current_user, case.region_id):
+            abort(404)
+        try:
+            ref = services.create_referral(petition=case, channel=form.channel.data or None,
+                                           knew_at=form.knew_at.data, user=current_user)
+        except services.ReferralError as exc:
+            db.session.rollback()
+            for key, msg in exc.errors.items():
+                target = getattr(form, key, None)
+                (target.errors.append(msg) if target is not None and isinstance(target.errors, list)
+                 else flash(msg, "error"))
+            return render_template("legal_aid/new.html", form=form)
+        db.session.commit()
+        flash(_("Referral %(ref)s drafted.", ref=ref.reference), "success")
+        return redirect(url_for("legal_aid.referral", ref_id=ref.id))
+    return render_template("legal_aid/new.html", form=form)
+
+
+def _load(ref_id: int) -> Referral:
+    ref = db.session.get(Referral, ref_id)
+    if ref is None or not in_scope(current_user, ref.region_id):
+        abort(404)
+    return ref
+
+
+def _forms(ref: Referral) -> dict:
+    edit = ReferralEditForm(prefix="edit", obj=ref if request.method == "GET" else None)
+    bodies = db.session.scalars(select(Organisation).where(Organisation.active.is_(True))
+                                .order_by(Organisation.kind, Organisation.name)).all()
+    edit.body_id.choices = [("", "—")] + [(str(o.id), f"{o.name} ({o.kind_label})") for o in bodies]
+    if request.method == "GET":
+        edit.body_id.data = str(ref.body_id or "")
+        edit.channel.data = ref.channel or ""
+    return {"edit": edit, "notify": NotifyForm(prefix="notify"), "receipt": ReceiptForm(prefix="receipt"),
+            "refuse": ReasonForm(prefix="refuse"), "outcome": OutcomeForm(prefix="outcome"),
+            "feedback": FeedbackForm(prefix="feedback")}
+
+
+def deadline_rows(record) -> list[dict]:
+    from core.calendar.services import get_rule
+    status = {"open": _("open"), "met": _("met"), "overdue": _("overdue"), "paused": _("paused")}
+    out = []
+    for d in deadlines_for(record):
+        try:
+            title = str(get_rule(d["rule"]).title) or d["rule"]
+        except Exception:  # a rule no longer declared
+            title = d["rule"]
+        out.append({**d, "title": title, "status_label": status.get(d["status"], d["status"])})
+    return out
+
+
+@bp.get("/<int:ref_id>")
+@require("legal_aid.referral.read")
+def referral(ref_id: int):
+    ref = _load(ref_id)
+    labels = services.action_labels()
+    allowed = services.allowed_actions(ref) if current_user.can("legal_aid.referral.manage") else []
+    actions = [{"url": url_for("legal_aid.act", ref_id=ref.id, action=a), "label": labels[a], "version": ref.version,
+                "primary": a == "send"} for a in allowed if a in SIMPLE]
+    shown = [("refused" if s == "accepted" and ref.refusal_reason else s) for s in STAGES]
+    return render_template("legal_aid/referral.html", r=ref, stages=[(s, REFERRAL_STATES[s]) for s in shown],
+                           current=ref.state, actions=actions, allowed=allowed, labels=labels, forms=_forms(ref),
+                           deadlines=deadline_rows(ref), filing=services.filing_deadline(ref),
+                           near=services.near_deadline(ref), days_left=services.days_left(ref))
+
+
+@bp.get("/<int:ref_id>/notice.pdf")
+@require("legal_aid.referral.read")
+def notice(ref_id: int):
+    from core.pdf import render_pdf
+    ref = _load(ref_id)
+    if not ref.channel or ref.body_id is None:
+        flash(_("Choose the legal channel and the receiving body first."), "error")
+        return redirect(url_for("legal_aid.referral", ref_id=ref.id))
+    d = services.filing_deadline(ref)
+    pdf = render_pdf("legal_aid.document", **documents.referral_notice(ref, d["due"] if d else None))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename={ref.reference}-notice.pdf"})
+
+
+@bp.post("/<int:ref_id>/act/<action>")
+@require("legal_aid.referral.manage")
+def act(ref_id: int, action: str):
+    ref = _load(ref_id)
+    if action not in services.TRANSITIONS:
+        abort(404)
+    forms = _forms(ref)
+    try:
+        check_version(ref, request.form.get("version"))
+        _dispatch(ref, action, forms)
+    except StaleEdit:
+        db.session.rollback()
+        flash(_("Someone else changed this record meanwhile. Reload and try again."), "error")
+    except services.ReferralError as exc:
+        db.session.rollback()
+        for msg in exc.errors.values():
+            flash(msg, "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(a)s", a=services.action_labels()[action]), "success")
+    return redirect(url_for("legal_aid.referral", ref_id=ref_id))
+
+
+def _valid(form):
+    if not form.validate_on_submit():
+        raise services.ReferralError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()}
+                                     or _("Check the form."))
+
+
+def _dispatch(ref: Referral, action: str, forms: dict) -> None:
+    form = forms.get(action)
+    if form is not None:
+        _valid(form)
+    if action == "edit":
+        services.update_referral(ref, {"channel": form.channel.data or None, "knew_at": form.knew_at.data,
+                                       "body_id": int(form.body_id.data) if form.body_id.data else None,
+                                       "request": form.request.data, "what_to_bring": form.what_to_bring.data})
+    elif action == "notify":
+        services.notify(ref, form.service_method.data)
+    elif action == "receipt":
+        services.record_receipt(ref, form.receipt_number.data)
+    elif action == "refuse":
+        services.refuse(ref, form.reason.data)
+    elif action == "outcome":
+        services.record_outcome(ref, form.outcome_reference.data, form.outcome_text.data)
+    elif action == "feedback":
+        services.record_feedback(ref, form.feedback_note.data)
+    else:
+        getattr(services, action)(ref)

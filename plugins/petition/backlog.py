@@ -109,7 +109,7 @@ def _recheck_candidates() -> list[tuple[PetitionCase, str]]:
     return [(c, _("The petitioner contests the re-check opinion")) for c in rows]
 
 
-def scan(today: date | None = None) -> list[BacklogCase]:
+def scan(today: date | None = None, notify_leaders: bool = True) -> list[BacklogCase]:
     """The daily job: apply the rules, flag what they find, tell the district's leaders."""
     today = today or date.today()
     found: dict[int, tuple[PetitionCase, str, str]] = {}
@@ -123,7 +123,7 @@ def scan(today: date | None = None) -> list[BacklogCase]:
     for case, source, reason in found.values():
         bc = flag(case, source, reason)
         flagged.append(bc)
-        users = [u for u in leaders if in_scope(u, case.region_id)]
+        users = [u for u in leaders if in_scope(u, case.region_id)] if notify_leaders else []
         if users:
             notify(users, _("New backlog case %(ref)s: %(r)s", ref=case.reference, r=reason),
                    url=f"/petition/backlog/{bc.id}", record=(RECORD, bc.id))
@@ -137,7 +137,8 @@ def scan_job() -> int:
 
 
 # -- 包案: leader, team, plan ------------------------------------------------------------------------
-def assign(bc: BacklogCase, leader: User | None, team: list[User], plan: str, target_date: date | None) -> None:
+def assign(bc: BacklogCase, leader: User | None, team: list[User], plan: str, target_date: date | None,
+           notify_leader: bool = True) -> None:
     errors: dict = {}
     plan = _text(plan, "plan", 8000, errors)
     if leader is None or not leader.active:
@@ -155,7 +156,7 @@ def assign(bc: BacklogCase, leader: User | None, team: list[User], plan: str, ta
     if bc.state == "flagged":
         bc.state = "assigned"
     _log(bc, "assign", _("包案 leader: %(name)s", name=leader.display_name or leader.username))
-    if first:
+    if first and notify_leader:
         notify(leader, _("You lead backlog case %(ref)s", ref=bc.case.reference),
                url=f"/petition/backlog/{bc.id}", record=(RECORD, bc.id))
 

@@ -95,7 +95,7 @@ def _demo_backlog(district: Region) -> int:
     """The automatic rules flag what is past its limits; the first one gets a leader, a team and a plan."""
     from datetime import date
     from . import backlog
-    flagged = backlog.scan()
+    flagged = backlog.scan(notify_leaders=False)      # demo data: nobody's inbox fills up
     if not flagged:     # nothing past its limits yet: the long-running extended case is taken on by hand
         case = db.session.scalar(select(PetitionCase).where(PetitionCase.state == "extended").limit(1))
         if case is not None:
@@ -106,7 +106,7 @@ def _demo_backlog(district: Region) -> int:
         bc = flagged[0]
         today = date.today()
         backlog.assign(bc, leader, [officer], "包案领导牵头, 约谈责任单位, 两周内拿出处理意见并组织听证。",
-                       date.fromordinal(today.toordinal() + 30))
+                       date.fromordinal(today.toordinal() + 30), notify_leader=False)
         backlog.add_step(bc, "约谈责任单位, 核实事实", officer, date.fromordinal(today.toordinal() - 2))
         backlog.add_step(bc, "组织公开听证", leader, date.fromordinal(today.toordinal() + 14))
     return len(flagged)

@@ -1,0 +1,235 @@
+"""Legal-aid pages: the queue with each item's clock, the intake form (prefilled from a referral for early
+aid), one application with its actions and documents, and the provider list."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.auth.guard import require
+from core.calendar.deadlines import deadline_batch, deadlines_for
+from core.db import StaleEdit, check_version, db
+from core.parties.models import Organisation
+from core.regions.scope import in_scope, scope_condition
+from core.regions.services import region_choices
+from core.shell.listing import Column, Filter, ListView
+from . import aid, documents, services
+from .aid_lists import DOCUMENTS, ELIGIBILITY, MATTERS
+from .forms import (AidNewForm, EarlyAidForm, ObjectionDecisionForm, ProviderChoiceForm, ProviderForm, ReasonForm,
+                    ReportForm, SupplementForm, TerminateForm, TextForm)
+from .models import AID_STATES, AidApplication, Provider, Referral
+from .views import bp, deadline_rows
+
+AID_STAGES = ["received", "granted", "assigned", "closed", "archived"]
+SIMPLE = ("forward", "supplied", "lapse", "grant", "archive")
+
+
+def _clock(a: AidApplication) -> str:
+    live = sorted((d for d in deadlines_for(a) if d["status"] in ("open", "overdue", "paused")),
+                  key=lambda d: d["due"])
+    if not live:
+        return ""
+    d = live[0]
+    if d["status"] == "paused":
+        return _("%(rule)s paused", rule=d["rule"])
+    return f"{d['rule']} · {d['due']}" + (" · " + _("overdue") if d["status"] == "overdue" else "")
+
+
+@bp.get("/aid/")
+@require("legal_aid.aid.read")
+def aid_index():
+    def where(col):
+        return lambda stmt, v: stmt.where(col == v)
+    view = ListView(select(AidApplication).where(scope_condition(AidApplication.region_id, current_user)), [
+        Column("reference", _("Reference"), link=lambda a: url_for("legal_aid.aid_item", app_id=a.id),
+               sort=AidApplication.reference),
+        Column("received_at", _("Received"), value=lambda a: a.received_at.strftime("%Y-%m-%d"),
+               sort=AidApplication.received_at),
+        Column("applicant", _("Applicant"), value=lambda a: a.applicant.name),
+        Column("matter", _("Matter"), value=lambda a: str(MATTERS.get(a.matter_type, a.matter_type))),
+        Column("clock", _("Clock"), value=_clock),
+        Column("state", _("Stage"), value=lambda a: a.state_label, sort=AidApplication.state),
+    ], search=[AidApplication.reference, AidApplication.summary], filters=[
+        Filter("state", _("Stage"), list(AID_STATES.items()), where(AidApplication.state)),
+    ], default_sort=[AidApplication.id.desc()], export_name="legal-aid")
+    if request.args.get("format") == "csv":
+        return view.csv_response()
+    page = view.page()
+    with deadline_batch(page.rows):
+        return render_template("legal_aid/aid_index.html", view=view, page=page,
+                               can_create=current_user.can("legal_aid.aid.apply"))
+
+
+def _referral(ref_id) -> Referral | None:
+    ref = db.session.get(Referral, int(ref_id)) if str(ref_id or "").isdigit() else None
+    return ref if ref is not None and in_scope(current_user, ref.region_id) else None
+
+
+@bp.route("/aid/new", methods=["GET", "POST"])
+@require("legal_aid.aid.apply")
+def aid_new():
+    form = AidNewForm()
+    form.region_id.choices = region_choices(current_user, deepest="village")
+    ref = _referral(request.args.get("referral") or form.referral_id.data)
+    if request.method == "GET":
+        form.region_id.data = str(current_user.region_id or "")
+        if ref is not None:      # early aid from a referral near its filing deadline
+            form.referral_id.data = str(ref.id)
+            form.region_id.data = str(ref.region_id)
+            form.summary.data = ref.request
+            if ref.person:
+                form.name.data, form.phone.data, form.id_number.data = ref.person.name, ref.person.phone, ref.person.id_number
+            d = services.filing_deadline(ref)
+            if d:
+                form.limitation_due.data = date.fromisoformat(d["due"])
+    if form.validate_on_submit():
+        region_id = int(form.region_id.data)
+        if not in_scope(current_user, region_id):
+            form.region_id.errors.append(_("Choose a region in your scope."))
+            return render_template("legal_aid/aid_new.html", form=form, referral=ref)
+        try:
+            app = aid.create_application(
+                applicant={"name": form.name.data, "id_number": form.id_number.data or None,
+                           "phone": form.phone.data or None},
+                person_id=ref.person_id if ref is not None and ref.person and ref.person.name == form.name.data else None,
+                region_id=region_id, matter_type=form.matter_type.data, summary=form.summary.data,
+                opposing_party=form.opposing_party.data or "", exempt_group=form.exempt_group.data or None,
+                hardship_evidence=form.hardship_evidence.data or None, documents_missing=form.documents_missing.data,
+                detainee=form.detainee.data, referral=ref, limitation_due=form.limitation_due.data, user=current_user)
+        except aid.AidError as exc:
+            db.session.rollback()
+            for key, msg in exc.errors.items():
+                target = getattr(form, key.split(".")[-1], None) if key else None
+                (target.errors.append(msg) if target is not None and isinstance(target.errors, list)
+                 else flash(msg, "error"))
+            return render_template("legal_aid/aid_new.html", form=form, referral=ref)
+        db.session.commit()
+        flash(_("Application %(ref)s received.", ref=app.reference), "success")
+        return redirect(url_for("legal_aid.aid_item", app_id=app.id))
+    return render_template("legal_aid/aid_new.html", form=form, referral=ref)
+
+
+def _load(app_id: int) -> AidApplication:
+    app = db.session.get(AidApplication, app_id)
+    if app is None or not in_scope(current_user, app.region_id):
+        abort(404)
+    return app
+
+
+def _providers():
+    return [("", "—")] + [(str(p.id), f"{p.name} · {p.kind_label}" + (f" · {p.organisation.name}" if p.organisation else ""))
+                          for p in db.session.scalars(select(Provider).where(Provider.active.is_(True))
+                                                      .order_by(Provider.name))]
+
+
+def _forms(app: AidApplication) -> dict:
+    forms = {"supplement": SupplementForm(prefix="supplement"), "refuse": ReasonForm(prefix="refuse"),
+             "assign": ProviderChoiceForm(prefix="assign"), "early_aid": EarlyAidForm(prefix="early_aid"),
+             "object": TextForm(prefix="object"), "decide_objection": ObjectionDecisionForm(prefix="decide_objection"),
+             "terminate": TerminateForm(prefix="terminate"), "close": ReportForm(prefix="close")}
+    choices = _providers()
+    forms["assign"].provider_id.choices = choices
+    forms["early_aid"].provider_id.choices = choices
+    if request.method == "GET" and app.limitation_due:
+        forms["early_aid"].limitation_due.data = app.limitation_due
+    return forms
+
+
+@bp.get("/aid/<int:app_id>")
+@require("legal_aid.aid.read")
+def aid_item(app_id: int):
+    app = _load(app_id)
+    labels = aid.action_labels()
+    allowed = aid.allowed_actions(app) if current_user.can("legal_aid.aid.manage") else []
+    actions = [{"url": url_for("legal_aid.aid_act", app_id=app.id, action=a), "label": labels[a],
+                "version": app.version, "primary": a == "grant"} for a in allowed if a in SIMPLE]
+    current = {"supplementing": "received", "refused": "granted", "objection": "granted", "withdrawn": "received",
+               "terminated": "closed"}.get(app.state, app.state)
+    return render_template("legal_aid/aid_item.html", a=app, stages=[(s, AID_STATES[s]) for s in AID_STAGES],
+                           current=current, actions=actions, allowed=allowed, labels=labels, forms=_forms(app),
+                           deadlines=deadline_rows(app), documents=documents.aid_available(app),
+                           matters=MATTERS, eligibility=ELIGIBILITY, doc_labels=DOCUMENTS)
+
+
+@bp.get("/aid/<int:app_id>/document/<kind>.pdf")
+@require("legal_aid.aid.read")
+def aid_document(app_id: int, kind: str):
+    from core.pdf import render_pdf
+    app = _load(app_id)
+    if kind not in dict(documents.aid_available(app)):
+        abort(404)
+    pdf = render_pdf("legal_aid.document", **documents.aid_document(app, kind))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename={app.reference}-{kind}.pdf"})
+
+
+@bp.post("/aid/<int:app_id>/act/<action>")
+@require("legal_aid.aid.manage")
+def aid_act(app_id: int, action: str):
+    app = _load(app_id)
+    if action not in aid.TRANSITIONS:
+        abort(404)
+    forms = _forms(app)
+    try:
+        check_version(app, request.form.get("version"))
+        _dispatch(app, action, forms)
+    except StaleEdit:
+        db.session.rollback()
+        flash(_("Someone else changed this record meanwhile. Reload and try again."), "error")
+    except aid.AidError as exc:
+        db.session.rollback()
+        for msg in exc.errors.values():
+            flash(msg, "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(a)s", a=aid.action_labels()[action]), "success")
+    return redirect(url_for("legal_aid.aid_item", app_id=app_id))
+
+
+def _dispatch(app: AidApplication, action: str, forms: dict) -> None:
+    form = forms.get(action)
+    if form is not None and not form.validate_on_submit():
+        raise aid.AidError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()} or _("Check the form."))
+    if action == "supplement":
+        aid.request_supplement(app, form.documents_missing.data, form.supplement_by.data)
+    elif action == "refuse":
+        aid.refuse(app, form.reason.data)
+    elif action == "assign":
+        aid.assign(app, form.provider_id.data)
+    elif action == "early_aid":
+        aid.start_early_aid(app, form.provider_id.data, form.limitation_due.data)
+    elif action == "object":
+        aid.object_to(app, form.text.data)
+    elif action == "decide_objection":
+        aid.decide_objection(app, form.upheld.data == "yes", form.text.data)
+    elif action == "terminate":
+        aid.terminate(app, form.ground.data, form.text.data)
+    elif action == "close":
+        aid.close(app, form.report.data)
+    else:
+        {"forward": aid.forwarded, "supplied": aid.materials_supplied, "lapse": aid.lapse, "grant": aid.grant,
+         "archive": aid.archive}[action](app)
+
+
+@bp.route("/providers", methods=["GET", "POST"])
+@require("legal_aid.aid.read")
+def providers():
+    form = ProviderForm()
+    orgs = db.session.scalars(select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name))
+    form.organisation_id.choices = [("", "—")] + [(str(o.id), o.name) for o in orgs]
+    if request.method == "POST":
+        if not current_user.can("legal_aid.aid.manage"):
+            abort(403)
+        if form.validate_on_submit():
+            db.session.add(Provider(name=form.name.data.strip(), kind=form.kind.data,
+                                    organisation_id=int(form.organisation_id.data) if form.organisation_id.data else None,
+                                    licence=(form.licence.data or "").strip(), relations=(form.relations.data or "").strip()))
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("legal_aid.providers"))
+    rows = db.session.scalars(select(Provider).order_by(Provider.name)).all()
+    return render_template("legal_aid/providers.html", rows=rows, form=form,
+                           can_manage=current_user.can("legal_aid.aid.manage"))

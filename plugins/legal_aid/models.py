@@ -1,0 +1,210 @@
+"""Tables of the legal-channels plugin: the channel list (依法分类处理清单), referrals to a legal channel,
+legal-aid providers and legal-aid applications."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import VersionedMixin, db
+from core.parties.models import Organisation, Person
+from core.regions.models import Region
+
+# contract §5 channel codes
+CHANNELS = {
+    "admin_reconsideration": _l("Administrative reconsideration"),
+    "admin_litigation": _l("Administrative litigation"),
+    "labour_arbitration": _l("Labour arbitration"),
+    "commercial_arbitration": _l("Commercial arbitration"),
+    "land_contract_arbitration": _l("Rural land-contract arbitration"),
+    "civil_litigation": _l("Civil litigation"),
+    "appeal_retrial": _l("Appeal or retrial"),
+    "procuratorate_supervision": _l("Procuratorate supervision"),
+}
+REFERRAL_STATES = {
+    "draft": _l("Draft"), "notified": _l("Notice served"), "sent": _l("Sent to the body"),
+    "received": _l("Receipt returned"), "accepted": _l("Accepted by the body"), "refused": _l("Refused by the body"),
+    "answered": _l("Outcome recorded"), "feedback": _l("Feedback given"), "closed": _l("Closed"),
+}
+REFERRAL_OPEN = ("draft", "notified", "sent", "received", "accepted", "answered", "feedback", "refused")
+SERVICE_METHODS = {"in_person": _l("In person"), "post": _l("By post"), "electronic": _l("Electronically"),
+                   "proxy": _l("To an agent")}
+
+
+class ChannelRule(VersionedMixin, db.Model):
+    """One line of a 依法分类处理清单: request type → channel → legal basis → receiving body → filing limit.
+    ``department`` None is the district's default list; a department may keep its own lines."""
+    __tablename__ = "legal_aid_channel_rule"
+    __tracked__ = ("request_type", "channel", "basis", "body_kind", "rule_code", "active")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("core_organisation.id"), index=True)
+    request_type: Mapped[str] = mapped_column(String(200), nullable=False)
+    keywords: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    channel: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    basis: Mapped[str] = mapped_column(String(300), nullable=False)
+    body_kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("core_organisation.id"))
+    rule_code: Mapped[str] = mapped_column(String(80), nullable=False)
+    what_to_bring: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    sort: Mapped[int] = mapped_column(Integer, nullable=False, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    department: Mapped[Organisation | None] = relationship(foreign_keys=[department_id], lazy="joined")
+    body: Mapped[Organisation | None] = relationship(foreign_keys=[body_id], lazy="joined")
+
+    @property
+    def channel_label(self) -> str:
+        return str(CHANNELS.get(self.channel, self.channel))
+
+
+class Referral(VersionedMixin, db.Model):
+    """A matter led out of the petition system to a legal channel, tracked until the body answers."""
+    __tablename__ = "legal_aid_referral"
+    __tracked__ = ("state", "channel", "body", "knew_at", "outcome_reference")
+    __tracked_labels__ = {"state": _l("Stage"), "channel": _l("Legal channel"), "body": _l("Receiving body"),
+                          "knew_at": _l("Date the person knew of the act"),
+                          "outcome_reference": _l("Body's reference number")}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(30), unique=True, nullable=False)
+    source_type: Mapped[str] = mapped_column(String(10), nullable=False)          # petition | dispute | direct
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition_case.id"), index=True)
+    dispute_id: Mapped[int | None] = mapped_column(Integer, index=True)           # mediation is optional: no FK
+    source_reference: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("core_person.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), nullable=False, index=True)
+    request: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    channel_rule_id: Mapped[int | None] = mapped_column(ForeignKey("legal_aid_channel_rule.id"))
+    channel: Mapped[str | None] = mapped_column(String(40), index=True)
+    basis: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    rule_code: Mapped[str | None] = mapped_column(String(80))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("core_organisation.id"), index=True)
+    knew_at: Mapped[date | None] = mapped_column(Date)
+    what_to_bring: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    state: Mapped[str] = mapped_column(String(12), nullable=False, default="draft", index=True)
+    served_at: Mapped[datetime | None] = mapped_column(DateTime)
+    service_method: Mapped[str | None] = mapped_column(String(20))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    receipt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    receipt_number: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome_reference: Mapped[str | None] = mapped_column(String(60))
+    outcome_text: Mapped[str | None] = mapped_column(Text)
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime)
+    feedback_note: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    alerted_days: Mapped[int | None] = mapped_column(Integer)   # the last "days left" an alert was sent for
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+
+    person: Mapped[Person | None] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship(lazy="joined")
+    body: Mapped[Organisation | None] = relationship(lazy="joined")
+    channel_rule: Mapped[ChannelRule | None] = relationship(lazy="joined")
+
+    @property
+    def state_label(self) -> str:
+        return str(REFERRAL_STATES.get(self.state, self.state))
+
+    @property
+    def channel_label(self) -> str:
+        return str(CHANNELS.get(self.channel, self.channel or ""))
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+PROVIDER_KINDS = {"lawyer": _l("Lawyer"), "legal_worker": _l("Grassroots legal worker"),
+                  "aid_staff": _l("Legal-aid centre staff")}
+
+
+class Provider(VersionedMixin, db.Model):
+    """A lawyer or legal worker who takes legal-aid cases (法律援助法 Art 12–13)."""
+    __tablename__ = "legal_aid_provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("core_organisation.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("core_person.id"))
+    licence: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    relations: Mapped[str] = mapped_column(String(500), nullable=False, default="")  # declared, one name per line
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def kind_label(self) -> str:
+        return str(PROVIDER_KINDS.get(self.kind, self.kind))
+
+
+AID_STATES = {
+    "received": _l("Received"), "supplementing": _l("Supplementing materials"), "granted": _l("Aid granted"),
+    "refused": _l("Aid refused"), "objection": _l("Objection pending"), "assigned": _l("Assigned"),
+    "terminated": _l("Terminated"), "closed": _l("Closed"), "archived": _l("Archived"),
+    "withdrawn": _l("Treated as withdrawn"),
+}
+AID_OPEN = ("received", "supplementing", "granted", "objection", "assigned")
+
+
+class AidApplication(VersionedMixin, db.Model):
+    """An application for legal aid (法律援助法 Arts 38–50)."""
+    __tablename__ = "legal_aid_application"
+    __tracked__ = ("state", "provider", "matter_type", "eligibility")
+    __tracked_labels__ = {"state": _l("Stage"), "provider": _l("Assigned to"), "matter_type": _l("Matter"),
+                          "eligibility": _l("Eligibility")}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(30), unique=True, nullable=False)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("core_person.id"), nullable=False, index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), nullable=False, index=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("legal_aid_referral.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    matter_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    opposing_party: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    opposing_org_id: Mapped[int | None] = mapped_column(ForeignKey("core_organisation.id"))
+    eligibility: Mapped[str] = mapped_column(String(20), nullable=False)      # means_test | no_means_test | exempt
+    exempt_group: Mapped[str | None] = mapped_column(String(30))
+    hardship_evidence: Mapped[str | None] = mapped_column(String(20))        # data_sharing | pledge
+    documents_required: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    documents_missing: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    supplement_by: Mapped[date | None] = mapped_column(Date)
+    detainee: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    forward_by: Mapped[datetime | None] = mapped_column(DateTime)
+    forwarded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    limitation_due: Mapped[date | None] = mapped_column(Date)
+    early_aid: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    state: Mapped[str] = mapped_column(String(15), nullable=False, default="received", index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("legal_aid_provider.id"), index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    objection_at: Mapped[datetime | None] = mapped_column(DateTime)
+    objection_text: Mapped[str | None] = mapped_column(Text)
+    objection_result: Mapped[str | None] = mapped_column(Text)
+    objection_against: Mapped[str | None] = mapped_column(String(12))       # refused | terminated
+    termination_ground: Mapped[str | None] = mapped_column(String(30))
+    termination_text: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    case_report: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+
+    applicant: Mapped[Person] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship(lazy="joined")
+    provider: Mapped[Provider | None] = relationship(lazy="joined")
+    opposing_org: Mapped[Organisation | None] = relationship(lazy="joined")
+    referral: Mapped[Referral | None] = relationship(lazy="joined")
+
+    @property
+    def state_label(self) -> str:
+        return str(AID_STATES.get(self.state, self.state))
+
+    def __str__(self) -> str:
+        return self.reference
