@@ -12,6 +12,7 @@ from core.audit.log import log_event
 from core.calendar.deadlines import _find, met, pause, resume, start_deadline
 from core.calendar.engine import DeadlineInputError
 from core.db import db
+from core.errors import ServiceError, clean_text
 from core.parties import PartyError, find_or_create_person
 from core.parties.models import Organisation, Person
 from core.parties.validation import normalise_name
@@ -41,10 +42,8 @@ TRANSITIONS = {
 }
 
 
-class AidError(ValueError):
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = errors if isinstance(errors, dict) else {"": errors}
-        super().__init__("; ".join(str(v) for v in self.errors.values()))
+class AidError(ServiceError):
+    """Bad input or a step not possible now: ``errors`` maps a field (or ``""``) to a message."""
 
 
 def action_labels() -> dict[str, str]:
@@ -76,7 +75,7 @@ def _now() -> datetime:
 def _check(app: AidApplication, action: str) -> str | None:
     sources, target = TRANSITIONS[action]
     if app.state not in sources:
-        raise AidError({"state": _("“%(action)s” is not possible at the stage “%(stage)s”.",
+        raise AidError({"": _("“%(action)s” is not possible at the stage “%(stage)s”.",
                                    action=action_labels()[action], stage=AID_STATES[app.state])})
     return target
 
@@ -85,16 +84,7 @@ def _log(app: AidApplication, action: str, text: str) -> None:
     log_event(f"legal_aid.aid.{action}", RECORD, app.id, text=str(text)[:2000])
 
 
-def _text(value, field, max_len, errors, required=True) -> str:
-    if value is not None and not isinstance(value, str):
-        errors[field] = _("Enter text.")
-        return ""
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = _("This field is required.")
-    elif len(value) > max_len:
-        errors[field] = _("At most %(n)d characters.", n=max_len)
-    return value
+_text = clean_text
 
 
 def _stop(app: AidApplication, rule: str) -> None:
@@ -178,7 +168,7 @@ def forwarded(app: AidApplication, at: datetime | None = None) -> None:
     if not app.detainee:
         raise AidError({"detainee": _("Only applications of detained persons are forwarded.")})
     if app.forwarded_at:
-        raise AidError({"state": _("Already forwarded.")})
+        raise AidError({"": _("Already forwarded.")})
     app.forwarded_at = at or _now()
     _log(app, "forward", action_labels()["forward"])
 
@@ -196,7 +186,7 @@ def request_supplement(app: AidApplication, missing: list[str], by: date, today:
     if not isinstance(by, date) or by <= today:
         errors["supplement_by"] = _("Set a date after today for the materials.")
     if app.supplement_by is not None:
-        errors["state"] = _("The missing materials are listed in one notice only (法律援助法 Art 43).")
+        errors[""] = _("The missing materials are listed in one notice only (法律援助法 Art 43).")
     if errors:
         raise AidError(errors)
     app.documents_missing, app.supplement_by, app.state = missing, by, target
@@ -324,7 +314,7 @@ def object_to(app: AidApplication, text: str, at: datetime | None = None) -> Non
     text = _text(text, "text", 4000, errors)
     target = _check(app, "object")
     if app.objection_at is not None:
-        errors["state"] = _("An objection was already decided; next comes reconsideration or a lawsuit (Art 49).")
+        errors[""] = _("An objection was already decided; next comes reconsideration or a lawsuit (Art 49).")
     if errors:
         raise AidError(errors)
     app.objection_against, app.state = app.state, target

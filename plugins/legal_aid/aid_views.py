@@ -10,8 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.auth.guard import require
-from core.calendar.deadlines import deadline_batch, deadlines_for
-from core.db import StaleEdit, check_version, db
+from core.calendar.deadlines import deadline_batch, deadline_rows, deadlines_for
+from core.db import db
+from core.shell.actions import perform, require_valid
 from core.parties.models import Organisation
 from core.regions.scope import in_scope, scope_condition
 from core.regions.services import region_choices
@@ -21,7 +22,7 @@ from .aid_lists import DOCUMENTS, ELIGIBILITY, MATTERS
 from .forms import (AidNewForm, EarlyAidForm, ObjectionDecisionForm, ProviderChoiceForm, ProviderForm, ReasonForm,
                     ReportForm, SupplementForm, TerminateForm, TextForm)
 from .models import AID_STATES, AidApplication, Provider, Referral
-from .views import bp, deadline_rows
+from .views import bp
 
 AID_STAGES = ["received", "granted", "assigned", "closed", "archived"]
 SIMPLE = ("forward", "supplied", "lapse", "grant", "archive")
@@ -173,26 +174,14 @@ def aid_act(app_id: int, action: str):
     if action not in aid.TRANSITIONS:
         abort(404)
     forms = _forms(app)
-    try:
-        check_version(app, request.form.get("version"))
-        _dispatch(app, action, forms)
-    except StaleEdit:
-        db.session.rollback()
-        flash(_("Someone else changed this record meanwhile. Reload and try again."), "error")
-    except aid.AidError as exc:
-        db.session.rollback()
-        for msg in exc.errors.values():
-            flash(msg, "error")
-    else:
-        db.session.commit()
-        flash(_("Done: %(a)s", a=aid.action_labels()[action]), "success")
+    perform(app, lambda: _dispatch(app, action, forms), _("Done: %(a)s", a=aid.action_labels()[action]))
     return redirect(url_for("legal_aid.aid_item", app_id=app_id))
 
 
 def _dispatch(app: AidApplication, action: str, forms: dict) -> None:
     form = forms.get(action)
-    if form is not None and not form.validate_on_submit():
-        raise aid.AidError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()} or _("Check the form."))
+    if form is not None:
+        require_valid(form)
     if action == "supplement":
         aid.request_supplement(app, form.documents_missing.data, form.supplement_by.data)
     elif action == "refuse":

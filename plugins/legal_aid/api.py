@@ -9,14 +9,14 @@ from flask_login import current_user
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDate, OptionalText,
-                      PageQuery, Text, VersionedPatch, invalid)
+from core.api import (ApiBlueprint, ApiBody, Collection, Id, LocalDate, OptionalText, PageQuery, Text,
+                      VersionedPatch, invalid, run_service)
 from core.audit.masking import reveal
 from core.calendar.deadlines import deadlines_for
 from core.db import db
 from core.regions.scope import in_scope
 from plugins.petition.models import PetitionCase
-from . import aid, services
+from . import services
 from .models import CHANNELS, REFERRAL_STATES, SERVICE_METHODS, Referral
 
 api = ApiBlueprint("legal_aid_api", __name__, tag="referrals")
@@ -50,14 +50,7 @@ def _deadlines(record) -> list[DeadlineOut]:
     return [DeadlineOut(rule=d["rule"], due=d["due"], status=d["status"], basis=d["basis"]) for d in deadlines_for(record)]
 
 
-def _run(fn, *args, **kw):
-    try:
-        return fn(*args, **kw)
-    except (services.ReferralError, aid.AidError) as exc:
-        fields = {k: str(v) for k, v in exc.errors.items() if k and k != "state"}
-        if fields:
-            raise invalid(fields) from None
-        raise ApiError(409, "invalid_state", str(exc)) from None
+_run = run_service  # ServiceError → 422 with fields, or 409
 
 
 # -- referrals ----------------------------------------------------------------------------------------------

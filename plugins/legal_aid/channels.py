@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from core.calendar.services import get_rule, rules as all_rules
 from core.db import db
+from core.errors import ServiceError
 from core.parties import ORG_KINDS, organisation_by_code
 from core.parties.models import Organisation
 from .models import CHANNELS, ChannelRule
@@ -57,10 +58,8 @@ ROUTE_CHANNELS = {
 }
 
 
-class ChannelError(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(str(v) for v in errors.values()))
+class ChannelError(ServiceError):
+    """Bad input on a channel rule: ``errors`` maps a field to a message."""
 
 
 def seed_defaults() -> int:

@@ -14,6 +14,7 @@ from core.audit.services import model_for_table
 from core.calendar.deadlines import _find, deadlines_for, met, start_deadline
 from core.calendar.engine import DeadlineInputError
 from core.db import db
+from core.errors import ServiceError, clean_text
 from core.parties.models import Organisation
 from core.sequences import next_reference
 from plugins.petition import services as petition_services
@@ -38,10 +39,8 @@ TRANSITIONS = {
 }
 
 
-class ReferralError(ValueError):
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = errors if isinstance(errors, dict) else {"": errors}
-        super().__init__("; ".join(str(v) for v in self.errors.values()))
+class ReferralError(ServiceError):
+    """Bad input or a step not possible now: ``errors`` maps a field (or ``""``) to a message."""
 
 
 def action_labels() -> dict[str, str]:
@@ -62,7 +61,7 @@ def _now() -> datetime:
 def _check(ref: Referral, action: str) -> str | None:
     sources, target = TRANSITIONS[action]
     if ref.state not in sources:
-        raise ReferralError({"state": _("“%(action)s” is not possible at the stage “%(stage)s”.",
+        raise ReferralError({"": _("“%(action)s” is not possible at the stage “%(stage)s”.",
                                         action=action_labels()[action], stage=REFERRAL_STATES[ref.state])})
     return target
 
@@ -71,16 +70,7 @@ def _log(ref: Referral, action: str, text: str) -> None:
     log_event(f"legal_aid.referral.{action}", RECORD, ref.id, text=str(text)[:2000])
 
 
-def _text(value, field: str, max_len: int, errors: dict, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        errors[field] = _("Enter text.")
-        return ""
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = _("This field is required.")
-    elif len(value) > max_len:
-        errors[field] = _("At most %(n)d characters.", n=max_len)
-    return value
+_text = clean_text
 
 
 # -- the filing deadline -------------------------------------------------------------------------------

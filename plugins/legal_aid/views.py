@@ -8,8 +8,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.auth.guard import require
-from core.calendar.deadlines import deadline_batch, deadlines_for
-from core.db import StaleEdit, check_version, db
+from core.calendar.deadlines import deadline_batch, deadline_rows
+from core.db import db
+from core.shell.actions import perform, require_valid
 from core.parties.models import Organisation
 from core.regions.scope import in_scope, scope_condition
 from core.shell.listing import Column, Filter, ListView
@@ -151,19 +152,6 @@ def _forms(ref: Referral) -> dict:
             "feedback": FeedbackForm(prefix="feedback")}
 
 
-def deadline_rows(record) -> list[dict]:
-    from core.calendar.services import get_rule
-    status = {"open": _("open"), "met": _("met"), "overdue": _("overdue"), "paused": _("paused")}
-    out = []
-    for d in deadlines_for(record):
-        try:
-            title = str(get_rule(d["rule"]).title) or d["rule"]
-        except Exception:  # a rule no longer declared
-            title = d["rule"]
-        out.append({**d, "title": title, "status_label": status.get(d["status"], d["status"])})
-    return out
-
-
 @bp.get("/<int:ref_id>")
 @require("legal_aid.referral.read")
 def referral(ref_id: int):
@@ -200,32 +188,14 @@ def act(ref_id: int, action: str):
     if action not in services.TRANSITIONS:
         abort(404)
     forms = _forms(ref)
-    try:
-        check_version(ref, request.form.get("version"))
-        _dispatch(ref, action, forms)
-    except StaleEdit:
-        db.session.rollback()
-        flash(_("Someone else changed this record meanwhile. Reload and try again."), "error")
-    except services.ReferralError as exc:
-        db.session.rollback()
-        for msg in exc.errors.values():
-            flash(msg, "error")
-    else:
-        db.session.commit()
-        flash(_("Done: %(a)s", a=services.action_labels()[action]), "success")
+    perform(ref, lambda: _dispatch(ref, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
     return redirect(url_for("legal_aid.referral", ref_id=ref_id))
-
-
-def _valid(form):
-    if not form.validate_on_submit():
-        raise services.ReferralError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()}
-                                     or _("Check the form."))
 
 
 def _dispatch(ref: Referral, action: str, forms: dict) -> None:
     form = forms.get(action)
     if form is not None:
-        _valid(form)
+        require_valid(form)
     if action == "edit":
         services.update_referral(ref, {"channel": form.channel.data or None, "knew_at": form.knew_at.data,
                                        "body_id": int(form.body_id.data) if form.body_id.data else None,

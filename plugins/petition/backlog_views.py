@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.auth.guard import require
 from core.auth.models import User
-from core.db import StaleEdit, check_version, db
+from core.db import db
+from core.shell.actions import perform, require_valid
 from core.regions.scope import in_scope, scope_condition
 from core.shell.listing import Column, Filter, ListView
 from . import backlog
@@ -129,22 +130,11 @@ def backlog_act(backlog_id: int, action: str):
     if not (current_user.can(MANAGE) if action == "assign" else may_work(current_user, bc)):
         abort(403)
     form = _forms(bc)[action]
-    try:
-        check_version(bc, request.form.get("version"))
-        if not form.validate_on_submit():
-            raise backlog.PetitionError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()}
-                                        or _("Check the form."))
+
+    def step():
+        require_valid(form)
         _dispatch(bc, action, form)
-    except StaleEdit:
-        db.session.rollback()
-        flash(_("Someone else changed this backlog case meanwhile. Reload and try again."), "error")
-    except backlog.PetitionError as exc:
-        db.session.rollback()
-        for msg in exc.errors.values():
-            flash(msg, "error")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "success")
+    perform(bc, step, _("Saved."))
     return redirect(url_for("petition.backlog_case", backlog_id=backlog_id))
 
 

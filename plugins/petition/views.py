@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from core.auth.guard import require
 from core.calendar.deadlines import deadline_rows
-from core.db import StaleEdit, check_version, db
+from core.db import db
+from core.shell.actions import perform, require_valid
 from core.parties.models import Organisation
 from core.regions.scope import in_scope, scope_condition
 from core.regions.services import region_choices
@@ -224,32 +225,14 @@ def act(case_id: int, action: str):
     if action not in services.TRANSITIONS:
         abort(404)
     forms = _forms(c)
-    try:
-        check_version(c, request.form.get("version"))
-        _dispatch(c, action, forms)
-    except StaleEdit:
-        db.session.rollback()
-        flash(_("Someone else changed this petition meanwhile. Reload and try again."), "error")
-    except services.PetitionError as exc:
-        db.session.rollback()
-        for msg in exc.errors.values():
-            flash(msg, "error")
-    else:
-        db.session.commit()
-        flash(_("Done: %(a)s", a=services.action_labels()[action]), "success")
+    perform(c, lambda: _dispatch(c, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
     return redirect(url_for("petition.case", case_id=case_id))
-
-
-def _invalid(form):
-    if not form.validate_on_submit():
-        raise services.PetitionError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()}
-                                     or _("Check the form."))
 
 
 def _dispatch(c: PetitionCase, action: str, forms: dict) -> None:
     form = forms.get(action)
     if form is not None:
-        _invalid(form)
+        require_valid(form)
     if action == "classify":
         services.classify(c, form.category.data, form.route.data or None)
     elif action in ("forward", "assign"):

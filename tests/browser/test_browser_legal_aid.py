@@ -9,7 +9,8 @@ from io import BytesIO
 
 import pytest
 
-from browser_support import run_journey_in_thread, DESKTOP, live_server, page_problems, skip_reason  # noqa: F401
+from browser_support import (DESKTOP, JourneyTab, live_server, page_problems, run_journey_in_thread,  # noqa: F401
+                             sign_in, skip_reason)
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -17,25 +18,6 @@ if _reason:
     pytest.skip(_reason, allow_module_level=True)
 
 KNEW = date(2026, 8, 3)
-
-
-class _TabLike:
-    """Enough of browser_support.Tab for page_problems."""
-
-    def __init__(self, page, server):
-        self.page, self.server, self.errors, self.requests = page, server, [], []
-        self.viewport = DESKTOP
-
-    def foreign_requests(self):
-        return []
-
-
-def _login(page, url, username):
-    page.goto(url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "concord-demo")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def _petition(server) -> tuple[int, str]:
@@ -103,9 +85,9 @@ def _referral_journey(chromium, server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     url = server.url
     try:
-        _login(page, url, "legal")
+        sign_in(page, url, "legal")
         resp = page.goto(url + "/legal_aid/new", wait_until="load")
-        assert not page_problems(_TabLike(page, server), resp, "new referral")
+        assert not page_problems(JourneyTab(page, server), resp, "new referral")
         page.select_option("select[name=petition_id]", str(case_id))
         page.select_option("select[name=channel]", "admin_reconsideration")
         page.fill("input[name=knew_at]", KNEW.isoformat())
@@ -115,7 +97,7 @@ def _referral_journey(chromium, server):
         assert due in page.inner_text("dd.filing-deadline")
         assert "行政复议" in page.inner_text("dd.channel")
         ref_url = page.url
-        problems = page_problems(_TabLike(page, server), page.goto(ref_url, wait_until="load"), "referral page")
+        problems = page_problems(JourneyTab(page, server), page.goto(ref_url, wait_until="load"), "referral page")
         assert not problems, problems
         pdf = page.request.get(url + page.locator("a[href$='notice.pdf']").get_attribute("href"))
         assert pdf.status == 200 and pdf.body()[:4] == b"%PDF"
@@ -147,9 +129,9 @@ def _aid_journey(chromium, server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     url = server.url
     try:
-        _login(page, url, "aid")
+        sign_in(page, url, "aid")
         resp = page.goto(url + "/legal_aid/aid/new", wait_until="load")
-        assert not page_problems(_TabLike(page, server), resp, "aid intake")
+        assert not page_problems(JourneyTab(page, server), resp, "aid intake")
         page.fill("input[name=name]", "褚秀英")
         page.fill("input[name=phone]", "13607305678")
         page.select_option("select[name=matter_type]", "maintenance")
@@ -175,7 +157,7 @@ def _aid_journey(chromium, server):
         assert "已指派" in page.inner_text("h1")
         _act(page, "close", {"textarea[name=close-report]": "经诉讼，法院判决被告每月支付赡养费八百元。"})
         assert "已办结" in page.inner_text("h1")
-        problems = page_problems(_TabLike(page, server), page.goto(page.url, wait_until="load"), "aid page")
+        problems = page_problems(JourneyTab(page, server), page.goto(page.url, wait_until="load"), "aid page")
         assert not problems, problems
         assert not errors, errors
     finally:

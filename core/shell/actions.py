@@ -1,0 +1,41 @@
+"""The one way a form view runs a workflow step: check the version the form was loaded with, run the
+service, then commit and say so — or roll back and show every message (a stale form, bad input, a step
+not possible now). Nothing is half-written."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import flash, request
+from flask_babel import gettext as _
+
+from core.db import StaleEdit, check_version, db
+from core.errors import ServiceError
+
+
+def form_errors(form) -> ServiceError:
+    """A WTForms form's errors as a ServiceError (field → message)."""
+    return ServiceError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()} or _("Check the form."))
+
+
+def require_valid(form) -> None:
+    if not form.validate_on_submit():
+        raise form_errors(form)
+
+
+def perform(record, step: Callable[[], object], done: str) -> bool:
+    """Run *step* on *record* for the posted form; True when it was saved."""
+    try:
+        check_version(record, request.form.get("version"))
+        step()
+    except StaleEdit:
+        db.session.rollback()
+        flash(_("Someone else changed this record meanwhile. Reload and try again."), "error")
+    except ServiceError as exc:
+        db.session.rollback()
+        for msg in exc.errors.values():
+            flash(msg, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+        return True
+    return False
