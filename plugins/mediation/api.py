@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 
 from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery, Text,
@@ -15,15 +15,27 @@ from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDate
 from core.audit.services import reveal
 from core.auth.models import User
 from core.db import db
-from . import services
+from . import refusal, services
 from .access import can_see_dispute, can_use_grid, dispute_condition, grid_condition
-from .models import CATEGORIES, LEVELS, RISKS, SOURCES, STATES, Dispute, Grid
+from . import risks
+from .models import CATEGORIES, LEVELS, SOURCES, STATES, Dispute, Grid
 from .services import LEGAL_CHANNELS, MediationError
 
 api = ApiBlueprint("mediation_api", __name__, tag="disputes")
 
 Category = Literal[tuple(CATEGORIES)]
-Risk = Literal[tuple(RISKS)]
+
+
+def _configured_risk(value: str) -> str:
+    if value not in risks.codes():
+        from flask_babel import gettext
+        raise ValueError(gettext("Unknown code; expected one of: %(codes)s.", codes=", ".join(risks.codes())))
+    return value
+
+
+Risk = Annotated[str, Field(min_length=1, max_length=10, description="a configured risk level "
+                            "(setting mediation.risk_levels; default red, orange, yellow, green)"),
+                 AfterValidator(_configured_risk)]
 Source = Literal[tuple(SOURCES)]
 State = Literal[tuple(STATES)]
 Level = Literal[tuple(LEVELS)]
@@ -70,7 +82,7 @@ class DisputeOut(BaseModel):
     place: str
     headcount: int
     amount: str | None
-    risk_level: Risk
+    risk_level: str
     handling_level: Level
     state: State
     source: Source
@@ -80,6 +92,8 @@ class DisputeOut(BaseModel):
     mediator_id: int | None
     outcome: str
     client_uuid: str | None
+    refused_by_id: int | None = Field(description="the party (core person) who refused mediation")
+    refusal_reason: str
     parties: list[PartyOut]
     version: int
 
@@ -94,7 +108,8 @@ class DisputeOut(BaseModel):
                    amount=None if d.amount is None else str(d.amount), risk_level=d.risk_level,
                    handling_level=d.handling_level, state=d.state, source=d.source, found_at=d.found_at,
                    closed_at=d.closed_at, reporter_id=d.reporter_id, mediator_id=d.mediator_id, outcome=d.outcome,
-                   client_uuid=d.client_uuid, parties=parties, version=d.version)
+                   client_uuid=d.client_uuid, refused_by_id=d.refused_by_id, refusal_reason=d.refusal_reason or "",
+                   parties=parties, version=d.version)
 
 
 class DisputeQuery(PageQuery):
@@ -196,6 +211,17 @@ def reopen(record: Dispute, body: ReasonIn):
     _run(services.reopen, record, current_user, body.reason)
 
 
+class RefuseIn(VersionIn):
+    party_id: Id = Field(description="the core person id of the party who refuses (one of the dispute's parties)")
+    reason: Text(5000)
+
+
+@disputes.action("refuse", body=RefuseIn, permission="mediation.dispute.mediate",
+                 summary=_l("A party refuses mediation, which ends it"))
+def refuse(record: Dispute, body: RefuseIn):
+    _run(refusal.refuse, record, current_user, body.party_id, body.reason)
+
+
 class CloseIn(VersionIn):
     note: OptionalText(5000) = Field(default=None, description="closing note; required unless a file is attached")
 
@@ -210,7 +236,7 @@ def start(record: Dispute, body: StartIn):
     _run(services.start, record, current_user, mediator)
 
 
-@disputes.action("resolve", body=OutcomeIn, permission="mediation.dispute.mediate", summary=_l("Resolved"))
+@disputes.action("resolve", body=OutcomeIn, permission="mediation.dispute.mediate", summary=_l("Resolved by mediation"))
 def resolve(record: Dispute, body: OutcomeIn):
     _run(services.resolve, record, current_user, body.outcome)
 

@@ -56,3 +56,26 @@ def committee_for(region: Region | None) -> Committee | None:
     rows = db.session.scalars(select(Committee).join(Region, Region.id == Committee.region_id)
                               .where(Region.code.in_(codes))).all()
     return max(rows, key=lambda c: len(c.region.path), default=None)
+
+
+def handling_committee(dispute) -> Committee | None:
+    """The people's mediation committee at the item's handling level (the village's, the town's or the
+    district's), or else the nearest one above the item's region."""
+    level = {"village": "village", "town": "town", "district": "county"}.get(dispute.handling_level, "village")
+    codes = [c for c in dispute.region.path.strip("/").split("/") if c]
+    committee = db.session.scalar(select(Committee).join(Region, Region.id == Committee.region_id)
+                                  .where(Region.code.in_(codes), Region.level == level))
+    return committee or committee_for(dispute.region)
+
+
+def mediator_candidates(dispute, user) -> list[dict]:
+    """The mediator picker: the handling committee's active mediators (and the acting user when they may
+    mediate), each with the recusal check against the parties (``conflict``: why they must withdraw)."""
+    from .services import recusal_conflict
+    committee = handling_committee(dispute)
+    members = [u for u in (committee.mediators if committee else []) if u.active]
+    people = list(members)
+    if user.can("mediation.dispute.mediate") and all(u.id != user.id for u in people):
+        people.append(user)
+    return [{"id": u.id, "name": u.display_name or u.username, "member": u in members,
+             "conflict": recusal_conflict(dispute, u)} for u in people]

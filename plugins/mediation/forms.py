@@ -5,7 +5,8 @@ from wtforms import (DateField, HiddenField, IntegerField, RadioField, SelectFie
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from .models import CATEGORIES, RISKS, SOURCES
+from . import risks
+from .models import CATEGORIES, SOURCES
 
 
 class CaptureForm(FlaskForm):
@@ -17,19 +18,24 @@ class CaptureForm(FlaskForm):
     party_phone = StringField(_l("Party phone"), validators=[Optional(), Length(max=30)])
     source = SelectField(_l("Source"), choices=[], default="patrol")
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    photo = FileField(_l("Photo"), description=_l("Optional; sent only when online"))
+    photo = FileField(_l("Photo"), description=_l("Optional; without a connection it waits on the phone and is sent "
+                                                  "with the record"),
+                      render_kw={"accept": "image/jpeg,image/png"})
     client_uuid = HiddenField()
 
     def fill_choices(self, grids):
         self.grid_id.choices = [(str(g.id), g.name) for g in grids]
         self.category.choices = [("", "—")] + [(k, str(v)) for k, v in CATEGORIES.items()]
-        self.risk_level.choices = [(k, str(v)) for k, v in RISKS.items()]
+        self.risk_level.choices = risks.choices()
         self.source.choices = [(k, str(v)) for k, v in SOURCES.items()]
 
 
 class ActionForm(FlaskForm):
     text = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     legal_channel = SelectField(_l("Legal channel"), choices=[], validate_choice=False)
+    mediator_id = StringField(_l("Mediator"), validators=[Optional(), Length(max=10)])
+    party_id = StringField(_l("Party"), validators=[Optional(), Length(max=10)])
+    photo = FileField(_l("Photo"))
     version = HiddenField()
 
 

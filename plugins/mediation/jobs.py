@@ -30,9 +30,11 @@ def overdue_mediations() -> int:
 
 
 def red_risk_waiting() -> int:
-    """Red items still only registered after a day: alert the town and district again."""
+    """Red items (and any level configured to alert) still only registered after a day: alert again."""
+    from .risks import alerting_codes
     limit = datetime.now() - timedelta(hours=24)  # an operational reminder, not a legal time limit
-    disputes = db.session.scalars(select(Dispute).where(Dispute.risk_level == "red", Dispute.state == "registered",
+    disputes = db.session.scalars(select(Dispute).where(Dispute.risk_level.in_(alerting_codes()),
+                                                        Dispute.state == "registered",
                                                         Dispute.created_at < limit)).all()
     for d in disputes:
         alert_red(d)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
@@ -43,12 +44,13 @@ LEVEL_ORDER = ("village", "town", "district")
 STATES = {
     "registered": _l("Registered in the ledger"),
     "mediating": _l("Mediating"),
-    "resolved": _l("Resolved"),
+    "resolved": _l("Resolved by mediation"),
     "failed": _l("Failed"),
     "escalated": _l("Escalated"),
+    "refused": _l("Refused by a party"),
     "closed": _l("Closed off the ledger"),
 }
-OPEN_STATES = ("registered", "mediating", "escalated", "failed", "resolved")
+OPEN_STATES = ("registered", "mediating", "escalated", "failed", "refused", "resolved")
 
 
 class Grid(VersionedMixin, db.Model):
@@ -79,7 +81,8 @@ class GridWorker(db.Model):
 
 class Dispute(VersionedMixin, db.Model):
     __tablename__ = "mediation_dispute"
-    __table_args__ = (Index("ix_mediation_dispute_region_found", "region_id", "found_at"),)
+    # region and month, and the packed ledger key: the monthly roll-up reads this index alone
+    __table_args__ = (Index("ix_mediation_dispute_region_found_key", "region_id", "found_at", "ledger_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
@@ -101,6 +104,12 @@ class Dispute(VersionedMixin, db.Model):
     outcome: Mapped[str] = mapped_column(Text, nullable=False, default="")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
+    # 人民调解法 Art 17/26: mediation is voluntary; the party who refused it and why
+    refused_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_person.id"))
+    refusal_reason: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    # the five ledger codes packed in one integer (ledger_key.py), set on every insert and update: the
+    # monthly roll-up groups by it instead of by five text columns
+    ledger_key: Mapped[int | None] = mapped_column(Integer)
 
     grid: Mapped[Grid] = relationship(lazy="joined")
     region: Mapped[Region] = relationship(lazy="joined")
@@ -108,6 +117,7 @@ class Dispute(VersionedMixin, db.Model):
     mediator: Mapped[User | None] = relationship(foreign_keys=[mediator_id], lazy="joined")
     parties: Mapped[list["DisputeParty"]] = relationship(back_populates="dispute", lazy="selectin",
                                                          order_by="DisputeParty.id")
+    refused_by: Mapped[Person | None] = relationship(lazy="joined")
 
     __tracked__ = ("state", "risk_level", "handling_level", "mediator")
     __tracked_labels__ = {"state": _l("State"), "risk_level": _l("Risk"), "handling_level": _l("Handling level"),
@@ -123,7 +133,13 @@ class Dispute(VersionedMixin, db.Model):
 
     @property
     def risk_label(self) -> str:
-        return str(RISKS.get(self.risk_level, self.risk_level))
+        from .risks import label
+        return label(self.risk_level)
+
+    @property
+    def risk_colour(self) -> str:
+        from .risks import colour
+        return colour(self.risk_level)
 
     @property
     def level_label(self) -> str:
@@ -132,6 +148,14 @@ class Dispute(VersionedMixin, db.Model):
     @property
     def source_label(self) -> str:
         return str(SOURCES.get(self.source, self.source))
+
+
+@event.listens_for(Dispute, "before_insert")
+@event.listens_for(Dispute, "before_update")
+def _set_ledger_key(_mapper, _connection, dispute: Dispute) -> None:
+    from .ledger_key import pack
+    dispute.ledger_key = pack(dispute.category, dispute.source, dispute.risk_level, dispute.state,
+                              dispute.handling_level)
 
 
 class DisputeParty(db.Model):
@@ -203,3 +227,17 @@ class CommitteeMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("mediation_committee.id"), nullable=False, index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), nullable=False, index=True)
+
+
+class Photo(db.Model):
+    """A photo sent from the phone's offline queue: its client-generated id makes a repeated upload
+    answer the first one instead of storing the picture twice. The bytes are a core attachment."""
+
+    __tablename__ = "mediation_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("mediation_dispute.id"), nullable=False, index=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("core_attachment.id"), nullable=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

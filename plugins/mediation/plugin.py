@@ -19,7 +19,7 @@ def setup(ctx) -> None:
     from flask import url_for
 
     from core.audit import register_record_access
-    from . import agreement_views, agreements, api, grid_views, home, models, report_views, seed, views  # noqa: F401 - *_views add routes
+    from . import agreement_views, agreements, api, api_reports, grid_views, home, models, report_views, seed, views  # noqa: F401 - *_views add routes
     from .access import dispute_for
     from .deadlines import RULES as deadline_rules
 
@@ -48,9 +48,12 @@ def setup(ctx) -> None:
              parent="mediation.root", order=40)
     ctx.pdf_template("mediation.agreement", "templates/pdf/agreement.html", title=_l("Mediation agreement"),
                      loader=_agreement_loader)
+    ctx.pdf_template("mediation.ledger", "templates/pdf/ledger.html", title=_l("Monthly dispute ledger"),
+                     loader=report_views.pdf_loader)
     from core.scheduler import JobSpec
     from . import jobs
-    ctx.settings({"report_due_day": 20})
+    from .risks import SETTINGS as risk_settings
+    ctx.settings({"report_due_day": 20, "photo_max_kb": 5120, **risk_settings})
     daily = {"cron": {"hour": 8, "minute": 10}}
     ctx.job(JobSpec("mediation.overdue", jobs.overdue_mediations, daily, _l("Remind mediators of overdue mediations")))
     ctx.job(JobSpec("mediation.red_risk", jobs.red_risk_waiting, {"cron": {"minute": 5}},

@@ -15,11 +15,22 @@ from core.regions.models import Region
 from core.regions.scope import user_can_see_region
 from core.regions.services import region_choices
 from . import reports
-from .models import CATEGORIES, LEVELS, RISKS, SOURCES, STATES
+from . import risks
+from .models import CATEGORIES, LEVELS, SOURCES, STATES
 from .services import MediationError
 from .views import bp
 
-LABELS = {"category": CATEGORIES, "source": SOURCES, "risk_level": RISKS, "state": STATES, "handling_level": LEVELS}
+STATIC_LABELS = {"category": CATEGORIES, "source": SOURCES, "state": STATES, "handling_level": LEVELS}
+
+
+def labels(data: dict | None = None) -> dict:
+    """Row labels of each dimension; risk levels as configured now, plus any code a snapshot still holds."""
+    out = {dim: {k: str(v) for k, v in values.items()} for dim, values in STATIC_LABELS.items()}
+    out["risk_level"] = risks.levels()
+    for dim in reports.DIMENSIONS:
+        for code in (data or {}).get("by", {}).get(dim, {}):
+            out[dim].setdefault(code, risks.label(code) if dim == "risk_level" else code)
+    return {dim: out[dim] for dim in reports.DIMENSIONS}
 FILTER_KEY = {"category": "category", "source": "source", "risk_level": "risk", "state": "state",
               "handling_level": "level"}
 
@@ -66,7 +77,7 @@ def report():
         return url_for("mediation.index", **{"month": month, "region": region.code, **extra})
 
     return render_template("mediation/report.html", region=region, month=month, drill_url=drill_url, data=shown, live=live,
-                           frozen=frozen, changes=changes, labels=LABELS, titles=dimension_titles(),
+                           frozen=frozen, changes=changes, labels=labels(shown), titles=dimension_titles(),
                            filter_key=FILTER_KEY, form=FlaskForm(),
                            regions=region_choices(current_user, "village", keep=region),
                            may_submit=current_user.can("mediation.report.submit"))
@@ -90,6 +101,49 @@ def report_submit():
     return redirect(url_for("mediation.report", region=region.code, month=month))
 
 
+def pdf_data(region: Region, month: str) -> dict:
+    """The month's ledger (the frozen snapshot once submitted) as data for the mediation.ledger PDF."""
+    frozen = reports.report_for(region, month)
+    data = frozen.data if frozen else reports.rollup(region, month)
+    titles, row_labels = dimension_titles(), labels(data)
+    status = (_("Submitted on %(at)s; frozen snapshot", at=frozen.submitted_at.strftime("%Y-%m-%d %H:%M"))
+              if frozen else _("Not yet submitted; live figures"))
+    return {"title": _("Monthly dispute ledger"), "region": region.name, "month": month, "total": data["total"],
+            "nil_return": data["total"] == 0, "status": status, "total_label": _("Total"),
+            "nil_label": _("Nil return"), "units_title": _("By unit"),
+            "units": [(c["name"], c["total"]) for c in data["children"]],
+            "sections": [{"title": titles[dim], "rows": [(label, data["by"].get(dim, {}).get(code, 0))
+                                                          for code, label in row_labels[dim].items()]}
+                         for dim in reports.DIMENSIONS],
+            "date": date.today()}
+
+
+def pdf_loader(record_id) -> dict:
+    """``concord pdf render mediation.ledger --record REGIONCODE:YYYY-MM``."""
+    from core.pdf.templating import RecordNotFound
+    code, _sep, month = str(record_id).partition(":")
+    region = db.session.scalar(select(Region).where(Region.code == code)) if code else None
+    if region is None:
+        raise RecordNotFound(f"no region {code!r}")
+    try:
+        reports.parse_month(month)
+    except MediationError as exc:
+        raise RecordNotFound(exc.message) from None
+    return pdf_data(region, month)
+
+
+@bp.get("/reports.pdf")
+@require("mediation.report.read")
+def report_pdf():
+    """The month's ledger as PDF, alongside the xlsx."""
+    from flask import Response
+    from core.pdf import render_pdf
+    region, month = _region(), _month()
+    pdf = render_pdf("mediation.ledger", **pdf_data(region, month))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=ledger-{region.code}-{month}.pdf"})
+
+
 @bp.get("/reports.xlsx")
 @require("mediation.report.read")
 def report_xlsx():
@@ -108,10 +162,11 @@ def report_xlsx():
     ws.append([_("Monthly ledger"), region.name, month, _("Nil return") if data["total"] == 0 else ""])
     ws.append([_("Total"), data["total"]])
     titles = dimension_titles()
+    row_labels = labels(data)
     for dim in reports.DIMENSIONS:
         ws.append([])
         ws.append([titles[dim]])
-        for code, label in LABELS[dim].items():
+        for code, label in row_labels[dim].items():
             ws.append([str(label), data["by"][dim].get(code, 0)])
     if data["children"]:
         ws.append([])

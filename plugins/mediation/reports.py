@@ -1,8 +1,8 @@
 """Monthly ledger roll-up per grid, village, town and district; submitted months are frozen snapshots.
 
-One GROUP BY over the month's rows below the region (the (region_id, found_at) index), folded in Python
-into counts by category, source, risk, state and handling level, and per child unit (towns of a district,
-villages of a town, grids of a village).
+One GROUP BY over the month's rows below the region, by unit and the packed ledger key (ledger_key.py),
+folded into counts by category, source, risk, state and handling level, and per child unit (towns of a
+district, villages of a town, grids of a village): by GROUPING SETS in PostgreSQL, in Python elsewhere.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.regions.models import Region
+from . import ledger_key
 from .models import Dispute, Grid, MonthlyReport
 from .services import MediationError
 
@@ -47,22 +48,77 @@ def rollup(region: Region, month: str) -> dict:
     return {**rollup_between(region, start, end), "month": month}
 
 
-def rollup_between(region: Region, start: datetime, end: datetime) -> dict:
-    village = region.level in ("village", "group")
-    cols = [Dispute.grid_id if village else Dispute.region_id] + [getattr(Dispute, d) for d in DIMENSIONS]
-    stmt = (select(*cols, func.count())
-            .where(Dispute.region_id.in_(select(Region.id).where(Region.path.startswith(region.path))),
-                   Dispute.found_at >= start, Dispute.found_at < end)
-            .group_by(*cols))
-    by = {d: {} for d in DIMENSIONS}
+def _subtree_ids(region: Region) -> list[int]:
+    """The region and every region below it, as a literal id list: the planner then estimates the rows
+    well (a ``path LIKE :param || '%'`` subquery is estimated at one row and drove a nested loop of bitmap
+    heap scans, one per region, over the whole table)."""
+    return list(db.session.scalars(select(Region.id).where(Region.path.startswith(region.path))))
+
+
+def _where(stmt, region_ids: list[int], start: datetime, end: datetime):
+    return stmt.where(Dispute.region_id.in_(region_ids), Dispute.found_at >= start, Dispute.found_at < end)
+
+
+def _counts_by_key(unit_column, region_ids: list[int], start: datetime, end: datetime):
+    """The fast way: GROUP BY unit and the packed ledger key (two integers, not five text columns). On
+    PostgreSQL the database also folds the groups (GROUPING SETS over the digits), so some 40 rows come
+    back instead of one per unit × combination of codes. None when a code outside the key's tables (a
+    risk level added in the settings) occurs: the caller then counts by the text columns."""
+    key = func.coalesce(Dispute.ledger_key, 0)          # a row without a key reads as 0: counted the plain way
+    inner = _where(select(unit_column.label("unit"), key.label("k"), func.count().label("n")),
+                   region_ids, start, end).group_by(unit_column, key)
+    by: dict[str, dict] = {d: {} for d in DIMENSIONS}
     per_unit: dict[int, int] = {}
-    total = 0
+    if db.session.get_bind().dialect.name == "postgresql":
+        g = inner.cte("g")
+        parts = [(g.c.k // ledger_key.PARTS[d][2]) % ledger_key.PARTS[d][3] for d in DIMENSIONS]
+        folded = select(g.c.unit, *parts, func.sum(g.c.n)).group_by(func.grouping_sets(g.c.unit, *parts))
+        for row in db.session.execute(folded):
+            n = int(row[-1])
+            if row[0] is not None:
+                per_unit[row[0]] = n
+                continue
+            for dim, value in zip(DIMENSIONS, row[1:-1]):
+                if value is not None:
+                    code = ledger_key.DECODE[dim].get(int(value))
+                    if code is None:
+                        return None
+                    by[dim][code] = n
+        return per_unit, by
+    for unit, key, n in db.session.execute(inner):
+        per_unit[unit] = per_unit.get(unit, 0) + n
+        for dim in DIMENSIONS:
+            code = ledger_key.DECODE[dim].get(ledger_key.digit(dim, key or 0))
+            if code is None:
+                return None
+            by[dim][code] = by[dim].get(code, 0) + n
+    return per_unit, by
+
+
+def _counts_by_columns(unit_column, region_ids: list[int], start: datetime, end: datetime):
+    """The plain way: GROUP BY unit and the five text columns, folded in Python."""
+    dims = [getattr(Dispute, d) for d in DIMENSIONS]
+    stmt = _where(select(unit_column, *dims, func.count()), region_ids, start, end).group_by(unit_column, *dims)
+    by: dict[str, dict] = {d: {} for d in DIMENSIONS}
+    per_unit: dict[int, int] = {}
     for row in db.session.execute(stmt):
         unit, values, n = row[0], row[1:-1], row[-1]
-        total += n
         per_unit[unit] = per_unit.get(unit, 0) + n
         for dim, value in zip(DIMENSIONS, values):
             by[dim][value] = by[dim].get(value, 0) + n
+    return per_unit, by
+
+
+def _counts(unit_column, region_ids: list[int], start: datetime, end: datetime):
+    """(unit → n, dimension → code → n)."""
+    return (_counts_by_key(unit_column, region_ids, start, end)
+            or _counts_by_columns(unit_column, region_ids, start, end))
+
+
+def rollup_between(region: Region, start: datetime, end: datetime) -> dict:
+    village = region.level in ("village", "group")
+    per_unit, by = _counts(Dispute.grid_id if village else Dispute.region_id, _subtree_ids(region), start, end)
+    total = sum(per_unit.values())
     children: dict[str, dict] = {}
     if village:
         for g in db.session.scalars(select(Grid).where(Grid.id.in_(list(per_unit)))):

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from core.auth.models import User
 from core.db import db
 from core.regions.models import Region
+from .ledger_key import pack
 from .models import CATEGORIES, RISKS, SOURCES, Committee, CommitteeMember, Dispute, Grid, GridWorker
 
 DEMO_DISPUTES = [
@@ -116,6 +117,8 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=None) -> None:
                 "state": state, "outcome": "", "closed_at": found + timedelta(days=10) if state == "closed" else None,
                 "version": 1, "created_at": found, "updated_at": found,
             })
+            r = rows[-1]
+            r["ledger_key"] = pack(r["category"], r["source"], r["risk_level"], r["state"], r["handling_level"])
         db.session.execute(insert(table), rows)
         done += len(rows)
         if progress:

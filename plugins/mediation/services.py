@@ -25,7 +25,8 @@ from core.regions.models import Region
 from core.sequences import next_reference
 from core.signals import signal
 from .access import can_use_grid
-from .models import CATEGORIES, LEVEL_ORDER, LEVELS, RISKS, SOURCES, Dispute, DisputeParty, Grid
+from . import risks
+from .models import CATEGORIES, LEVEL_ORDER, LEVELS, SOURCES, Dispute, DisputeParty, Grid
 
 RECORD_TYPE = "mediation_dispute"
 PERIOD = "mediation.period"
@@ -59,7 +60,7 @@ def _clean(user, data: dict) -> dict:
     if grid is None or not can_use_grid(user, grid):
         errors["grid_id"] = _("No such grid in your scope.") if data.get("grid_id") else _("Required.")
     out["grid"] = grid
-    for key, choices in (("category", CATEGORIES), ("risk_level", RISKS), ("source", SOURCES)):
+    for key, choices in (("category", CATEGORIES), ("risk_level", risks.codes()), ("source", SOURCES)):
         value = data.get(key) or ("patrol" if key == "source" else "")
         if value not in choices:
             errors[key] = _("Choose one of the listed values.") if value else _("Required.")
@@ -150,7 +151,7 @@ def log_dispute(user, data: dict, alert: bool = True) -> tuple[Dispute, bool]:
     if errors:
         raise MediationError(errors)
     db.session.flush()
-    if alert and dispute.risk_level == "red":
+    if alert and risks.alert_tiers(dispute.risk_level):
         alert_red(dispute)
     return dispute, True
 
@@ -166,30 +167,36 @@ def update_dispute(dispute: Dispute, user, changes: dict) -> Dispute:
     merged = {**current, **{k: v for k, v in changes.items() if k in EDITABLE},
               "grid_id": dispute.grid_id, "found_at": dispute.found_at}
     clean = _clean(user, merged)
-    was_red = dispute.risk_level == "red"
+    before = dispute.risk_level
     for key in EDITABLE:
         if key in changes:
             setattr(dispute, key, clean[key])
     db.session.flush()
-    if dispute.risk_level == "red" and not was_red:
+    if dispute.risk_level != before and set(risks.alert_tiers(dispute.risk_level)) - set(risks.alert_tiers(before)):
         alert_red(dispute)
     return dispute
 
 
-def _ancestor_ids(region: Region) -> list[int]:
+def _ancestor_ids(region: Region, levels=("town", "county")) -> list[int]:
     codes = [c for c in region.path.strip("/").split("/") if c]
-    return list(db.session.scalars(select(Region.id).where(Region.code.in_(codes),
-                                                            Region.level.in_(("town", "county")))))
+    return list(db.session.scalars(select(Region.id).where(Region.code.in_(codes), Region.level.in_(levels))))
 
 
 def alert_red(dispute: Dispute) -> int:
-    """Red risk: notify at once the town- and district-level users who may see mediation."""
-    ids = _ancestor_ids(dispute.region)
+    """A risk level that alerts (red always: the town and the district; others as the setting
+    ``mediation.risk_alerts`` says): notify at once the users of those tiers who may see mediation."""
+    tiers = risks.alert_tiers(dispute.risk_level)
+    if not tiers:
+        return 0
+    ids = _ancestor_ids(dispute.region, tuple(risks.TIERS[t] for t in tiers))
     users = [u for u in db.session.scalars(select(User).where(User.region_id.in_(ids), User.active.is_(True)))
              if u.can("mediation.dispute.read") and not ("grid_worker" in u.role_codes)]
     if not users:
         return 0
-    title = _("Red-risk dispute %(ref)s: %(summary)s", ref=dispute.reference, summary=dispute.summary)
+    title = (_("Red-risk dispute %(ref)s: %(summary)s", ref=dispute.reference, summary=dispute.summary)
+             if dispute.risk_level == "red" else
+             _("%(risk)s-risk dispute %(ref)s: %(summary)s", risk=dispute.risk_label, ref=dispute.reference,
+               summary=dispute.summary))
     body = _("%(grid)s · %(category)s", grid=dispute.grid.name, category=dispute.category_label)
     try:
         url = url_for("mediation.dispute", dispute_id=dispute.id)
@@ -210,6 +217,11 @@ def start(dispute: Dispute, user, mediator: User | None = None) -> Dispute:
     mediator = mediator or user
     if not mediator.can("mediation.dispute.mediate"):
         raise MediationError({"mediator_id": _("This user may not mediate.")})
+    if mediator.id != user.id:
+        from .committees import handling_committee
+        committee = handling_committee(dispute)
+        if committee is None or all(m.id != mediator.id for m in committee.mediators):
+            raise MediationError({"mediator_id": _("Choose a mediator of the committee handling the dispute.")})
     conflict = recusal_conflict(dispute, mediator)
     if conflict:
         raise MediationError({"mediator_id": _("%(name)s must withdraw: %(reason)s",
@@ -275,6 +287,7 @@ def fail(dispute: Dispute, user, reason: str, legal_channel: str | None = None,
     dispute.state = "failed"
     _stop_clock(dispute)
     log_note(RECORD_TYPE, dispute.id, _("Mediation failed: %(text)s", text=dispute.outcome), user=user)
+    tell_other_routes(dispute, user)
     if refer_police:  # 人民调解法 Art 25: possible criminal or public-order matter
         log_event("mediation.refer_police", RECORD_TYPE, dispute.id, text=reason[:500], user=user)
         signal("mediation.refer_police").send(dispute)
@@ -282,6 +295,20 @@ def fail(dispute: Dispute, user, reason: str, legal_channel: str | None = None,
         log_event("mediation.escalate_to_legal", RECORD_TYPE, dispute.id, text=legal_channel, user=user)
         signal("mediation.escalate_to_legal").send(dispute, channel=legal_channel)
     return dispute
+
+
+def other_routes() -> str:
+    """What the parties are told when mediation ends without agreement (人民调解法 Art 26)."""
+    return _("Mediation has ended. The parties may protect their rights through arbitration, administrative "
+             "or judicial channels according to law: apply to an arbitration commission (labour, land contract "
+             "or commercial disputes), ask the competent administrative authority to handle it, or bring a civil "
+             "action in the people's court; the mediation committee at the next level up may also be asked.")
+
+
+def tell_other_routes(dispute: Dispute, user) -> None:
+    """Record on the item's timeline that the parties were told their other routes."""
+    log_event("mediation.other_routes", RECORD_TYPE, dispute.id, text=other_routes()[:500], user=user)
+    log_note(RECORD_TYPE, dispute.id, _("Parties informed: %(text)s", text=other_routes()), user=user)
 
 
 def next_level(level: str) -> str | None:
@@ -314,8 +341,9 @@ def has_evidence(dispute: Dispute) -> bool:
 
 def close(dispute: Dispute, user, note: str = "") -> Dispute:
     """销号: only a resolved or failed dispute, and only with evidence (an attachment or a closing note)."""
-    _require_state(dispute, ("resolved", "failed"),
-                   _("Only a resolved or failed dispute can be closed; this one is %(state)s.", state="%(state)s"))
+    _require_state(dispute, ("resolved", "failed", "refused"),
+                   _("Only a resolved, failed or refused dispute can be closed; this one is %(state)s.",
+                     state="%(state)s"))
     note = (note or "").strip()
     if not note and not has_evidence(dispute):
         raise MediationError({"note": _("Closing needs evidence: attach a file or write a closing note.")})

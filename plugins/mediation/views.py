@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -14,10 +15,11 @@ from core.audit.services import AttachmentError, add_attachment
 from core.auth.guard import login_only, require
 from core.db import StaleEdit, check_version, db
 from core.shell.listing import Column, Filter, ListView
-from . import services
+from . import refusal, risks, services
 from .access import dispute_for, visible_disputes, visible_grids
 from .forms import ActionForm, CaptureForm
-from .models import CATEGORIES, LEVELS, RISKS, SOURCES, STATES, Dispute, Grid
+from .photos import max_bytes, store_photo
+from .models import CATEGORIES, LEVELS, SOURCES, STATES, Dispute, Grid
 from .services import LEGAL_CHANNELS, MediationError
 
 bp = Blueprint("mediation", __name__, template_folder="templates", static_folder="static")
@@ -28,7 +30,7 @@ def _filters():
         Filter("state", _("State"), [(k, str(v)) for k, v in STATES.items()], lambda s, v: s.where(Dispute.state == v)),
         Filter("category", _("Dispute category"), [(k, str(v)) for k, v in CATEGORIES.items()],
                lambda s, v: s.where(Dispute.category == v)),
-        Filter("risk", _("Risk"), [(k, str(v)) for k, v in RISKS.items()], lambda s, v: s.where(Dispute.risk_level == v)),
+        Filter("risk", _("Risk"), risks.choices(), lambda s, v: s.where(Dispute.risk_level == v)),
         Filter("level", _("Handling level"), [(k, str(v)) for k, v in LEVELS.items()],
                lambda s, v: s.where(Dispute.handling_level == v)),
         Filter("source", _("Source"), [(k, str(v)) for k, v in SOURCES.items()],
@@ -92,10 +94,7 @@ def capture():
         try:
             dispute, created = services.log_dispute(current_user, data)
             if created and form.photo.data and getattr(form.photo.data, "filename", ""):
-                try:
-                    add_attachment(services.RECORD_TYPE, dispute.id, form.photo.data, user=current_user)
-                except AttachmentError as exc:
-                    raise MediationError({"photo": str(exc)}) from None
+                store_photo(current_user, dispute, str(uuid.uuid4()), form.photo.data.stream.read(max_bytes() + 1))
             db.session.commit()
         except MediationError as exc:
             db.session.rollback()
@@ -112,7 +111,7 @@ def capture():
             return redirect(url_for("mediation.dispute", dispute_id=dispute.id))
     elif request.method == "GET" and len(grids) == 1:
         form.grid_id.data = str(grids[0].id)
-    return render_template("mediation/capture.html", form=form, grids=grids)
+    return render_template("mediation/capture.html", form=form, grids=grids, photo_max=max_bytes())
 
 
 @bp.get("/capture/token")
@@ -149,6 +148,37 @@ def capture_sync():
                    url=url_for("mediation.dispute", dispute_id=dispute.id)), 201 if created else 200
 
 
+@bp.post("/capture/photo")
+@require("mediation.dispute.create")
+def capture_photo():
+    """One photo of a queued capture (multipart: client_id, dispute_uuid, photo; CSRF header). A repeated
+    client_id answers the first upload."""
+    client_uuid = (request.form.get("dispute_uuid") or "")[:36]
+    dispute = db.session.scalar(select(Dispute).where(Dispute.client_uuid == client_uuid)) if client_uuid else None
+    if dispute is None or dispute_for(current_user, dispute.id) is None:
+        return jsonify(message=_("No such dispute in your scope."),
+                       fields={"dispute_uuid": _("No such dispute in your scope.")}), 422
+    upload = request.files.get("photo")
+    data = upload.stream.read(max_bytes() + 1) if upload is not None else b""
+    try:
+        photo, created = store_photo(current_user, dispute, request.form.get("client_id") or "", data)
+        db.session.commit()
+    except MediationError as exc:
+        db.session.rollback()
+        return jsonify(message=exc.message, fields={k: str(v) for k, v in exc.errors.items()}), 422
+    return jsonify(id=photo.id, attachment_id=photo.attachment_id, dispute_id=dispute.id, created=created), \
+        201 if created else 200
+
+
+@bp.get("/risk.css")
+@login_only
+def risk_css():
+    """The configured risk colours (setting mediation.risk_colours) as classes: no inline styles (CSP)."""
+    from flask import Response
+    css = "".join(f".risk-{code} {{ background: {risks.colour(code)}; }}\n" for code in risks.codes())
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "no-cache"})
+
+
 @bp.get("/sw.js")
 @login_only
 def service_worker():
@@ -169,14 +199,16 @@ def _actions(d: Dispute) -> list[dict]:
     if u.can("mediation.dispute.mediate"):
         if d.state in ("registered", "escalated"):
             acts.append(("start", _("Start mediation"), False, ""))
+        if d.state in ("registered", "mediating", "escalated"):
+            acts.append(("refuse", _("A party refuses mediation"), True, _("Reason")))
         if d.state == "mediating":
-            acts += [("resolve", _("Resolved"), True, _("Mediation outcome")), ("fail", _("Failed"), True, _("Reason"))]
+            acts += [("resolve", _("Resolved by mediation"), True, _("Mediation outcome")), ("fail", _("Failed"), True, _("Reason"))]
         if d.state != "closed":
             acts.append(("note", _("Add session note"), True, _("Note")))
     if u.can("mediation.dispute.escalate") and d.state in ("registered", "mediating", "failed", "escalated") \
             and d.handling_level != "district":
         acts.append(("escalate", _("Escalate"), True, _("Reason")))
-    if u.can("mediation.dispute.close") and d.state in ("resolved", "failed"):
+    if u.can("mediation.dispute.close") and d.state in ("resolved", "failed", "refused"):
         acts.append(("close", _("Close (销号)"), True, _("Closing note (or attach evidence)")))
     if u.can("mediation.dispute.close") and d.state == "closed":
         acts.append(("reopen", _("Reopen"), True, _("Reason")))
@@ -187,16 +219,47 @@ def _actions(d: Dispute) -> list[dict]:
 @require("mediation.dispute.read")
 def dispute(dispute_id: int):
     d = _load(dispute_id)
-    stages = [(k, str(STATES[k])) for k in ("registered", "mediating", "resolved", "failed", "escalated", "closed")]
+    shown = ("registered", "mediating", "resolved", "failed", "escalated", "closed")
+    if d.state == "refused" or d.refused_by_id:
+        shown = ("registered", "mediating", "refused", "closed")
+    stages = [(k, str(STATES[k])) for k in shown]
     from .agreement_views import sign_form
     from .agreements import agreement_of, clocks
-    return render_template("mediation/dispute.html", d=d, stages=stages, actions=_actions(d), form=ActionForm(),
+    from .committees import mediator_candidates
+    acts = _actions(d)
+    return render_template("mediation/dispute.html", d=d, stages=stages, actions=acts, form=ActionForm(),
+                           candidates=mediator_candidates(d, current_user) if any(a["code"] == "start" for a in acts)
+                           else [], other_routes=services.other_routes() if d.state in ("failed", "refused") else "",
                            legal_channels=LEGAL_CHANNELS, agreement=agreement_of(d), sign_form=sign_form(),
                            clocks=clocks(d), may_mediate=current_user.can("mediation.dispute.mediate"))
 
 
+def _start(d: Dispute, form) -> None:
+    """Start with the mediator chosen in the picker (default: the acting user)."""
+    from core.auth.models import User
+    raw = (form.mediator_id.data or "").strip()
+    mediator = None
+    if raw:
+        mediator = db.session.get(User, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+        if mediator is None or not mediator.active:
+            raise MediationError({"mediator_id": _("No such user.")})
+    services.start(d, current_user, mediator)
+
+
+def _close(d: Dispute, text: str, form) -> None:
+    """销号: a closing note, or a photo (or other file) of the evidence uploaded with the step."""
+    photo = form.photo.data
+    if photo is not None and getattr(photo, "filename", ""):
+        try:
+            add_attachment(services.RECORD_TYPE, d.id, photo, user=current_user)
+        except AttachmentError as exc:
+            raise MediationError({"photo": str(exc)}) from None
+    services.close(d, current_user, text)
+
+
 _STEPS = {
-    "start": ("mediation.dispute.mediate", lambda d, t, f: services.start(d, current_user)),
+    "start": ("mediation.dispute.mediate", lambda d, t, f: _start(d, f)),
+    "refuse": ("mediation.dispute.mediate", lambda d, t, f: refusal.refuse(d, current_user, f.party_id.data, t)),
     "note": ("mediation.dispute.mediate", lambda d, t, f: services.add_session_note(d, current_user, t)),
     "resolve": ("mediation.dispute.mediate", lambda d, t, f: services.resolve(d, current_user, t)),
     "fail": ("mediation.dispute.mediate",
@@ -205,7 +268,7 @@ _STEPS = {
                                            refer_police=f.legal_channel.data == "police")),
     "reopen": ("mediation.dispute.close", lambda d, t, f: services.reopen(d, current_user, t)),
     "escalate": ("mediation.dispute.escalate", lambda d, t, f: services.escalate(d, current_user, t)),
-    "close": ("mediation.dispute.close", lambda d, t, f: services.close(d, current_user, t)),
+    "close": ("mediation.dispute.close", lambda d, t, f: _close(d, t, f)),
 }
 
 

@@ -1,6 +1,7 @@
-"""Mediation on a phone (375 px): grid1 logs a dispute online and once with the network cut (the queue
-shows it, then syncs it when the connection returns, once); the mediator works it through escalation
-to closing with a note."""
+"""Mediation on a phone (375 px): grid1 logs a dispute online and once with the network cut, with a photo
+(the queue shows it, then syncs record and photo when the connection returns, once); the mediator,
+picked from the committee, works the first through escalation to closing with a note, and records
+that a party refused mediation of the second."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -13,6 +14,11 @@ pytestmark = pytest.mark.browser
 _reason = skip_reason()
 if _reason:
     pytest.skip(_reason, allow_module_level=True)
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+       b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND"
+       b"\xaeB`\x82")
 
 
 def _capture(page, summary: str, risk: str = "yellow"):
@@ -54,9 +60,12 @@ def _journey(chromium, live_server):
         page.goto(live_server.url + "/mediation/capture", wait_until="load")
         context.set_offline(True)
         _capture(page, "断网时登记的纠纷", "orange")
+        # a photo from the camera waits on the phone (IndexedDB) with the record
+        page.set_input_files("input[name=photo]", {"name": "scene.png", "mimeType": "image/png", "buffer": PNG})
         page.click("#capture-form button[type=submit]")
         page.wait_for_selector("#sync-queue:not([hidden])")
         assert page.inner_text("#sync-queue [data-count]") == "1"
+        assert "照片" in page.inner_text("#sync-queue ul")
         # the connection returns: the queue is sent and emptied
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -64,6 +73,11 @@ def _journey(chromium, live_server):
         page.goto(live_server.url + "/mediation/?q=断网时登记", wait_until="load")
         assert page.locator("table.list tbody tr").count() == 1
         assert "断网时登记的纠纷" in page.inner_text("table.list")
+        with page.expect_navigation():
+            page.click("table.list tbody tr a")
+        assert "photo-" in page.inner_text("main")                 # the photo arrived with the record, once
+        assert page.inner_text("main").count("photo-") == 1
+        offline_url = page.url
         assert not errors, errors
 
         # the mediator: start, fail, escalate to the town, start, resolve, close with a note
@@ -74,6 +88,8 @@ def _journey(chromium, live_server):
         with page.expect_navigation():
             page.click("main button[type=submit]")
         page.goto(online_url, wait_until="load")
+        # the mediator picker offers the committee's mediators, with the recusal check
+        assert page.locator("#mediator-pick option:checked").inner_text().startswith("赵调解")
 
         def step(code: str, text: str | None = None):
             form = page.locator(f"form[action$='/{code}']")
@@ -110,6 +126,16 @@ def _journey(chromium, live_server):
         assert reference in page.inner_text("table.list")
         problems = page_problems(_TabLike(page, live_server), page.goto(page.url, wait_until="load"), "dispute page")
         assert not problems, problems
+        # the offline item: a party refuses mediation, which ends it; the parties are told their other routes
+        page.goto(offline_url, wait_until="load")
+        form = page.locator("form[action$='/refuse']")
+        form.locator("select[name=party_id]").select_option(label="张三")
+        form.locator("textarea").fill("当事人表示不愿调解，准备直接起诉")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        assert page.locator(".stages li.current").inner_text() == "当事人拒绝调解"
+        assert "仲裁" in page.inner_text(".other-routes")
+        assert "准备直接起诉" in page.inner_text("dl.fields")
     finally:
         context.close()
 

@@ -1,5 +1,5 @@
 /* Service worker of the mediation capture page: network first, the cached copy when offline. */
-var CACHE = "concord-mediation-capture-v1";
+var CACHE = "concord-mediation-capture-v2";
 var PAGE = self.registration.scope + "capture";
 self.addEventListener("install", function (ev) {
   ev.waitUntil(caches.open(CACHE).then(function (c) { return c.add(PAGE); }).then(function () { return self.skipWaiting(); }));
@@ -10,7 +10,8 @@ self.addEventListener("fetch", function (ev) {
   if (req.method !== "GET") { return; }
   var url = new URL(req.url);
   if (url.origin !== self.location.origin) { return; }
-  var cacheable = url.pathname.indexOf("/static/") !== -1 || url.href.split("?")[0] === PAGE;
+  var cacheable = url.pathname.indexOf("/static/") !== -1 || url.href.split("?")[0] === PAGE ||
+    url.href.split("?")[0] === self.registration.scope + "risk.css";
   if (!cacheable) { return; }
   ev.respondWith(fetch(req).then(function (res) {
     if (res.ok) { var copy = res.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
