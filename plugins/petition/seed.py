@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from core.auth.models import User
 from core.db import db
@@ -174,3 +174,7 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=lambda n: None) -
         db.session.execute(insert(PetitionCase), rows)
         db.session.flush()
         progress(n)
+        if offset // batch in (0, 4, 32) and db.engine.dialect.name == "postgresql":
+            # fresh statistics: PostgreSQL plans its foreign-key checks for the table size it last saw, and a
+            # plan made for an empty person table scans it whole for every row (quadratic bulk loads)
+            db.session.execute(text("ANALYZE core_person, petition_case"))
