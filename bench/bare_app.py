@@ -22,7 +22,7 @@ def petitions():
             "SELECT c.reference, c.received_at, p.name, c.channel, c.request, c.state FROM petition_case c "
             "JOIN core_person p ON p.id = c.petitioner_id ORDER BY c.received_at DESC, c.id DESC "
             "LIMIT 25 OFFSET :off"), {"off": (page - 1) * 25}).mappings().all()
-        total = conn.execute(text("SELECT count(*) FROM petition_case")).scalar()
+        total = conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM petition_case LIMIT 10001) t")).scalar()
     return render_template_string(PAGE, rows=rows, total=total)
 
 

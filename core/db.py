@@ -78,3 +78,15 @@ def refresh_planner_statistics() -> None:
     if db.engine.dialect.name in ("sqlite", "postgresql"):
         db.session.execute(text("ANALYZE"))
         db.session.commit()
+
+
+def count_up_to(stmt, cap: int | None = None) -> tuple[int, bool]:
+    """``(count, exact)`` of the rows *stmt* selects, counting at most *cap* (``LIST_COUNT_CAP``, default
+    10,000) of them: a list's total costs the same at a thousand rows as at a million. Beyond the cap the
+    count is ``cap`` and ``exact`` is False ("10,000+")."""
+    from flask import current_app
+    from sqlalchemy import func, select
+    if cap is None:
+        cap = int(current_app.config.get("LIST_COUNT_CAP", 10_000))
+    n = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(cap + 1).subquery())) or 0
+    return (cap, False) if n > cap else (n, True)

@@ -92,7 +92,7 @@ def test_regions_are_scoped_to_the_callers_region(app, client, api_token):
 def test_regions_are_paged(client, api_token):
     h = auth(api_token("officer"))
     first = client.get("/api/v1/regions?per_page=10", headers=h).get_json()
-    assert set(first) == {"items", "page", "per_page", "total"}
+    assert set(first) == {"items", "page", "per_page", "total", "total_exact"} and first["total_exact"] is True
     assert first["page"] == 1 and first["per_page"] == 10 and len(first["items"]) == 10 and first["total"] > 20
     second = client.get("/api/v1/regions?per_page=10&page=2", headers=h).get_json()
     assert not {r["id"] for r in first["items"]} & {r["id"] for r in second["items"]}

@@ -58,3 +58,19 @@ def test_statements_do_not_grow_with_rows(crowded, client, login_as, api_token, 
     many_status, many = _count(crowded, client, url.format(n=100))
     assert few_status == many_status == 200
     assert many <= few, f"{url}: {few} statements for 5 rows, {many} for 100"
+
+
+def test_totals_stop_at_the_cap_on_pages_and_api(make_app):
+    from conftest import IsolatedClient, login
+    app = make_app({"LIST_COUNT_CAP": 3, "WTF_CSRF_ENABLED": False})
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    assert login(client, "officer").status_code == 302
+    page = client.get("/petition/?per_page=2&lang=en").get_data(as_text=True)
+    assert "More than 3 records" in page
+    assert "page=2" in page                               # the next page is still offered
+    token = client.post("/api/v1/auth/token", json={"username": "officer", "password": "concord-demo"}).get_json()
+    body = client.get("/api/v1/petitions?per_page=2", headers={"Authorization": f"Bearer {token['token']}"}).get_json()
+    assert body["total"] == 3 and body["total_exact"] is False and len(body["items"]) == 2
+    exact = client.get("/api/v1/grids", headers={"Authorization": f"Bearer {token['token']}"}).get_json()
+    assert exact["total_exact"] is (exact["total"] < 3)

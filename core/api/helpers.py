@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 
-from core.db import db
+from core.db import count_up_to, db
 from core.regions.scope import in_scope, scope_filter
 from .errors import ApiError
 from .schemas import PageQuery
@@ -18,10 +18,11 @@ from .validation import invalid
 
 def paginate(stmt, query: PageQuery) -> dict[str, Any]:
     """Run *stmt* (a ``select`` of one entity, already filtered and ordered) for ``query.page``.
-    Returns ``{"items", "page", "per_page", "total"}``, which a ``Page[Out]`` response shapes."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    Returns ``{"items", "page", "per_page", "total", "total_exact"}``, which a ``Page[Out]`` response shapes;
+    the count stops at ``LIST_COUNT_CAP`` (10,000), so a page costs the same at any volume."""
+    total, exact = count_up_to(stmt)
     rows = db.session.scalars(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)).all()
-    return {"items": rows, "page": query.page, "per_page": query.per_page, "total": total}
+    return {"items": rows, "page": query.page, "per_page": query.per_page, "total": total, "total_exact": exact}
 
 
 def _column(model, region_column):

@@ -36,7 +36,8 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     page: int
     per_page: int
-    total: int = Field(description="number of items on all pages")
+    total: int = Field(description="number of items on all pages, counted up to 10,000")
+    total_exact: bool = Field(default=True, description="false when there are more items than `total`")
 
 
 class ApiBody(BaseModel):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import Response, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_
 
-from core.db import db
+from core.db import count_up_to, db
 
 
 @dataclass
@@ -48,10 +48,14 @@ class Page:
     page: int
     per_page: int
     groups: list[tuple[Any, int]] = field(default_factory=list)
+    exact: bool = True          # False: there are more than ``total`` rows (the count stops at a cap)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        counted = max(1, -(-self.total // self.per_page))
+        if not self.exact and len(self.rows) == self.per_page:
+            return max(counted, self.page + 1)
+        return counted
 
 
 class ListView:
@@ -100,7 +104,7 @@ class ListView:
 
     def page(self) -> Page:
         stmt = self.filtered()
-        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        total, exact = count_up_to(stmt)
         per_page = self._int_arg("per_page", self.per_page, 1, self.PER_PAGE_MAX)
         page = self._int_arg("page", 1, 1, 10**6)
         sort_key = self.args.get("sort", "")
@@ -116,7 +120,7 @@ class ListView:
         if gb is not None:
             gstmt = self.filtered().order_by(None).with_only_columns(gb.expr, func.count()).group_by(gb.expr).order_by(func.count().desc())
             groups = [(gb.display(v), n) for v, n in db.session.execute(gstmt)]
-        return Page(rows, total, page, per_page, groups)
+        return Page(rows, total, page, per_page, groups, exact)
 
     def url(self, **changes) -> str:
         args = self.args.to_dict()
