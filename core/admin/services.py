@@ -43,13 +43,21 @@ def set_role_permissions(role: Role, codes: list[str], acting_user: User) -> Non
 
 
 def disabled_plugins(app) -> set[str]:
-    """Plugins an administrator disabled on the Apps page."""
+    """Plugins an administrator disabled on the Apps page.
+
+    A database that cannot be reached at start-up disables nothing: the app still starts and answers
+    503 on every page that needs the database, instead of refusing to boot.
+    """
     from sqlalchemy import inspect
+    from sqlalchemy.exc import OperationalError
     with app.app_context():
         try:
             if not inspect(db.engine).has_table("core_plugin_state"):
                 return set()
             disabled = set(db.session.scalars(select(PluginState.name).where(PluginState.enabled.is_(False))))
+        except OperationalError as exc:
+            app.logger.warning("database unreachable at start-up, no plugin disabled: %s", exc.orig or exc)
+            return set()
         finally:
             db.session.remove()
     return disabled

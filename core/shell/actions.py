@@ -22,11 +22,17 @@ def require_valid(form) -> None:
         raise form_errors(form)
 
 
-def perform(record, step: Callable[[], object], done: str) -> bool:
-    """Run *step* on *record* for the posted form; True when it was saved."""
+def perform(record, step: Callable[[], object], done: str | None = None, *, version_required: bool = True) -> bool:
+    """Run *step* on *record* for the posted form; True when it was saved.
+
+    *done* is the success message; without it the step's own returned text is shown. A form may leave
+    out the version only when *version_required* is false (steps that many people take on one record
+    at once, such as statements taken during a hearing)."""
     try:
-        check_version(record, request.form.get("version"))
-        step()
+        submitted = request.form.get("version")
+        if version_required or submitted:
+            check_version(record, submitted)
+        result = step()
     except StaleEdit:
         db.session.rollback()
         flash(_("Someone else changed this record meanwhile. Reload and try again."), "error")
@@ -36,6 +42,6 @@ def perform(record, step: Callable[[], object], done: str) -> bool:
             flash(msg, "error")
     else:
         db.session.commit()
-        flash(done, "success")
+        flash(done or (result if isinstance(result, str) and result else _("Done.")), "success")
         return True
     return False

@@ -1,20 +1,64 @@
 """Wires the hearing plugin into Concord through the plugin context (and nothing else)."""
 from flask_babel import lazy_gettext as _l
 
+PERMISSIONS = {
+    "hearing.hearing.read": _l("See hearings"),
+    "hearing.hearing.manage": _l("Take hearing applications, decide, schedule and pick the panel"),
+    "hearing.hearing.run": _l("Run hearings and keep their minutes"),
+    "hearing.pool.manage": _l("Keep the panelist pool, rooms and text modules"),
+}
+RUNNERS = list(PERMISSIONS)
+
 
 def setup(ctx) -> None:
-    from . import views
+    from . import models
 
-    ctx.permissions(
-        {"hearing.hearing.read": _l("See hearings")},
-        default_grants={role: ["hearing.hearing.read"] for role in ['officer', 'leader', 'mediator']},
-    )
+    ctx.models(models)
+    ctx.permissions(PERMISSIONS, default_grants={"officer": RUNNERS, "mediator": RUNNERS,
+                                                 "leader": ["hearing.hearing.read"]})
     ctx.settings({
         # local hearing rules (domain.md §2): vary by province, so configurable
         "panel_size_min": 3,
         "panel_size_max": 7,
+        "default_duration_minutes": 120,
+        "confirm_link_limit": 30,   # public minutes-confirmation look-ups per address per 10 minutes
     })
-    ctx.blueprint(views.bp)
-    ctx.menu("hearing.root", _l("Hearings"), "hearing.index", "hearing.hearing.read", order=20)
+    ctx.sequence("hearing.hearing", "JS-TZ-{year}-{n:04d}")
     ctx.migrations("migrations/versions")
     ctx.translations()
+    from .deadlines import RULES as deadline_rules
+    ctx.deadline_rules(deadline_rules)
+    from . import seed
+    ctx.seed("demo", seed.seed_demo)
+    __import__("plugins.hearing.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
+    _web(ctx)
+    _documents(ctx)
+    from core.scheduler import JobSpec
+    from .jobs import remind
+    ctx.job(JobSpec("hearing.remind", remind, {"cron": {"hour": 8, "minute": 5}},
+                    _l("Remind of hearing decisions, notices, hearing days and conclusion service")))
+
+
+def _web(ctx) -> None:
+    from . import api, cal_views, doc_views, pool_views, public, views  # noqa: F401 - routes on views.bp
+    from .access import can_edit, can_view, hearing_url, petition_case_link
+    ctx.blueprint(views.bp)
+    ctx.blueprint(public.bp, url_prefix="")
+    ctx.api(api.api)
+    ctx.menu("hearing.root", _l("Hearings"), "hearing.index", "hearing.hearing.read", order=20)
+    ctx.menu("hearing.calendar", _l("Hearing calendar"), "hearing.calendar", "hearing.hearing.read",
+             parent="hearing.root", order=10)
+    ctx.menu("hearing.pool", _l("Panelist pool"), "hearing.pool", "hearing.hearing.read", parent="hearing.root",
+             order=20)
+    from .home import upcoming
+    ctx.contribute("petition.case_link", "hearing.request", petition_case_link,
+                   detail="a backlog case links to its hearing, or offers to request one")
+    ctx.home_card("hearing.upcoming", upcoming, "hearing.hearing.read", order=20)
+    from core.audit import register_record_access
+    register_record_access("hearing_hearing", can_view, can_edit, url=hearing_url, app=ctx.app)
+
+
+def _documents(ctx) -> None:
+    from .documents import load
+    ctx.pdf_template("hearing.minutes", "templates/pdf/minutes.html", title="听证笔录", loader=load)
+    ctx.pdf_template("hearing.document", "templates/pdf/document.html", title="听证文书")

@@ -1,11 +1,167 @@
-from flask import Blueprint, render_template
+"""Staff pages: the hearing list, the application form, one hearing (form view with its stages, panel,
+schedule, notices, session, conclusion) and the action dispatcher. Views are thin: services decide."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
 from core.auth.guard import require
+from core.auth.models import User
+from core.calendar.deadlines import deadline_rows
+from core.db import db
+from core.errors import ServiceError
+from core.regions.scope import scope_condition
+from core.shell.actions import perform
+from core.shell.listing import Column, Filter, ListView
+from . import services
+from .access import hearing_for
+from .models import ATTENDANCE_ROLES, OUTCOMES, ROLES, STATES, VOTES, Hearing, Notice
 
-bp = Blueprint("hearing", __name__, template_folder="templates")
+bp = Blueprint("hearing", __name__, template_folder="templates", static_folder="static")
+STAGES = ["applied", "accepted", "scheduled", "notified", "in_session", "held", "concluded", "served"]
+
+
+def _scoped():
+    return select(Hearing).where(scope_condition(Hearing.region_id, current_user))
 
 
 @bp.get("/")
 @require("hearing.hearing.read")
 def index():
-    return render_template("hearing/index.html")
+    view = ListView(_scoped(), [
+        Column("reference", _("Reference"), link=lambda h: url_for("hearing.hearing", hearing_id=h.id),
+               sort=Hearing.reference),
+        Column("petition", _("Petition"), value=lambda h: h.petition.reference),
+        Column("petitioner", _("Petitioner"), value=lambda h: h.petition.petitioner.name),
+        Column("scheduled_at", _("Scheduled at"), sort=Hearing.scheduled_at,
+               value=lambda h: h.scheduled_at.strftime("%Y-%m-%d %H:%M") if h.scheduled_at else ""),
+        Column("place", _("Place"), value=lambda h: h.place),
+        Column("state", _("Stage"), value=lambda h: h.state_label, sort=Hearing.state),
+    ], search=[Hearing.reference, Hearing.matter], filters=[
+        Filter("state", _("Stage"), list(STATES.items()), lambda stmt, v: stmt.where(Hearing.state == v)),
+    ], default_sort=[Hearing.id.desc()], export_name="hearings")
+    if request.args.get("format") == "csv":
+        return view.csv_response()
+    return render_template("hearing/index.html", view=view, page=view.page(),
+                           can_create=current_user.can("hearing.hearing.manage"))
+
+
+def _petitions():
+    from plugins.petition.models import OPEN_STATES, PetitionCase
+    stmt = (select(PetitionCase).where(scope_condition(PetitionCase.region_id, current_user),
+                                       PetitionCase.state.in_(OPEN_STATES + ("replied", "reviewed", "rechecked")))
+            .order_by(PetitionCase.backlog.desc(), PetitionCase.id.desc()).limit(200))
+    return db.session.scalars(stmt).all()
+
+
+def parse_dt(value: str | None, field: str, required: bool = True) -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise ServiceError({field: _("Give the date and time.")})
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ServiceError({field: _("Not a valid date and time.")}) from None
+
+
+def _flash_errors(exc: ServiceError) -> None:
+    for msg in exc.errors.values():
+        flash(str(msg), "error")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("hearing.hearing.manage")
+def new():
+    from plugins.petition.models import PetitionCase
+    petitions = _petitions()
+    if request.method == "POST":
+        try:
+            case_id = request.form.get("petition_id", type=int)
+            case = next((c for c in petitions if c.id == case_id), None) or (
+                db.session.get(PetitionCase, case_id) if case_id else None)
+            if case is None or case not in petitions:
+                raise ServiceError({"petition_id": _("Choose a petition in your scope.")})
+            origin = request.form.get("origin", "application")
+            consent = parse_dt(request.form.get("consent_at"), "consent_at", required=False)
+            h = services.apply(case, origin=origin, consent_at=consent, matter=request.form.get("matter", ""),
+                               owner=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            _flash_errors(exc)
+        else:
+            db.session.commit()
+            if h.state == "refused":
+                flash(_("The application was refused: %(r)s", r=h.decision_note), "error")
+            else:
+                flash(_("Application recorded as %(ref)s.", ref=h.reference), "success")
+                if h.warning:
+                    flash(h.warning, "warning")
+            return redirect(url_for("hearing.hearing", hearing_id=h.id))
+    return render_template("hearing/new.html", petitions=petitions,
+                           selected=request.values.get("petition_id", type=int))
+
+
+def load(hearing_id: int) -> Hearing:
+    return hearing_for(current_user, hearing_id) or abort(404)
+
+
+def _deadlines(h: Hearing) -> list[dict]:
+    out = deadline_rows(h)
+    if h.state == "scheduled" and h.scheduled_at:
+        due = services.latest_notice_day(h.scheduled_at.date())
+        out.append({"rule": "hearing.notice_lead", "title": _("Serve the hearing notices ahead of the hearing"),
+                    "due": due.isoformat(), "status": "overdue" if date.today() > due else "open",
+                    "status_label": _("overdue") if date.today() > due else _("open"),
+                    "days_left": due.toordinal() - date.today().toordinal(), "basis": "", "extended": False})
+    return out
+
+
+def _users():
+    return db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)).all()
+
+
+@bp.get("/<int:hearing_id>")
+@require("hearing.hearing.read")
+def hearing(hearing_id: int):
+    from . import minutes, panel, session
+    h = load(hearing_id)
+    stages = [(s, STATES[s]) for s in STAGES]
+    current = {"suspended": "in_session", "refused": "applied", "withdrawn": "applied"}.get(h.state, h.state)
+    pool = [(p, panel.conflicts(h, p)) for p in panel.pool()] if h.state in ("accepted", "scheduled") else []
+    notices = db.session.scalars(select(Notice).where(Notice.hearing_id == h.id).order_by(Notice.id)).all()
+    from .models import Recusal, Evidence
+    recusals = db.session.scalars(select(Recusal).where(Recusal.hearing_id == h.id).order_by(Recusal.id)).all()
+    evidence = db.session.scalars(select(Evidence).where(Evidence.hearing_id == h.id).order_by(Evidence.id)).all()
+    return render_template(
+        "hearing/hearing.html", h=h, stages=stages, current=current, deadlines=_deadlines(h), pool=pool,
+        rooms=services.rooms(), users=_users(), notices=notices, recusals=recusals, evidence=evidence,
+        statements=session.statements(h), agenda=session.agenda_labels(), roles=ROLES,
+        attendance_roles=ATTENDANCE_ROLES, outcomes=OUTCOMES, votes=VOTES, delib=minutes.deliberation(h),
+        modules=minutes.text_modules(), flags=panel.official_conflicts(h) if h.host_name else [],
+        version=minutes.current_version(h), can_manage=current_user.can("hearing.hearing.manage"),
+        can_run=current_user.can("hearing.hearing.run"), panel_min=services.setting("panel_size_min"),
+        panel_max=services.setting("panel_size_max"), earliest=services.earliest_day())
+
+
+@bp.post("/<int:hearing_id>/act/<action>")
+@require("hearing.hearing.manage", "hearing.hearing.run")
+def act(hearing_id: int, action: str):
+    from .actions import ACTIONS, run
+    h = load(hearing_id)
+    if action not in ACTIONS:
+        abort(404)
+    permission, _label = ACTIONS[action]
+    if not current_user.can(permission):
+        abort(403)
+    anchor = request.form.get("anchor", "")
+    perform(h, lambda: run(h, action, request.form, current_user), version_required=False)
+    target = request.form.get("next")
+    if target == "minutes":
+        return redirect(url_for("hearing.minutes", hearing_id=hearing_id))
+    return redirect(url_for("hearing.hearing", hearing_id=hearing_id) + (f"#{anchor}" if anchor.isalnum() else ""))

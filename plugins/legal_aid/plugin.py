@@ -60,6 +60,7 @@ def setup(ctx) -> None:
     ctx.home_card("legal_aid.referrals", home.referral_card, "legal_aid.referral.manage", order=30)
     ctx.home_card("legal_aid.aid", home.aid_card, "legal_aid.aid.manage", order=35)
     ctx.seed("demo", seed.seed_demo)
+    __import__("plugins.legal_aid.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     from .channels import seed_defaults
     ctx.contribute("sync", "legal_aid.channels", seed_defaults, "the default channel list")
     register_record_access("legal_aid_referral", access.can_view_referral, access.can_edit_referral,

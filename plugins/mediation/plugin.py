@@ -63,6 +63,7 @@ def setup(ctx) -> None:
     ctx.job(JobSpec("mediation.performance", jobs.performance_follow_up, daily,
                     _l("Follow up agreements whose performance date has passed")))
     ctx.home_card("mediation.my_items", home.card, "mediation.dispute.read", order=40)
+    __import__("plugins.mediation.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     ctx.seed("demo", seed.seed_demo)
     ctx.seed("scale", seed.seed_scale)
     ctx.translations()

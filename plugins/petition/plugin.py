@@ -58,6 +58,7 @@ def setup(ctx) -> None:
     from .services import on_hearing_concluded
     ctx.connect("hearing.concluded", on_hearing_concluded)
     ctx.seed("demo", seed.seed_demo)
+    __import__("plugins.petition.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     ctx.seed("scale", seed.seed_scale)
     from core.audit import register_record_access
     register_record_access("petition_case", can_view, can_edit, url=case_url, app=ctx.app)

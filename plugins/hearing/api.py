@@ -1,0 +1,362 @@
+"""``/api/v1/hearings`` (contract §5): list, read, create, patch, workflow actions, statements and
+``minutes.pdf``. Personal data of the petitioner comes back masked unless the caller may see it."""
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import Response
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
+                      Text, VersionedPatch, invalid, run_service)
+from core.audit.masking import reveal
+from core.calendar.deadlines import deadlines_for
+from core.db import db
+from core.regions.scope import in_scope
+from . import minutes, panel, services, session
+from .models import Hearing, HearingRoom, Panelist, Participant
+
+api = ApiBlueprint("hearing_api", __name__, tag="hearings")
+
+Role = Literal["host", "panelist", "recorder", "petitioner", "agent", "unit", "third_party", "witness"]
+State = Literal["applied", "refused", "accepted", "scheduled", "notified", "in_session", "suspended", "held",
+                "concluded", "served", "withdrawn"]
+Step = Literal["identity", "opening", "rights", "recusal", "petitioner", "unit", "debate", "questions", "final",
+               "deliberation", "conclusion"]
+
+
+class HearingIn(ApiBody):
+    petition_id: Id
+    scheduled_at: LocalDateTime
+    venue: Text(200)
+    origin: Literal["application", "proposal"] = "application"
+    consent_at: LocalDateTime | None = None
+    matter: OptionalText(2000) = None
+
+
+class HearingPatch(VersionedPatch):
+    matter: Text(2000) | None = None
+    venue: Text(200) | None = None
+
+
+class HearingQuery(PageQuery):
+    state: State | None = None
+    petition_id: Id | None = None
+
+
+class PersonOut(BaseModel):
+    id: int
+    name: str
+    id_number: str | None
+    phone: str | None
+
+
+class DeadlineOut(BaseModel):
+    rule: str
+    due: str
+    status: str
+    basis: str | None
+
+
+class MemberOut(BaseModel):
+    id: int
+    panelist_id: int
+    name: str
+    kind: str
+    reason: str
+    conflicts: list[str]
+    recused: bool
+
+
+class ParticipantOut(BaseModel):
+    id: int
+    role: str
+    name: str
+    unit: str
+    arrived_at: str | None
+
+
+class MinutesOut(BaseModel):
+    version: int
+    locked: bool
+    content_hash: str | None
+
+
+class HearingOut(BaseModel):
+    id: int
+    reference: str
+    petition_id: int
+    petition_reference: str
+    region_id: int
+    state: str
+    origin: str
+    matter: str
+    warning: str | None
+    decision_note: str | None
+    scheduled_at: str | None
+    ends_at: str | None
+    venue: str
+    room_id: int | None
+    host_name: str
+    recorder_name: str
+    is_public: bool
+    outcome: str | None
+    conclusion: str | None
+    petitioner: PersonOut
+    panel: list[MemberOut]
+    participants: list[ParticipantOut]
+    minutes: MinutesOut | None
+    deadlines: list[DeadlineOut]
+    version: int
+
+
+def _iso(dt) -> str | None:
+    return dt.isoformat(timespec="seconds") if dt else None
+
+
+def serialize(h: Hearing) -> HearingOut:
+    p = h.petition.petitioner
+    v = minutes.current_version(h)
+    return HearingOut(
+        id=h.id, reference=h.reference, petition_id=h.petition_id, petition_reference=h.petition.reference,
+        region_id=h.region_id, state=h.state, origin=h.origin, matter=h.matter, warning=h.warning,
+        decision_note=h.decision_note, scheduled_at=_iso(h.scheduled_at), ends_at=_iso(h.ends_at), venue=h.venue,
+        room_id=h.room_id, host_name=h.host_name, recorder_name=h.recorder_name, is_public=h.is_public,
+        outcome=h.outcome, conclusion=h.conclusion,
+        petitioner=PersonOut(id=p.id, name=p.name,
+                             id_number=reveal(current_user, "core_person", p.id, "id_number", p.id_number),
+                             phone=reveal(current_user, "core_person", p.id, "phone", p.phone)),
+        panel=[MemberOut(id=m.id, panelist_id=m.panelist_id, name=m.panelist.name, kind=m.panelist.kind,
+                         reason=m.reason, conflicts=[c["code"] for c in m.conflicts], recused=m.recused)
+               for m in h.panel],
+        participants=[ParticipantOut(id=x.id, role=x.role, name=x.name, unit=x.unit, arrived_at=_iso(x.arrived_at))
+                      for x in h.participants],
+        minutes=MinutesOut(version=v.number, locked=v.locked_at is not None, content_hash=v.content_hash)
+        if v else None,
+        deadlines=[DeadlineOut(rule=d["rule"], due=d["due"], status=d["status"], basis=d["basis"])
+                   for d in deadlines_for(h)],
+        version=h.version)
+
+
+hearings = Collection(api, "hearings", model=Hearing, out=HearingOut, read="hearing.hearing.read",
+                      region_column="region_id", serialize=serialize, item_summary=_l("One hearing"))
+MANAGE, RUN = "hearing.hearing.manage", "hearing.hearing.run"
+
+
+
+@hearings.list(query=HearingQuery, summary=_l("Hearings in your scope (paged)"))
+def list_hearings(query: HearingQuery):
+    stmt = select(Hearing).order_by(Hearing.id.desc())
+    if query.state:
+        stmt = stmt.where(Hearing.state == query.state)
+    if query.petition_id:
+        stmt = stmt.where(Hearing.petition_id == query.petition_id)
+    return stmt
+
+
+@hearings.create(body=HearingIn, permission=MANAGE, summary=_l("Record a hearing application"),
+                 description=_l("The requested time and venue are kept; the schedule action books the room."))
+def create_hearing(body: HearingIn):
+    from plugins.petition.models import PetitionCase
+    case = db.session.get(PetitionCase, body.petition_id)
+    if case is None or not in_scope(current_user, case.region_id):
+        raise invalid({"petition_id": _("No petition with this id.")})
+    return run_service(services.apply, case, origin=body.origin, consent_at=body.consent_at, matter=body.matter or "",
+                owner=current_user, scheduled_at=body.scheduled_at, venue=body.venue)
+
+
+@hearings.update(body=HearingPatch, permission=MANAGE, summary=_l("Edit a hearing"))
+def update_hearing(record: Hearing, body: HearingPatch):
+    if record.state not in ("applied", "accepted", "scheduled"):
+        raise ApiError(409, "invalid_state", _("The hearing can no longer be edited."))
+    for key, value in body.changes().items():
+        if value is None:
+            raise invalid({key: _("This field is required.")})
+        setattr(record, key, value.strip())
+
+
+class V(ApiBody):
+    version: int | None = None
+
+
+class NoteIn(V):
+    note: OptionalText(2000) = None
+
+
+class ReasonIn(V):
+    reason: Text(2000)
+
+
+class ScheduleIn(V):
+    scheduled_at: LocalDateTime
+    duration: int | None = Field(default=None, ge=15, le=720)
+    room_id: Id | None = None
+    venue: OptionalText(200) = None
+    host_name: Text(100)
+    recorder_name: Text(100)
+    is_public: bool = True
+    closed_reason: OptionalText(300) = None
+
+
+class PostponeIn(V):
+    reason: Text(2000)
+    scheduled_at: LocalDateTime
+
+
+class PanelistIn(V):
+    panelist_id: Id
+    reason: Text(500)
+    accept_conflict: bool = False
+
+
+class ConcludeIn(V):
+    outcome: Literal["settled", "published", "terminated", "continued"]
+    conclusion: Text(8000)
+    on_spot: bool = False
+
+
+class ConfirmIn(V):
+    participant_id: Id
+    status: Literal["confirmed", "refused"]
+    note: OptionalText(500) = None
+
+
+def _room(room_id):
+    if room_id is None:
+        return None
+    room = db.session.get(HearingRoom, room_id)
+    if room is None:
+        raise invalid({"room_id": _("No room with this id.")})
+    return room
+
+
+@hearings.action("accept", body=NoteIn, permission=MANAGE, summary=_l("Accept the application"))
+def _accept(record, body):
+    run_service(services.accept, record, body.note or "")
+
+
+@hearings.action("refuse", body=ReasonIn, permission=MANAGE, summary=_l("Refuse the application"))
+def _refuse(record, body):
+    run_service(services.refuse, record, body.reason)
+
+
+@hearings.action("withdraw", body=ReasonIn, permission=MANAGE, summary=_l("Withdraw"))
+def _withdraw(record, body):
+    run_service(services.withdraw, record, body.reason)
+
+
+@hearings.action("add_panelist", body=PanelistIn, permission=MANAGE, summary=_l("Appoint a panelist"))
+def _add_panelist(record, body):
+    p = db.session.get(Panelist, body.panelist_id)
+    if p is None:
+        raise invalid({"panelist_id": _("No panelist with this id.")})
+    run_service(panel.add_member, record, p, body.reason, body.accept_conflict)
+
+
+@hearings.action("schedule", body=ScheduleIn, permission=MANAGE, summary=_l("Schedule"))
+def _schedule(record, body):
+    run_service(services.schedule, record, body.scheduled_at, duration=body.duration, room=_room(body.room_id),
+         venue=body.venue or "", host_name=body.host_name, recorder_name=body.recorder_name,
+         is_public=body.is_public, closed_reason=body.closed_reason or "")
+
+
+@hearings.action("postpone", body=PostponeIn, permission=MANAGE, summary=_l("Postpone"))
+def _postpone(record, body):
+    run_service(services.postpone, record, body.reason, body.scheduled_at)
+
+
+@hearings.action("send_notices", body=V, permission=MANAGE, summary=_l("Send the notices"))
+def _notices(record, body):
+    run_service(services.send_notices, record)
+
+
+@hearings.action("open", body=V, permission=RUN, summary=_l("Open the hearing"))
+def _open(record, body):
+    run_service(session.open_session, record)
+
+
+@hearings.action("suspend", body=ReasonIn, permission=RUN, summary=_l("Suspend"))
+def _suspend(record, body):
+    run_service(session.suspend, record, body.reason)
+
+
+@hearings.action("resume", body=V, permission=RUN, summary=_l("Resume"))
+def _resume(record, body):
+    run_service(session.resume, record)
+
+
+@hearings.action("close", body=V, permission=RUN, summary=_l("Close the hearing"))
+def _close(record, body):
+    run_service(session.close_session, record)
+
+
+@hearings.action("conclude", body=ConcludeIn, permission=RUN, summary=_l("Record the conclusion"))
+def _conclude(record, body):
+    run_service(services.conclude, record, body.outcome, body.conclusion, body.on_spot)
+
+
+@hearings.action("serve", body=V, permission=MANAGE, summary=_l("Record service of the conclusion"))
+def _serve(record, body):
+    run_service(services.serve_conclusion, record)
+
+
+@hearings.action("confirm", body=ConfirmIn, permission=RUN, summary=_l("A party confirms or refuses the minutes"))
+def _confirm(record, body):
+    p = db.session.get(Participant, body.participant_id)
+    run_service(minutes.confirm, record, p, body.status, "screen", body.note or "")
+
+
+@hearings.action("lock", body=V, permission=RUN, summary=_l("Lock the minutes"))
+def _lock(record, body):
+    run_service(minutes.lock, record, current_user)
+
+
+class StatementIn(ApiBody):
+    speaker_role: Role
+    speaker_name: Text(100)
+    text: Text(20000)
+    step: Step | None = None
+
+
+class StatementOut(BaseModel):
+    id: int
+    hearing_id: int
+    step: str
+    speaker_role: str
+    speaker_name: str
+    text: str
+    at: str
+
+
+def _statement(st) -> StatementOut:
+    return StatementOut(id=st.id, hearing_id=st.hearing_id, step=st.step, speaker_role=st.speaker_role,
+                        speaker_name=st.speaker_name, text=st.text, at=st.at.isoformat(timespec="seconds"))
+
+
+@api.operation("POST", "/hearings/<int:id>/statements", summary=_l("Record a statement"), permission=RUN,
+               body=StatementIn, response=StatementOut, status=201)
+def add_statement(id: int, body: StatementIn):
+    h = hearings.load(id)
+    return _statement(run_service(session.add_statement, h, body.speaker_role, body.speaker_name, body.text,
+                           step=body.step, user=current_user))
+
+
+@api.operation("GET", "/hearings/<int:id>/statements", summary=_l("The statements of a hearing"),
+               permission="hearing.hearing.read", response=list[StatementOut])
+def list_statements(id: int):
+    return [_statement(s) for s in session.statements(hearings.load(id))]
+
+
+@api.operation("GET", "/hearings/<int:id>/minutes.pdf", summary=_l("The minutes as PDF"),
+               permission="hearing.hearing.read", produces="application/pdf")
+def minutes_pdf(id: int):
+    from .documents import render_minutes
+    h = hearings.load(id)
+    pdf = render_minutes(h)
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename={h.reference}-minutes.pdf"})
+

@@ -1,0 +1,94 @@
+"""The panelist pool (专家库) and the hearing rooms."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.auth.guard import require
+from core.db import db
+from core.errors import ServiceError
+from . import panel, services
+from .models import PANELIST_KINDS, Panelist
+from .views import bp
+
+
+def _day(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ServiceError({field: _("Not a valid date.")}) from None
+
+
+@bp.route("/pool", methods=["GET", "POST"])
+@require("hearing.hearing.read")
+def pool():
+    editing = db.session.get(Panelist, request.values.get("edit", type=int) or 0)
+    if request.method == "POST":
+        if not current_user.can("hearing.pool.manage"):
+            abort(403)
+        try:
+            data = {k: request.form.get(k, "") for k in ("name", "kind", "work_unit", "qualification",
+                                                          "declared_ties")}
+            data.update(term_start=_day(request.form.get("term_start"), "term_start"),
+                        term_end=_day(request.form.get("term_end"), "term_end"),
+                        active=request.form.get("active", "1") == "1")
+            p = panel.save_panelist(editing, data)
+        except ServiceError as exc:
+            db.session.rollback()
+            for msg in exc.errors.values():
+                flash(str(msg), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved: %(name)s", name=p.name), "success")
+            return redirect(url_for("hearing.pool"))
+    return render_template("hearing/pool.html", pool=panel.pool(active_only=False), kinds=PANELIST_KINDS,
+                           editing=editing, can_edit=current_user.can("hearing.pool.manage"), today=date.today())
+
+
+@bp.route("/rooms", methods=["GET", "POST"])
+@require("hearing.hearing.read")
+def rooms():
+    if request.method == "POST":
+        if not current_user.can("hearing.pool.manage"):
+            abort(403)
+        try:
+            services.add_room(request.form.get("name"), request.form.get("address", ""),
+                              request.form.get("capacity", type=int) or 0)
+        except ServiceError as exc:
+            db.session.rollback()
+            for msg in exc.errors.values():
+                flash(str(msg), "error")
+        else:
+            db.session.commit()
+            flash(_("Room added."), "success")
+            return redirect(url_for("hearing.rooms"))
+    return render_template("hearing/rooms.html", rooms=services.rooms(),
+                           can_edit=current_user.can("hearing.pool.manage"))
+
+
+@bp.route("/modules", methods=["GET", "POST"])
+@require("hearing.hearing.read")
+def modules():
+    from . import minutes
+    if request.method == "POST":
+        if not current_user.can("hearing.pool.manage"):
+            abort(403)
+        try:
+            minutes.save_module(request.form.get("code"), request.form.get("title"), request.form.get("text"),
+                                request.form.get("step") or None)
+        except ServiceError as exc:
+            db.session.rollback()
+            for msg in exc.errors.values():
+                flash(str(msg), "error")
+        else:
+            db.session.commit()
+            flash(_("Text module saved."), "success")
+            return redirect(url_for("hearing.modules"))
+    from .session import agenda_labels
+    return render_template("hearing/modules.html", modules=minutes.text_modules(), agenda=agenda_labels(),
+                           can_edit=current_user.can("hearing.pool.manage"))

@@ -1,0 +1,282 @@
+"""Hearing services: application and decision, scheduling with clash checks, postponement, notices,
+conclusion and service. The session itself is in ``session.py``, the panel in ``panel.py``, the
+minutes in ``minutes.py``. Callers commit; every refusal is a ``ServiceError`` with translated text."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.audit.log import log_event
+from core.calendar.deadlines import _find, met, start_deadline
+from core.db import db
+from core.errors import ServiceError, clean_text
+from core.sequences import next_reference
+from core.settings import services as settings
+from core.signals import signal
+from .models import OUTCOMES, PARTY_ROLES, STATES, Event, Hearing, HearingRoom, Notice, Participant
+
+RECORD_TYPE = "hearing_hearing"
+LIVE = ("open", "paused", "overdue")
+ACTIVE = ("scheduled", "notified", "in_session", "suspended")   # hold a slot in the calendar
+OPEN = ("applied", "accepted", "scheduled", "notified", "in_session", "suspended", "held", "concluded")
+PETITION_CLOSED = ("closed", "not_accepted")
+
+
+def setting(key: str):
+    return settings.get(f"hearing.{key}")
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def require_state(hearing: Hearing, *states: str) -> None:
+    if hearing.state not in states:
+        raise ServiceError(_("Not possible while the hearing is “%(state)s”.", state=STATES[hearing.state]))
+
+
+def event(hearing: Hearing, kind: str, text_: str, at: datetime | None = None) -> Event:
+    ev = Event(hearing_id=hearing.id, kind=kind, at=at or now(), text=str(text_)[:4000])
+    db.session.add(ev)
+    log_event(f"hearing.{kind}"[:40], RECORD_TYPE, hearing.id, text=str(text_)[:2000])
+    return ev
+
+
+def stop_clock(hearing: Hearing, rule: str) -> None:
+    row = _find(hearing, rule)
+    if row is not None and row.status in LIVE:
+        met(hearing, rule)
+
+
+# -- application and decision ------------------------------------------------------------------------
+def _organiser(case) -> str:
+    if case.handling_unit is not None:
+        return case.handling_unit.name
+    node = case.region
+    while node is not None and node.level != "county":
+        node = node.parent
+    return f"{node.name if node else ''}信访局"
+
+
+def legal_route_reason(case) -> str | None:
+    """Why a hearing is excluded: the matter is in, or belongs to, litigation, arbitration or
+    reconsideration (any statutory route other than the ordinary petition procedure)."""
+    if case.route and case.route != "ordinary":
+        from plugins.petition.models import ROUTES
+        return _("The matter belongs to a statutory procedure (%(route)s): no hearing is held on matters "
+                 "that are in, or belong to, litigation, arbitration or reconsideration.",
+                 route=ROUTES.get(case.route, case.route))
+    return None
+
+
+def apply(case, *, origin: str = "application", applied_at: datetime | None = None,
+          consent_at: datetime | None = None, matter: str = "", owner=None,
+          scheduled_at: datetime | None = None, venue: str = "") -> Hearing:
+    """The petitioner applies, or the unit proposes with the petitioner's consent. A matter on a
+    statutory route is refused at once, with the reason; a case that is not a backlog case gets a
+    warning (backlog is one trigger of several)."""
+    errors: dict = {}
+    if case is None:
+        raise ServiceError({"petition_id": _("No petition with this id.")})
+    if origin not in ("application", "proposal"):
+        errors["origin"] = _("Choose who asks for the hearing.")
+    if origin == "proposal" and consent_at is None:
+        errors["consent_at"] = _("A hearing proposed by the unit needs the petitioner's consent (give its date).")
+    matter = clean_text(matter or case.request[:1000], "matter", 2000, errors)
+    venue = clean_text(venue, "venue", 200, errors, required=False)
+    applied_at = applied_at or now()
+    if applied_at > now() + timedelta(minutes=5):
+        errors["applied_at"] = _("Cannot lie in the future.")
+    if errors:
+        raise ServiceError(errors)
+    if case.state in PETITION_CLOSED:
+        raise ServiceError({"petition_id": _("The petition is closed; no hearing can be held on it.")})
+    busy = db.session.scalar(select(Hearing.id).where(Hearing.petition_id == case.id, Hearing.state.in_(OPEN)))
+    if busy:
+        raise ServiceError({"petition_id": _("This petition already has a hearing under way.")})
+    hearing = Hearing(reference=next_reference("hearing.hearing", applied_at), petition_id=case.id,
+                      region_id=case.region_id, origin=origin, applied_at=applied_at, consent_at=consent_at,
+                      matter=matter, organiser=_organiser(case), owner_id=getattr(owner, "id", owner),
+                      scheduled_at=scheduled_at, venue=venue, state="applied")
+    hearing.petition = case
+    if not case.backlog:
+        hearing.warning = _("This petition is not marked as a backlog case.")
+    db.session.add(hearing)
+    db.session.flush()
+    event(hearing, "applied", ORIGIN_TEXT()[origin])
+    reason = legal_route_reason(case)
+    if reason:
+        _decide(hearing, "refused", reason)
+    else:
+        start_deadline(hearing, "hearing.decide", applied_at.date())
+    return hearing
+
+
+def ORIGIN_TEXT() -> dict:  # noqa: N802 - a table
+    return {"application": _("The petitioner applied for a hearing."),
+            "proposal": _("The unit proposed a hearing; the petitioner consented.")}
+
+
+def _decide(hearing: Hearing, state: str, note: str) -> None:
+    hearing.state, hearing.decided_at, hearing.decision_note = state, now(), note
+    stop_clock(hearing, "hearing.decide")
+    event(hearing, state, note)
+
+
+def accept(hearing: Hearing, note: str = "") -> None:
+    require_state(hearing, "applied")
+    reason = legal_route_reason(hearing.petition)
+    if reason:
+        raise ServiceError(reason)
+    _decide(hearing, "accepted", note or _("The application is accepted; a hearing will be held."))
+    start_deadline(hearing, "hearing.hold", hearing.applied_at.date())
+    _seed_parties(hearing)
+
+
+def refuse(hearing: Hearing, reason: str) -> None:
+    errors: dict = {}
+    reason = clean_text(reason, "reason", 2000, errors)
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, "applied")
+    _decide(hearing, "refused", reason)
+
+
+def withdraw(hearing: Hearing, reason: str) -> None:
+    errors: dict = {}
+    reason = clean_text(reason, "reason", 2000, errors)
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, "applied", "accepted", "scheduled", "notified")
+    hearing.state = "withdrawn"
+    for rule in ("hearing.decide", "hearing.hold"):
+        stop_clock(hearing, rule)
+    event(hearing, "withdrawn", reason)
+
+
+def _seed_parties(hearing: Hearing) -> None:
+    case = hearing.petition
+    add_participant(hearing, "petitioner", case.petitioner.name, person_id=case.petitioner.id)
+    for rep in case.representatives:
+        add_participant(hearing, "agent", rep.name, person_id=rep.id)
+    add_participant(hearing, "unit", _("Unit representative"), unit=hearing.organiser)
+
+
+def add_participant(hearing: Hearing, role: str, name: str, unit: str = "", person_id: int | None = None,
+                    panel_member_id: int | None = None) -> Participant:
+    from .models import ATTENDANCE_ROLES
+    errors: dict = {}
+    if role not in ATTENDANCE_ROLES:
+        errors["role"] = _("Choose a role from the list.")
+    name = clean_text(name, "name", 100, errors)
+    unit = clean_text(unit, "unit", 200, errors, required=False)
+    if errors:
+        raise ServiceError(errors)
+    p = Participant(role=role, name=name, unit=unit, person_id=person_id, panel_member_id=panel_member_id)
+    hearing.participants.append(p)
+    db.session.flush()
+    return p
+
+
+# -- notices -----------------------------------------------------------------------------------------
+def send_notices(hearing: Hearing, today: date | None = None) -> list[Notice]:
+    """Issue a 听证通知书 to each party and panelist (and the public announcement of an open hearing)."""
+    from .panel import check_panel_size
+    require_state(hearing, "scheduled")
+    check_panel_size(hearing)
+    today = today or date.today()
+    last = latest_notice_day(hearing.scheduled_at.date())
+    if today > last:
+        raise ServiceError(_("The notices had to be served by %(day)s; postpone the hearing first.",
+                             day=last.isoformat()))
+    issued = []
+    recipients = [p for p in hearing.participants if p.role in PARTY_ROLES + ("panelist", "witness")]
+    for p in recipients:
+        n = Notice(hearing_id=hearing.id, kind="notice", participant_id=p.id, recipient=p.name, issued_at=now())
+        db.session.add(n)
+        issued.append(n)
+    if hearing.is_public:
+        n = Notice(hearing_id=hearing.id, kind="announcement", recipient=_("Public"), issued_at=now(),
+                   served_at=now(), method="posted")
+        db.session.add(n)
+        issued.append(n)
+    hearing.state = "notified"
+    db.session.flush()
+    event(hearing, "notified", _("%(n)d notices issued.", n=len(issued)))
+    return issued
+
+
+def record_service(notice: Notice, served_at: datetime, method: str) -> None:
+    errors: dict = {}
+    method = clean_text(method, "method", 30, errors)
+    if not isinstance(served_at, datetime) or served_at > now() + timedelta(minutes=5):
+        errors["served_at"] = _("Cannot lie in the future.")
+    if errors:
+        raise ServiceError(errors)
+    notice.served_at, notice.method = served_at, method
+
+
+# -- conclusion --------------------------------------------------------------------------------------
+def conclude(hearing: Hearing, outcome: str, conclusion: str, on_spot: bool = False) -> None:
+    """Record the conclusion (an important basis for the handling, review or re-check opinion): its
+    service clock starts, the petition gets a note, and ``hearing.concluded`` is sent."""
+    errors: dict = {}
+    if outcome not in OUTCOMES:
+        errors["outcome"] = _("Choose an outcome from the list.")
+    conclusion = clean_text(conclusion, "conclusion", 8000, errors)
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, "in_session", "held")
+    if hearing.state == "in_session":
+        from .session import close_session
+        close_session(hearing)
+    hearing.outcome, hearing.conclusion, hearing.announced_on_spot = outcome, conclusion, bool(on_spot)
+    hearing.concluded_at = now()
+    hearing.state = "concluded"
+    stop_clock(hearing, "hearing.hold")
+    rule = "hearing.conclusion_spot" if on_spot else "hearing.conclusion_later"
+    start_deadline(hearing, rule, (hearing.ended_at or hearing.concluded_at).date())
+    event(hearing, "concluded", f"{OUTCOMES[outcome]}：{conclusion[:500]}")
+    from core.audit.services import log_note
+    log_note("petition_case", hearing.petition_id,
+             _("Hearing %(ref)s concluded (%(outcome)s): %(text)s", ref=hearing.reference,
+               outcome=OUTCOMES[outcome], text=conclusion[:2000]))
+    signal("hearing.concluded").send(hearing.petition, hearing=hearing, text=conclusion)
+
+
+def serve_conclusion(hearing: Hearing, served_at: datetime | None = None) -> None:
+    require_state(hearing, "concluded")
+    served_at = served_at or now()
+    if served_at > now() + timedelta(minutes=5):
+        raise ServiceError({"served_at": _("Cannot lie in the future.")})
+    hearing.served_at, hearing.state = served_at, "served"
+    for rule in ("hearing.conclusion_spot", "hearing.conclusion_later"):
+        stop_clock(hearing, rule)
+    event(hearing, "served", _("Conclusion served on %(day)s.", day=served_at.strftime("%Y-%m-%d")))
+
+
+def rooms() -> list[HearingRoom]:
+    return db.session.scalars(select(HearingRoom).where(HearingRoom.active.is_(True)).order_by(HearingRoom.name)).all()
+
+
+def add_room(name: str, address: str = "", capacity: int = 20) -> HearingRoom:
+    errors: dict = {}
+    name = clean_text(name, "name", 100, errors)
+    address = clean_text(address, "address", 200, errors, required=False)
+    if not isinstance(capacity, int) or not 1 <= capacity <= 1000:
+        errors["capacity"] = _("Between 1 and 1000.")
+    if not errors and db.session.scalar(select(HearingRoom.id).where(HearingRoom.name == name)):
+        errors["name"] = _("A room with this name exists.")
+    if errors:
+        raise ServiceError(errors)
+    room = HearingRoom(name=name, address=address, capacity=capacity)
+    db.session.add(room)
+    db.session.flush()
+    return room
+
+
+# scheduling lives in its own module; re-exported so callers use ``services.schedule`` etc.
+from .scheduling import (clashes, earliest_day, latest_notice_day, postpone, schedule,  # noqa: E402,F401
+                         sync_officials)

@@ -1,0 +1,207 @@
+"""The hearing itself: the agenda of domain.md §2, attendance with arrival times, statements against
+the agenda, evidence presented and challenged, recusal requests and rulings, suspension."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from core.db import db
+from core.errors import ServiceError, clean_text
+from .models import ROLES, Evidence, Hearing, Participant, Recusal, Statement
+from .services import event, now, require_state
+
+AGENDA = {
+    "identity": _l("Check identities"),
+    "opening": _l("Open; announce the matter and the names"),
+    "rights": _l("Rights, duties and discipline"),
+    "recusal": _l("Ask about recusal"),
+    "petitioner": _l("Petitioner states the case and evidence"),
+    "unit": _l("Unit states facts, evidence, legal basis and decision"),
+    "debate": _l("Rebuttal and cross-examination"),
+    "questions": _l("Panelists question both sides"),
+    "final": _l("Final statements"),
+    "deliberation": _l("Parties leave; the panel deliberates"),
+    "conclusion": _l("Resume; announce the conclusion; close"),
+}
+DEFAULT_STEP = {"petitioner": "petitioner", "agent": "petitioner", "unit": "unit", "panelist": "questions",
+                "witness": "debate", "third_party": "debate", "host": "opening", "recorder": "identity"}
+RECORDING = ("applied", "accepted", "scheduled", "notified", "in_session", "suspended", "held", "concluded")
+
+
+def agenda_labels() -> dict[str, str]:
+    return {k: str(v) for k, v in AGENDA.items()}
+
+
+def _at(value: datetime | None, field: str) -> datetime:
+    value = value or now()
+    if not isinstance(value, datetime) or value > now() + timedelta(minutes=5):
+        raise ServiceError({field: _("Cannot lie in the future.")})
+    return value
+
+
+def open_session(hearing: Hearing, at: datetime | None = None) -> None:
+    from .panel import check_panel_size
+    require_state(hearing, "notified")
+    check_panel_size(hearing)
+    if not hearing.host_name or not hearing.recorder_name:
+        raise ServiceError(_("Name the host and the recorder first."))
+    hearing.started_at = _at(at, "at")
+    hearing.state = "in_session"
+    set_step(hearing, "identity")
+
+
+def set_step(hearing: Hearing, step: str) -> None:
+    if step not in AGENDA:
+        raise ServiceError({"step": _("Choose a step of the agenda.")})
+    require_state(hearing, "in_session")
+    hearing.current_step = step
+    event(hearing, "step", f"{step}:{AGENDA[step]}")
+
+
+def record_arrival(hearing: Hearing, participant: Participant, at: datetime | None = None) -> None:
+    if participant is None or participant.hearing_id != hearing.id:
+        raise ServiceError({"participant_id": _("Choose a participant of this hearing.")})
+    require_state(hearing, "notified", "in_session", "suspended")
+    participant.arrived_at = _at(at, "arrived_at")
+    participant.absent_note = None
+
+
+def record_absence(hearing: Hearing, participant: Participant, note: str) -> None:
+    errors: dict = {}
+    note = clean_text(note, "note", 300, errors)
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, "notified", "in_session", "suspended")
+    participant.arrived_at, participant.absent_note = None, note
+    event(hearing, "absence", _("%(name)s is absent: %(note)s", name=participant.name, note=note))
+
+
+def _unlocked(hearing: Hearing) -> None:
+    from .minutes import current_version
+    v = current_version(hearing)
+    if v is not None and v.locked_at is not None:
+        raise ServiceError(_("The minutes are locked; record a correction as a new version."))
+
+
+def add_statement(hearing: Hearing, speaker_role: str, speaker_name: str, text_: str, step: str | None = None,
+                  user=None, at: datetime | None = None) -> Statement:
+    errors: dict = {}
+    if speaker_role not in ROLES:
+        errors["speaker_role"] = _("Choose a speaker role from the list.")
+    speaker_name = clean_text(speaker_name, "speaker_name", 100, errors)
+    body = clean_text(text_, "text", 20000, errors)
+    step = step or hearing.current_step or DEFAULT_STEP.get(speaker_role, "debate")
+    if step not in AGENDA:
+        errors["step"] = _("Choose a step of the agenda.")
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, *RECORDING)
+    _unlocked(hearing)
+    st = Statement(hearing_id=hearing.id, step=step, speaker_role=speaker_role, speaker_name=speaker_name,
+                   text=body, at=at or now(), recorded_by=getattr(user, "id", None))
+    db.session.add(st)
+    db.session.flush()
+    return st
+
+
+def statements(hearing: Hearing) -> list[Statement]:
+    from sqlalchemy import select
+    return db.session.scalars(select(Statement).where(Statement.hearing_id == hearing.id)
+                              .order_by(Statement.at, Statement.id)).all()
+
+
+def add_evidence(hearing: Hearing, label: str, presented_by: str, purpose: str = "") -> Evidence:
+    errors: dict = {}
+    label = clean_text(label, "label", 200, errors)
+    purpose = clean_text(purpose, "purpose", 4000, errors, required=False)
+    if presented_by not in ROLES:
+        errors["presented_by"] = _("Choose a role from the list.")
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, "in_session")
+    ev = Evidence(hearing_id=hearing.id, label=label, presented_by=presented_by, purpose=purpose, at=now())
+    db.session.add(ev)
+    db.session.flush()
+    event(hearing, "evidence", _("Evidence presented by %(who)s: %(label)s", who=ROLES[presented_by], label=label))
+    return ev
+
+
+def challenge_evidence(hearing: Hearing, evidence: Evidence, challenge: str) -> None:
+    errors: dict = {}
+    challenge = clean_text(challenge, "challenge", 4000, errors)
+    if evidence is None or evidence.hearing_id != hearing.id:
+        errors["evidence_id"] = _("Choose evidence of this hearing.")
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, "in_session")
+    evidence.challenged, evidence.challenge = True, challenge
+    event(hearing, "evidence", _("Evidence challenged: %(label)s — %(c)s", label=evidence.label, c=challenge))
+
+
+def request_recusal(hearing: Hearing, target: Participant, requested_by: str, reason: str) -> Recusal:
+    errors: dict = {}
+    requested_by = clean_text(requested_by, "requested_by", 100, errors)
+    reason = clean_text(reason, "reason", 2000, errors)
+    if target is None or target.hearing_id != hearing.id or target.role not in ("host", "panelist", "recorder"):
+        errors["target_id"] = _("Recusal can be asked of the host, a panelist or the recorder.")
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, "notified", "in_session")
+    r = Recusal(hearing_id=hearing.id, target_id=target.id, requested_by=requested_by, reason=reason,
+                requested_at=now())
+    r.target = target
+    db.session.add(r)
+    db.session.flush()
+    event(hearing, "recusal", _("%(by)s asks %(who)s (%(role)s) to withdraw: %(reason)s", by=requested_by,
+                                who=target.name, role=target.role_label, reason=reason))
+    return r
+
+
+def rule_recusal(hearing: Hearing, recusal: Recusal, granted: bool, ruling_reason: str, ruled_by: str) -> None:
+    """A challenge to the host is ruled by the body's head; the host rules on panelists and the recorder."""
+    errors: dict = {}
+    ruling_reason = clean_text(ruling_reason, "ruling_reason", 2000, errors)
+    ruled_by = clean_text(ruled_by, "ruled_by", 100, errors)
+    if recusal is None or recusal.hearing_id != hearing.id:
+        errors["recusal_id"] = _("Choose a recusal request of this hearing.")
+    elif recusal.ruling:
+        errors["recusal_id"] = _("This request has been ruled on.")
+    if errors:
+        raise ServiceError(errors)
+    if recusal.target.role == "host" and ruled_by == hearing.host_name:
+        raise ServiceError({"ruled_by": _("A challenge to the host is ruled by the head of the body, not the host.")})
+    recusal.ruling = "granted" if granted else "rejected"
+    recusal.ruled_by, recusal.ruling_reason, recusal.ruled_at = ruled_by, ruling_reason, now()
+    if granted and recusal.target.panel_member_id:
+        member = next((m for m in hearing.panel if m.id == recusal.target.panel_member_id), None)
+        if member is not None:
+            member.recused = True
+    event(hearing, "recusal", _("%(by)s %(what)s the request against %(who)s: %(reason)s", by=ruled_by,
+                                what=_("granted") if granted else _("rejected"), who=recusal.target.name,
+                                reason=ruling_reason))
+
+
+def suspend(hearing: Hearing, reason: str) -> None:
+    errors: dict = {}
+    reason = clean_text(reason, "reason", 2000, errors)
+    if errors:
+        raise ServiceError(errors)
+    require_state(hearing, "in_session")
+    hearing.state = "suspended"
+    event(hearing, "suspended", _("Suspended: %(r)s", r=reason))
+
+
+def resume(hearing: Hearing) -> None:
+    require_state(hearing, "suspended")
+    hearing.state = "in_session"
+    event(hearing, "resumed", _("The hearing resumes."))
+
+
+def close_session(hearing: Hearing, at: datetime | None = None) -> None:
+    from .minutes import ensure_draft
+    require_state(hearing, "in_session")
+    hearing.ended_at = _at(at, "at")
+    hearing.state = "held"
+    event(hearing, "closed", _("The hearing is closed."))
+    ensure_draft(hearing)
