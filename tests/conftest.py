@@ -15,6 +15,7 @@ import tempfile
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import make_url
 from flask.testing import FlaskClient
 
@@ -25,7 +26,7 @@ _counter = itertools.count()
 
 def _pg_admin_engine():
     url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)).set(database="postgres")
-    return create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)  # survives a PostgreSQL restart
 
 
 def _pg_url(dbname: str) -> str:
@@ -37,7 +38,8 @@ def _pg_url(dbname: str) -> str:
 def session_dir():
     d = tempfile.mkdtemp(prefix="concord-tests-")
     yield d
-    shutil.rmtree(d, ignore_errors=True)
+    if not os.environ.get("CONCORD_KEEP_TEST_DIR"):      # set it to look at the databases after a failure
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def _build_template(url: str, instance: str) -> None:
@@ -185,3 +187,10 @@ def api_token(client):
         assert resp.status_code == 200, resp.get_json()
         return resp.get_json()["token"]
     return _token
+
+
+# The browser fixtures, declared once here: importing them into each browser test module would give every
+# module its own session-scoped live server — several servers on one database, unaware of each other.
+import sys  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "browser"))
+from browser_support import chromium, live_server, open_tab  # noqa: E402,F401

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import threading
 from importlib import resources
 from pathlib import Path
@@ -60,10 +61,12 @@ def _clone_database(db_template, workdir: str):
         return "sqlite:///" + target, lambda: None
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
 
     base = make_url(os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"concord_live_{os.getpid()}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = f"concord_live_{os.getpid()}_{os.path.basename(workdir).replace('-', '_').lower()}"
+    # a fresh connection each time: the fault tests restart PostgreSQL while this server lives
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
@@ -95,7 +98,7 @@ def live_server(db_template, session_dir):
         def log_request(self, *args, **kwargs):
             pass
 
-    workdir = os.path.join(session_dir, "live")
+    workdir = tempfile.mkdtemp(prefix="live-", dir=session_dir)   # one database per server, never shared
     instance = os.path.join(workdir, "instance")
     os.makedirs(instance, exist_ok=True)
     src_i18n = os.path.join(db_template[2], "i18n")

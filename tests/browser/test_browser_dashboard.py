@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from browser_support import (DESKTOP, PHONE, JourneyTab, live_server, page_problems,  # noqa: F401
-                             run_journey_in_thread, sign_in, skip_reason)
+from browser_support import (DESKTOP, PHONE, JourneyTab, page_problems, run_journey_in_thread, sign_in,
+                             skip_reason)
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()

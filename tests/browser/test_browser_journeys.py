@@ -13,8 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import (DEMO_ACCOUNTS, DESKTOP, PHONE, chromium, live_server, open_tab,  # noqa: F401
-                             page_problems, skip_reason, write_axe_report)
+from browser_support import DEMO_ACCOUNTS, DESKTOP, PHONE, page_problems, skip_reason, write_axe_report
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import run_journey_in_thread, PHONE, live_server, page_problems, skip_reason  # noqa: F401
+from browser_support import run_journey_in_thread, PHONE, page_problems, skip_reason
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()

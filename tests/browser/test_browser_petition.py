@@ -8,8 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from browser_support import (DESKTOP, JourneyTab, live_server, page_problems, run_journey_in_thread,  # noqa: F401
-                             sign_in, skip_reason)
+from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, skip_reason
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
