@@ -178,7 +178,8 @@ def database_app(prefix: str, seed: bool = True, engine_options: dict | None = N
         c.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         cfg = {"SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(hide_password=False),
-               "INSTANCE_PATH": tempfile.mkdtemp(prefix="concord-bench-"), "SECRET_KEY": "bench"}
+               "INSTANCE_PATH": tempfile.mkdtemp(prefix="concord-bench-"), "SECRET_KEY": "bench",
+               "WTF_CSRF_ENABLED": False, "DEMO": True}
         if engine_options:
             cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
         app = create_app(cfg)

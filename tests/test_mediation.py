@@ -39,6 +39,11 @@ def test_grid_worker_sees_only_own_grid_web(app, login_as):
     assert client.get(f"/mediation/disputes/{own.id}").status_code == 200
     csv = client.get("/mediation/?format=csv").get_data(as_text=True)
     assert own.reference in csv and other.reference not in csv
+    import io
+    from openpyxl import load_workbook
+    sheet = client.get("/mediation/?format=xlsx").data
+    refs = {r[0] for r in load_workbook(io.BytesIO(sheet)).active.values}
+    assert own.reference in refs and other.reference not in refs
 
 
 def test_grid_worker_sees_only_own_grid_api(app, client, api_token):

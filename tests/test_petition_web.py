@@ -1,5 +1,5 @@
 """Petition web pages, /status with rating, and the petitions API (scoping, masking, bad input)."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.audit.models import Activity
 from core.db import db
@@ -24,6 +24,20 @@ def test_list_and_csv(login_as):
     resp = client.get("/petition/?state=closed&format=csv")
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     assert resp.get_data(as_text=True).count("JS-XF-") == 1
+
+
+def test_list_exports_to_xlsx_with_chinese_headers_and_typed_cells(login_as):
+    import io
+    from openpyxl import load_workbook
+    client = login_as("officer")
+    resp = client.get("/petition/?format=xlsx")
+    assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(load_workbook(io.BytesIO(resp.data)).active.values)
+    assert rows[0][0] == "编号" and "阶段" in rows[0]
+    refs = [r[0] for r in rows[1:]]
+    assert refs and all(ref.startswith("JS-XF-") for ref in refs)
+    assert len(refs) == db.session.scalar(select(func.count(PetitionCase.id)))
+    assert "导出 xlsx" in client.get("/petition/").get_data(as_text=True)
 
 
 def test_grid_worker_cannot_see_petitions(login_as, client):

@@ -95,7 +95,7 @@ def index():
         stmt = stmt.where(AuditLog.at <= datetime.combine(form.date_to.data, time.max))
     view = ListView(stmt, _columns(), search=[AuditLog.text, AuditLog.field, AuditLog.new, AuditLog.old],
                     filters=_filters(), default_sort=AuditLog.id.desc(), per_page=50, export_name="audit-log")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     return render_template("audit/index.html", view=view, page=view.page(), form=form,
                            carried=("q", "record_type", "user", "action", "period", "sort"))

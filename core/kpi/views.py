@@ -15,7 +15,7 @@ from core.db import db
 from core.regions.models import Region
 from . import measures as M
 from . import periods as P
-from . import xlsx
+from core.shell import xlsx
 from .charts import charts
 from .hotspots import find as find_hotspots, window
 from .regions import by_code, root_for, subtree_ids, visible

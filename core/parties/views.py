@@ -37,8 +37,8 @@ def persons():
         Column("phone", _("Phone"), value=lambda p: masked_phone(p.phone)),
         Column("region", _("Region"), value=_region_name),
     ], default_sort=[Person.name_norm, Person.id], export_name="persons")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     return render_template("parties/persons.html", view=view, page=view.page())
 
 
@@ -77,8 +77,8 @@ def organisations():
         Column("active", _("Active"), value=lambda o: _("yes") if o.active else _("no")),
     ], search=[Organisation.name, Organisation.code], filters=_org_filters(),
         default_sort=[Organisation.kind, Organisation.name], export_name="organisations")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     return render_template("parties/organisations.html", view=view, page=view.page(), manage=manage)
 
 

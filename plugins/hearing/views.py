@@ -44,8 +44,8 @@ def index():
     ], search=[Hearing.reference, Hearing.matter], filters=[
         Filter("state", _("Stage"), list(STATES.items()), lambda stmt, v: stmt.where(Hearing.state == v)),
     ], default_sort=[Hearing.id.desc()], export_name="hearings")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     return render_template("hearing/index.html", view=view, page=view.page(),
                            can_create=current_user.can("hearing.hearing.manage"))
 

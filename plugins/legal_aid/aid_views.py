@@ -56,8 +56,8 @@ def aid_index():
     ], search=[AidApplication.reference, AidApplication.summary], filters=[
         Filter("state", _("Stage"), list(AID_STATES.items()), where(AidApplication.state)),
     ], default_sort=[AidApplication.id.desc()], export_name="legal-aid")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     page = view.page()
     with deadline_batch(page.rows):
         return render_template("legal_aid/aid_index.html", view=view, page=page,

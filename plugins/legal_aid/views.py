@@ -52,8 +52,8 @@ def index():
         Filter("state", _("Stage"), list(REFERRAL_STATES.items()), where(Referral.state)),
         Filter("channel", _("Legal channel"), list(CHANNELS.items()), where(Referral.channel)),
     ], default_sort=[Referral.id.desc()], export_name="referrals")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     page = view.page()
     with deadline_batch(page.rows):          # one query for the clocks of every row shown
         return render_template("legal_aid/index.html", view=view, page=page,

@@ -74,8 +74,8 @@ def index():
         Column("state", _("State"), value=lambda d: d.state_label, sort=Dispute.state),
     ], search=[Dispute.reference, Dispute.summary], filters=_filters(),
         default_sort=[Dispute.found_at.desc(), Dispute.id.desc()], export_name="disputes")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     new_url = url_for("mediation.capture") if current_user.can("mediation.dispute.create") else None
     return render_template("mediation/index.html", view=view, page=view.page(), new_url=new_url)
 
@@ -313,6 +313,6 @@ def grids():
         Column("workers", _("Grid workers"), value=lambda g: "、".join(w.display_name or w.username for w in g.workers)),
         Column("boundary", _("Boundary")),
     ], search=[Grid.name, Grid.code], default_sort=[Grid.code], export_name="grids")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     return render_template("mediation/grids.html", view=view, page=view.page(), manage=manage)

@@ -52,8 +52,8 @@ def backlog_index():
         Filter("state", _("Stage"), list(STATES.items()), where(BacklogCase.state)),
         Filter("source", _("Why backlog"), list(SOURCES.items()), where(BacklogCase.source)),
     ], default_sort=[BacklogCase.flagged_at.desc(), BacklogCase.id.desc()], export_name="backlog")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     return render_template("petition/backlog_index.html", view=view, page=view.page())
 
 

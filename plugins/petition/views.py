@@ -50,8 +50,8 @@ def index():
         Filter("channel", _("Channel"), list(CHANNELS.items()), where(PetitionCase.channel)),
         Filter("category", _("Category"), list(CATEGORIES.items()), where(PetitionCase.category)),
     ], default_sort=[PetitionCase.received_at.desc(), PetitionCase.id.desc()], export_name="petitions")
-    if request.args.get("format") == "csv":
-        return view.csv_response()
+    if view.export_requested():
+        return view.export()
     return render_template("petition/index.html", view=view, page=view.page(),
                            can_create=current_user.can("petition.case.create"))
 
