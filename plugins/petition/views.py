@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from core.auth.guard import require
 from core.calendar.deadlines import deadline_rows
@@ -35,7 +36,10 @@ def _scoped():
 def index():
     def where(col):
         return lambda stmt, v: stmt.where(col == v)
-    view = ListView(_scoped(), [
+    # the list shows the petitioner only: the other relations load if a column ever reads them
+    listed = _scoped().options(lazyload(PetitionCase.representatives), lazyload(PetitionCase.steps),
+                               lazyload(PetitionCase.region), lazyload(PetitionCase.handling_unit))
+    view = ListView(listed, [
         Column("reference", _("Reference"), link=lambda c: url_for("petition.case", case_id=c.id),
                sort=PetitionCase.reference),
         Column("received_at", _("Received"), value=lambda c: c.received_at.strftime("%Y-%m-%d"),
