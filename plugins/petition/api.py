@@ -7,6 +7,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from core.api import (ApiBlueprint, ApiBody, Collection, Id, LocalDateTime, OptionalText, PageQuery,
                       Text, VersionedPatch, invalid, run_service)
@@ -126,7 +127,9 @@ _run = run_service  # ServiceError → 422 with fields, or 409
 
 @petitions.list(query=PetitionQuery, summary=_l("Petitions in your scope (paged)"))
 def list_petitions(query: PetitionQuery):
-    stmt = select(PetitionCase).order_by(PetitionCase.id.desc())
+    stmt = select(PetitionCase).order_by(PetitionCase.id.desc()).options(
+        lazyload(PetitionCase.representatives), lazyload(PetitionCase.steps), lazyload(PetitionCase.region),
+        lazyload(PetitionCase.handling_unit))     # the list item carries ids, not these relations
     for name in ("state", "channel", "category"):
         value = getattr(query, name)
         if value:
