@@ -35,7 +35,8 @@ def _ref(record) -> tuple[str, int]:
     return record.__tablename__, int(record.id)
 
 
-def _find(record, rule_code: str) -> Deadline | None:
+def find_deadline(record, rule_code: str) -> Deadline | None:
+    """The latest clock of *rule_code* on *record*, running or not (None when it never started)."""
     rtype, rid = _ref(record)
     return db.session.scalar(select(Deadline).where(
         Deadline.record_type == rtype, Deadline.record_id == rid, Deadline.rule_code == rule_code)
@@ -56,7 +57,7 @@ def _recompute(row: Deadline, get_calendar=None) -> bool:
 
 
 def _live(record, rule_code: str) -> Deadline:
-    row = _find(record, rule_code)
+    row = find_deadline(record, rule_code)
     if row is None or row.status not in LIVE:
         raise DeadlineInputError(f"no running deadline {rule_code} on this record")
     return row
@@ -67,7 +68,7 @@ def start_deadline(record, rule_code: str, start_date: date, *, extended: bool =
     """Start (or restart from a new start day) the clock *rule_code* on *record*."""
     rule = get_rule(rule_code)
     rtype, rid = _ref(record)
-    row = _find(record, rule_code)
+    row = find_deadline(record, rule_code)
     if row is None or row.status == "met":
         row = Deadline(record_type=rtype, record_id=rid, rule_code=rule_code)
     with db.session.no_autoflush:
@@ -121,6 +122,16 @@ def extend(record, rule_code: str) -> Deadline:
 def met(record, rule_code: str, at: datetime | None = None) -> Deadline:
     """The step the clock waited for happened: stop it."""
     row = _live(record, rule_code)
+    row.status, row.met_at = "met", at or datetime.now()
+    return row
+
+
+def stop_if_running(record, rule_code: str, at: datetime | None = None) -> Deadline | None:
+    """Stop the clock of *rule_code* when one runs on *record*; a step that ends a clock which may never
+    have started (or already stopped) calls this instead of ``met``."""
+    row = find_deadline(record, rule_code)
+    if row is None or row.status not in LIVE:
+        return None
     row.status, row.met_at = "met", at or datetime.now()
     return row
 

@@ -170,12 +170,11 @@ def report():
     if fmt == "xlsx":
         return _report_xlsx(data, region, month)
     if fmt == "pdf":
-        from core.pdf import render_pdf
+        from core.pdf import pdf_response, render_pdf
         pdf = render_pdf("core.kpi_report", title=_("Monthly statistical report"), data=data,
                          status=_("Submitted %(at)s", at=frozen.submitted_at.isoformat(sep=" ")) if frozen else _("Live figures, not submitted"),
                          labels=_pdf_labels())
-        return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f"attachment; filename=report-{region.code}-{month.code}.pdf"})
+        return pdf_response(pdf, f"report-{region.code}-{month.code}.pdf", download=True)
     return render_template("dashboard/report.html", region=region, month=month, data=data, frozen=frozen,
                            changes=changes, trail=_trail(region))
 

@@ -134,3 +134,11 @@ def load_record(template_id: str, record_id: str) -> dict:
     if data is None:
         raise RecordNotFound(f"no record {record_id!r} for PDF template {template_id!r}")
     return data
+
+
+def pdf_response(pdf: bytes, filename: str, download: bool = False):
+    """A rendered PDF as a response: shown in the browser, or saved as *filename* when *download*."""
+    from flask import Response
+    disposition = "attachment" if download else "inline"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"{disposition}; filename={filename}"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Response
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from pydantic import BaseModel, Field
@@ -15,6 +14,7 @@ from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDate
 from core.audit.masking import reveal
 from core.calendar.deadlines import deadlines_for
 from core.db import db
+from core.pdf import pdf_response
 from core.regions.scope import in_scope
 from . import minutes, panel, services, session
 from .models import Hearing, HearingRoom, Panelist, Participant
@@ -357,6 +357,5 @@ def minutes_pdf(id: int):
     h = hearings.load(id)
     pdf = render_minutes(h)
     db.session.commit()
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename={h.reference}-minutes.pdf"})
+    return pdf_response(pdf, f"{h.reference}-minutes.pdf")
 

@@ -56,6 +56,9 @@ def _ics(data: bytes, filename: str) -> Response:
     return Response(data, mimetype="text/calendar", headers={"Content-Disposition": f"inline; filename={filename}"})
 
 
+FEED_HISTORY = timedelta(days=90)   # how far back a subscribed calendar lists past hearings
+
+
 @bp.get("/<int:hearing_id>.ics")
 @require("hearing.hearing.read")
 def ics(hearing_id: int):
@@ -114,7 +117,7 @@ def feed(token: str):
     user = user_for_feed(token)
     if user is None:
         abort(404)
-    since = datetime.now() - timedelta(days=90)
+    since = datetime.now() - FEED_HISTORY      # a calendar window, not a legal time limit
     rows = db.session.scalars(_visible(user).where(Hearing.scheduled_at >= since).order_by(Hearing.scheduled_at))
     return _ics(to_ics(rows, _("Hearings") + f" · {user.display_name or user.username}"), "hearings.ics")
 

@@ -11,15 +11,11 @@ from sqlalchemy import select
 
 from core.auth.guard import require
 from core.db import db
-from core.pdf import render_pdf
+from core.pdf import pdf_response, render_pdf
 from core.regions.scope import scope_condition
 from . import documents, minutes
 from .models import ExportJob, Hearing, MinutesVersion, Notice
 from .views import bp, load
-
-
-def _pdf(data: bytes, name: str) -> Response:
-    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})
 
 
 @bp.get("/<int:hearing_id>/minutes", endpoint="minutes")
@@ -40,7 +36,7 @@ def minutes_version(hearing_id: int, number: int):
     h = load(hearing_id)
     v = db.session.scalar(select(MinutesVersion).where(MinutesVersion.hearing_id == h.id,
                                                        MinutesVersion.number == number)) or abort(404)
-    return _pdf(documents.render_minutes(h, None, v), f"{h.reference}-minutes-v{number}.pdf")
+    return pdf_response(documents.render_minutes(h, None, v), f"{h.reference}-minutes-v{number}.pdf")
 
 
 @bp.get("/<int:hearing_id>/minutes.pdf")
@@ -49,7 +45,7 @@ def minutes_pdf(hearing_id: int):
     h = load(hearing_id)
     pdf = documents.render_minutes(h)
     db.session.commit()   # the cache row of a locked version
-    return _pdf(pdf, f"{h.reference}-minutes.pdf")
+    return pdf_response(pdf, f"{h.reference}-minutes.pdf")
 
 
 @bp.get("/<int:hearing_id>/minutes-pdfa.pdf")
@@ -62,7 +58,7 @@ def minutes_pdfa(hearing_id: int):
         return redirect(url_for("hearing.minutes", hearing_id=h.id))
     pdf = documents.render_minutes(h, "pdf/a-2b", v)
     db.session.commit()
-    return _pdf(pdf, f"{h.reference}-minutes-v{v.number}-pdfa.pdf")
+    return pdf_response(pdf, f"{h.reference}-minutes-v{v.number}-pdfa.pdf")
 
 
 @bp.get("/<int:hearing_id>/notice/<int:notice_id>.pdf")
@@ -73,7 +69,7 @@ def notice_pdf(hearing_id: int, notice_id: int):
     if n is None or n.hearing_id != h.id:
         abort(404)
     data = documents.announcement_data(h) if n.kind == "announcement" else documents.notice_data(h, n)
-    return _pdf(render_pdf("hearing.document", **data), f"{h.reference}-notice-{n.id}.pdf")
+    return pdf_response(render_pdf("hearing.document", **data), f"{h.reference}-notice-{n.id}.pdf")
 
 
 @bp.get("/<int:hearing_id>/announcement.pdf")
@@ -82,7 +78,7 @@ def announcement_pdf(hearing_id: int):
     h = load(hearing_id)
     if not h.scheduled_at:
         abort(404)
-    return _pdf(render_pdf("hearing.document", **documents.announcement_data(h)), f"{h.reference}-announcement.pdf")
+    return pdf_response(render_pdf("hearing.document", **documents.announcement_data(h)), f"{h.reference}-announcement.pdf")
 
 
 @bp.get("/<int:hearing_id>/conclusion.pdf")
@@ -91,14 +87,14 @@ def conclusion_pdf(hearing_id: int):
     h = load(hearing_id)
     if not h.conclusion:
         abort(404)
-    return _pdf(render_pdf("hearing.document", **documents.conclusion_data(h)), f"{h.reference}-conclusion.pdf")
+    return pdf_response(render_pdf("hearing.document", **documents.conclusion_data(h)), f"{h.reference}-conclusion.pdf")
 
 
 @bp.get("/<int:hearing_id>/deliberation.pdf")
 @require("hearing.hearing.run")
 def deliberation_pdf(hearing_id: int):
     h = load(hearing_id)
-    return _pdf(render_pdf("hearing.document", **documents.deliberation_data(h)), f"{h.reference}-deliberation.pdf")
+    return pdf_response(render_pdf("hearing.document", **documents.deliberation_data(h)), f"{h.reference}-deliberation.pdf")
 
 
 # -- batch export ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from core.calendar.deadlines import _find
+from core.calendar.deadlines import find_deadline
 from core.calendar.services import compute_rule
 from core.db import db
 from core.errors import ServiceError, clean_text
@@ -88,7 +88,7 @@ def schedule(hearing: Hearing, scheduled_at: datetime, *, duration: int | None =
     if scheduled_at.date() < first:
         raise ServiceError({"scheduled_at": _("Too soon: the notices must reach the parties in time. The earliest "
                                               "hearing day is %(day)s.", day=first.isoformat())})
-    hold = _find(hearing, "hearing.hold")
+    hold = find_deadline(hearing, "hearing.hold")
     if not postponing and hold is not None and hold.status in LIVE and scheduled_at.date() > hold.due:
         raise ServiceError({"scheduled_at": _("The hearing must be held by %(due)s (postpone with a reason to go "
                                               "beyond it).", due=hold.due.isoformat())})

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit.log import log_event
-from core.calendar.deadlines import _find, met, start_deadline
+from core.calendar.deadlines import start_deadline, stop_if_running
 from core.db import db
 from core.errors import ServiceError, clean_text
 from core.sequences import next_reference
@@ -45,9 +45,7 @@ def event(hearing: Hearing, kind: str, text_: str, at: datetime | None = None) -
 
 
 def stop_clock(hearing: Hearing, rule: str) -> None:
-    row = _find(hearing, rule)
-    if row is not None and row.status in LIVE:
-        met(hearing, rule)
+    stop_if_running(hearing, rule)
 
 
 # -- application and decision ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit.log import log_event
-from core.calendar.deadlines import _find, met, pause, resume, start_deadline
+from core.calendar.deadlines import find_deadline, pause, resume, start_deadline, stop_if_running
 from core.calendar.engine import DeadlineInputError
 from core.db import db
 from core.errors import ServiceError, clean_text
@@ -88,11 +88,10 @@ _text = clean_text
 
 
 def _stop(app: AidApplication, rule: str) -> None:
-    row = _find(app, rule)
-    if row is not None and row.status in ("open", "overdue", "paused"):
-        if row.status == "paused":
-            resume(app, rule, date.today())
-        met(app, rule)
+    row = find_deadline(app, rule)
+    if row is not None and row.status == "paused":
+        resume(app, rule, date.today())      # the paused days count as paused up to today
+    stop_if_running(app, rule)
 
 
 def eligibility_for(matter_type: str, exempt_group: str | None) -> str:
@@ -211,7 +210,7 @@ def lapse(app: AidApplication, today: date | None = None) -> None:
         raise AidError({"supplement_by": _("The date set for the materials (%(d)s) has not passed.",
                                            d=app.supplement_by.isoformat() if app.supplement_by else "")})
     app.state = target
-    row = _find(app, DECIDE)
+    row = find_deadline(app, DECIDE)
     if row is not None and row.status == "paused":
         resume(app, DECIDE, today)
     _stop(app, DECIDE)

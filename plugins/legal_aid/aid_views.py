@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -158,13 +158,12 @@ def aid_item(app_id: int):
 @bp.get("/aid/<int:app_id>/document/<kind>.pdf")
 @require("legal_aid.aid.read")
 def aid_document(app_id: int, kind: str):
-    from core.pdf import render_pdf
+    from core.pdf import pdf_response, render_pdf
     app = _load(app_id)
     if kind not in dict(documents.aid_available(app)):
         abort(404)
     pdf = render_pdf("legal_aid.document", **documents.aid_document(app, kind))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename={app.reference}-{kind}.pdf"})
+    return pdf_response(pdf, f"{app.reference}-{kind}.pdf")
 
 
 @bp.post("/aid/<int:app_id>/act/<action>")

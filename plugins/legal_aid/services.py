@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from core.audit.log import log_event
 from core.audit.services import model_for_table
-from core.calendar.deadlines import _find, deadlines_for, met, start_deadline
-from core.calendar.engine import DeadlineInputError
+from core.calendar.deadlines import deadlines_for, met, start_deadline, stop_if_running
 from core.db import db
 from core.errors import ServiceError, clean_text
 from core.parties.models import Organisation
@@ -238,12 +237,8 @@ def record_receipt(ref: Referral, number: str, at: datetime | None = None) -> No
 
 
 def _stop_filing(ref: Referral) -> None:
-    row = _find(ref, ref.rule_code) if ref.rule_code else None
-    if row is not None and row.status in ("open", "paused", "overdue"):
-        try:
-            met(ref, ref.rule_code)
-        except DeadlineInputError:
-            pass
+    if ref.rule_code:
+        stop_if_running(ref, ref.rule_code)
 
 
 def accept(ref: Referral, at: datetime | None = None) -> None:

@@ -2,7 +2,7 @@
 filing deadline, 告知书 and actions. Thin: the work is in ``services``."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -170,15 +170,14 @@ def referral(ref_id: int):
 @bp.get("/<int:ref_id>/notice.pdf")
 @require("legal_aid.referral.read")
 def notice(ref_id: int):
-    from core.pdf import render_pdf
+    from core.pdf import pdf_response, render_pdf
     ref = _load(ref_id)
     if not ref.channel or ref.body_id is None:
         flash(_("Choose the legal channel and the receiving body first."), "error")
         return redirect(url_for("legal_aid.referral", ref_id=ref.id))
     d = services.filing_deadline(ref)
     pdf = render_pdf("legal_aid.document", **documents.referral_notice(ref, d["due"] if d else None))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename={ref.reference}-notice.pdf"})
+    return pdf_response(pdf, f"{ref.reference}-notice.pdf")
 
 
 @bp.post("/<int:ref_id>/act/<action>")

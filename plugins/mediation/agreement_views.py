@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.auth.guard import require
 from core.db import db
-from core.pdf import render_pdf
+from core.pdf import pdf_response, render_pdf
 from . import agreements
 from .access import dispute_for
 from .forms import AgreementForm, SignForm
@@ -70,8 +70,7 @@ def agreement_pdf(dispute_id: int):
         flash(exc.message, "error")
         return redirect(url_for("mediation.dispute", dispute_id=d.id))
     pdf = render_pdf("mediation.agreement", **data)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename={d.reference}-agreement.pdf"})
+    return pdf_response(pdf, f"{d.reference}-agreement.pdf")
 
 
 def sign_form() -> SignForm:

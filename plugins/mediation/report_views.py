@@ -136,12 +136,10 @@ def pdf_loader(record_id) -> dict:
 @require("mediation.report.read")
 def report_pdf():
     """The month's ledger as PDF, alongside the xlsx."""
-    from flask import Response
-    from core.pdf import render_pdf
+    from core.pdf import pdf_response, render_pdf
     region, month = _region(), _month()
     pdf = render_pdf("mediation.ledger", **pdf_data(region, month))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename=ledger-{region.code}-{month}.pdf"})
+    return pdf_response(pdf, f"ledger-{region.code}-{month}.pdf")
 
 
 @bp.get("/reports.xlsx")

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from core.audit.models import Attachment
 from core.audit.services import add_activity, log_event, log_note
 from core.auth.models import User
-from core.calendar.deadlines import met, start_deadline
-from core.calendar.engine import DeadlineInputError
+from core.calendar.deadlines import start_deadline, stop_if_running
 from core.calendar.services import compute_rule
 from core.db import db
 from core.notifications.services import notify
@@ -234,10 +233,7 @@ def start(dispute: Dispute, user, mediator: User | None = None) -> Dispute:
 
 
 def _stop_clock(dispute: Dispute) -> None:
-    try:
-        met(dispute, PERIOD)
-    except DeadlineInputError:
-        pass
+    stop_if_running(dispute, PERIOD)
 
 
 def recusal_conflict(dispute: Dispute, mediator: User) -> str | None:

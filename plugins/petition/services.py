@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit.log import log_event
-from core.calendar.deadlines import _find, extend as extend_deadline, met, start_deadline
+from core.calendar.deadlines import (extend as extend_deadline, find_deadline, met, start_deadline,
+                                     stop_if_running)
 from core.db import db
 from core.errors import ServiceError, clean_text
 from core.signals import signal
@@ -97,9 +98,7 @@ def _move(case: PetitionCase, action: str, at: datetime | None = None, note: str
 
 
 def _stop(case: PetitionCase, rule: str) -> None:
-    row = _find(case, rule)
-    if row is not None and row.status in LIVE:
-        met(case, rule)
+    stop_if_running(case, rule)
 
 
 def _stop_all(case: PetitionCase) -> None:
@@ -150,7 +149,7 @@ def object_to_case(case: PetitionCase, reason: str, today: date | None = None) -
     _check(case, "object")
     if errors:
         raise PetitionError(errors)
-    row = _find(case, "petition.jurisdiction_objection")
+    row = find_deadline(case, "petition.jurisdiction_objection")
     if row is not None and row.status in LIVE and (today or date.today()) > row.due:
         raise PetitionError(_("The 5 working days for an objection ended on %(due)s.", due=row.due.isoformat()))
     unit = case.handling_unit.name if case.handling_unit else ""

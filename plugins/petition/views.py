@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -213,13 +213,12 @@ def case(case_id: int):
 @bp.get("/<int:case_id>/document/<kind>.pdf")
 @require("petition.case.read")
 def document(case_id: int, kind: str):
-    from core.pdf import render_pdf
+    from core.pdf import pdf_response, render_pdf
     c = _load(case_id)
     if kind not in dict(documents.available(c)):
         abort(404)
     pdf = render_pdf("petition.document", **documents.document_data(c, kind))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename={c.reference}-{kind}.pdf"})
+    return pdf_response(pdf, f"{c.reference}-{kind}.pdf")
 
 
 @bp.post("/<int:case_id>/act/<action>")
