@@ -161,7 +161,7 @@ def users():
 
 @users.command("create")
 @click.argument("name")
-@click.option("--role", "roles", required=True, multiple=True, help="admin, officer, leader, mediator, grid_worker, legal, aid")
+@click.option("--role", "roles", required=True, multiple=True, help="a role code: admin or one a plugin declares (concord plugins lists them)")
 @click.option("--region", default=None, help="region code the user is bound to")
 @click.option("--display-name", default="")
 @with_appcontext

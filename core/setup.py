@@ -23,12 +23,9 @@ def setup_core(ctx) -> None:
             "admin.plugins.manage": _l("Enable and disable plugins"),
             "core.personal_data.read_full": _l("Read ID numbers and phone numbers in full"),
         },
-        default_grants={
-            "officer": ["core.personal_data.read_full"],
-            "legal": ["core.personal_data.read_full"],
-            "aid": ["core.personal_data.read_full"],
-        },
-    )
+    )  # core.personal_data.read_full: granted by the roles that need it (ctx.role(..., grants=[...]))
+    from core.auth.roles import setup_roles
+    setup_roles(ctx)
     ctx.menu("admin.root", _l("Administration"), "admin.index", "admin.access", order=900)
     ctx.menu("admin.users", _l("Users"), "admin.users", "admin.users.manage", parent="admin.root", order=10)
     ctx.menu("admin.roles", _l("Roles"), "admin.roles", "admin.roles.manage", parent="admin.root", order=20)

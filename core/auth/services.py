@@ -1,7 +1,7 @@
 """Signing in (with lockout), creating users, and keeping role grants in step with the plugins."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from core.db import db
 from core.regions.models import Region
+from core import clock
 from .models import Permission, Role, User
 from .passwords import MIN_LENGTH, hash_password, verify_password
-from .roles import ROLES
+from .roles import declared_roles
 
 
 class AuthError(Exception):
@@ -27,7 +28,7 @@ def authenticate(username: str, password: str) -> User:
     """The user, or AuthError with a message safe to show (never says which part was wrong)."""
     max_failures, lock_for = _lock_policy()
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
-    now = datetime.now()
+    now = clock.now()
     if user is not None and user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise AuthError(_("Too many failed attempts: this account is locked for %(minutes)d more minutes.", minutes=minutes))
@@ -64,7 +65,7 @@ def create_user(username: str, password: str, roles: list[str], region_code: str
     for code in roles:
         role = db.session.get(Role, code)
         if role is None:
-            raise AuthError(_("Unknown role %(role)s. Known roles: %(roles)s", role=code, roles=", ".join(sorted(ROLES))))
+            raise AuthError(_("Unknown role %(role)s. Known roles: %(roles)s", role=code, roles=", ".join(sorted(db.session.scalars(select(Role.code))))))
         role_rows.append(role)
     if check_password:
         validate_new_password(password)
@@ -95,19 +96,21 @@ def sync_roles_and_permissions(host) -> dict[str, int]:
         else:
             db.session.add(Permission(code=code, plugin=plugin, label=label))
     db.session.flush()
-    for code, (name, description) in ROLES.items():
+    new_roles = set()
+    for code, decl in declared_roles(host).items():
         role = db.session.get(Role, code)
         if role is None:
-            role = Role(code=code, name=str(name), description=str(description))
+            role = Role(code=code, name=str(decl.label), description=str(decl.description))
             db.session.add(role)
+            new_roles.add(code)
     db.session.flush()
     perms = {p.code: p for p in db.session.scalars(select(Permission))}
-    for role_code, codes in host.default_grants.items():
-        role = db.session.get(Role, role_code)
-        if role is None:
-            continue
+    every_role = host.default_grants.get("*", set())
+    for role in db.session.scalars(select(Role).order_by(Role.code)):
+        codes = host.default_grants.get(role.code, set()) | every_role
         have = {p.code for p in role.permissions}
-        for code in sorted(codes & new_codes if existing else codes):
+        # a grant is added once: for a new role, a new permission, or on the first sync
+        for code in sorted(codes if (role.code in new_roles or not existing) else codes & new_codes):
             if code in perms and code not in have:
                 role.permissions.append(perms[code])
     admin = db.session.get(Role, "admin")

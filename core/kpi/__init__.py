@@ -11,9 +11,9 @@ fn(start, end, region_ids) -> iterable of {record_type, id, reference, region_id
 """
 from flask_babel import lazy_gettext as _l
 
-from .measures import Measure, clock_query
+from .measures import Chart, Column, KpiDefault, Measure, Rate, clock_query
 
-__all__ = ["Measure", "clock_query"]
+__all__ = ["Chart", "Column", "KpiDefault", "Measure", "Rate", "clock_query"]
 
 PERMISSIONS = {
     "core.dashboard.read": _l("See dashboards, KPIs and hotspots"),

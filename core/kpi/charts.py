@@ -62,46 +62,30 @@ def charts(region: Region, month: P.Period) -> list[dict]:
         out.append({"id": cid, "title": title, "type": kind, "labels": labels, "datasets": datasets,
                     "stacked": stacked, "unit": unit})
 
-    if "petition.received" in registry:
-        add("intake_channel", _("Petitions received by channel, by month"), "bar",
-            *_monthly_by_key(registry["petition.received"], months, ids), stacked=True)
-    if "petition.received_by_category" in registry:
-        add("intake_category", _("Petitions received by category, by month"), "bar",
-            *_monthly_by_key(registry["petition.received_by_category"], months, ids), stacked=True)
-    if "mediation.found" in registry:
-        add("disputes_category", _("Disputes logged by category, by month"), "bar",
-            *_monthly_by_key(registry["mediation.found"], months, ids), stacked=True)
-    rates = []
-    for num, den, label in (("petition.accepted_on_time", "petition.received", _("Timely acceptance")),
-                            ("petition.handled_on_time", "petition.handle_due", _("Handled on time")),
-                            ("mediation.on_time", "mediation.period_due", _("Mediation concluded on time"))):
-        if num in registry and den in registry:
-            rates.append({"label": label, "data": _rate_series(registry[num], registry[den], months, ids)})
-    if rates:
-        add("on_time", _("On-time rates (%)"), "line", [p.code for p in months], rates, unit="%")
-    if "mediation.outcome" in registry:
-        add("mediation_outcomes", _("Mediation outcomes by level (%(period)s)", period=month.code), "bar",
-            *_period_by_key(registry["mediation.outcome"], month, ids, split=True), stacked=True)
-    if "legal_aid.referrals" in registry:
-        add("referrals_legal", _("Referrals to legal routes by channel (%(period)s)", period=month.code), "bar",
-            *_period_by_key(registry["legal_aid.referrals"], month, ids))
-    elif "petition.referred" in registry:
-        add("referrals", _("Referrals to legal routes by channel (%(period)s)", period=month.code), "bar",
-            *_period_by_key(registry["petition.referred"], month, ids))
-    if "hearing.applied" in registry:
-        add("hearings", _("Hearings applied for, by month"), "bar",
-            *_monthly_by_key(registry["hearing.applied"], months, ids), stacked=True)
-    legal = [k for k in registry if k.startswith("legal_aid.")]
-    if "legal_aid.applications" in registry:
-        add("legal_aid", _("Legal-aid applications by month"), "bar",
-            *_monthly_by_key(registry["legal_aid.applications"], months, ids), stacked=True)
-    elif legal:
-        add("legal_aid", _("Legal-aid volumes by month"), "bar", [p.code for p in months],
-            [{"label": str(registry[k].label),
-              "data": [v for _i, v in sorted(_flat(registry[k], months, ids).items())]} for k in legal])
+    declared = sorted((m.chart.order, key) for key, m in registry.items() if m.chart)
+    present = {registry[key].chart.id for _o, key in declared}
+    rates = sorted((m.rate.order, key) for key, m in registry.items() if m.rate and m.rate.of in registry)
+    entries = declared + ([(RATES_ORDER, "")] if rates else [])
+    for _order, key in sorted(entries):
+        if not key:   # the on-time rates chart: one line per measure declaring a Rate
+            add("on_time", _("On-time rates (%)"), "line", [p.code for p in months],
+                [{"label": str(registry[k].rate.label),
+                  "data": _rate_series(registry[k], registry[registry[k].rate.of], months, ids)} for _o, k in rates],
+                unit="%")
+            continue
+        m = registry[key]
+        chart = m.chart
+        if any(other in present for other in chart.unless):
+            continue
+        title = str(chart.title)
+        title = title % {"period": month.code} if "%(period)s" in title else title
+        if chart.style == "monthly":
+            add(chart.id, title, "bar", *_monthly_by_key(m, months, ids), stacked=True)
+        elif chart.style == "split":
+            add(chart.id, title, "bar", *_period_by_key(m, month, ids, split=True), stacked=True)
+        else:
+            add(chart.id, title, "bar", *_period_by_key(m, month, ids))
     return out
 
 
-def _flat(m, months, ids) -> dict:
-    counts = M.by_month(m, [(p.start, p.end) for p in months], ids)
-    return {i: counts.get((i, None), 0) for i in range(len(months))}
+RATES_ORDER = 40   # where the on-time rates chart stands among the charts the measures declare

@@ -6,11 +6,16 @@ with columns labelled ``id`` (the record's id), ``region_id`` and ``at`` (the da
 record in the period; the select must keep ``start <= at < end``), optionally ``key`` (a code to break
 the figure down by, e.g. the channel; ``keys`` gives its labels). Core adds the region scope, counts,
 groups by region or month and lists the records behind any number (``model`` and ``record_type``).
+
+How a measure shows is declared on it too, so core names no plugin's measure: ``chart=Chart(...)`` (a
+dashboard chart), ``rate=Rate(...)`` (a line in the on-time rates chart, this measure over ``of``),
+``column=Column(...)`` (a column of the region breakdown) and ``section=N`` (a table of the monthly report,
+in order N). A KPI definition seeded by default is ``ctx.contribute("kpi.default", code, KpiDefault(...))``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Callable
 
 from flask import current_app
@@ -18,7 +23,50 @@ from sqlalchemy import Date, and_, case, func, or_, select
 
 from core.calendar.models import Deadline
 from core.db import db
+from core import clock
 from .cache import cached, regions_key
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A dashboard chart of one measure. ``style``: ``monthly`` (the last months, stacked by key),
+    ``period`` (the month's count by key) or ``split`` (``row:column`` keys, rows on the x axis).
+    ``title`` may name ``%(period)s``; a chart listed in ``unless`` being present hides this one."""
+    id: str
+    title: Any
+    style: str = "monthly"
+    order: int = 100
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A series of the on-time rates chart: this measure ÷ the measure ``of``, in percent."""
+    label: Any
+    of: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the region breakdown table."""
+    label: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class KpiDefault:
+    """A KPI definition seeded once (administrators edit it afterwards); contributed under the key
+    ``<plugin>.<code>``, stored under ``code``."""
+    code: str
+    name: str
+    numerator: str
+    denominator: str | None
+    period: str
+    target: float | None
+    higher_is_better: bool
+    source: str
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -30,14 +78,17 @@ class Measure:
     keys: dict = field(default_factory=dict)   # key code → label when the select has a ``key`` column
     title: Callable[[Any], str] | None = None  # record → one-line description for the drill-down list
     key: str = ""                     # filled in from the contribution
+    chart: Chart | None = None
+    rate: Rate | None = None
+    column: Column | None = None
+    section: int | None = None        # order of its table in the monthly report
 
 
 def measures() -> dict[str, Measure]:
     host = current_app.extensions["concord"]
     out = {}
     for c in host.items("kpi.measure"):
-        m = c.value
-        out[c.key] = Measure(m.label, m.query, m.model, m.record_type, m.keys, m.title, c.key)
+        out[c.key] = replace(c.value, key=c.key)
     return out
 
 
@@ -66,7 +117,7 @@ def clock_query(record_type: str, region_column, id_column, rules: tuple[str, ..
         where += [d.status == "met", met_day <= d.due]
     elif outcome == "late":
         where.append(or_(and_(d.status == "met", met_day > d.due),
-                         and_(d.status.in_(("open", "overdue", "paused")), d.due < date.today())))
+                         and_(d.status.in_(("open", "overdue", "paused")), d.due < clock.today())))
     return (select(id_column.label("id"), region_column.label("region_id"), func.min(d.due).label("at"))
             .join(d, d.record_id == id_column).where(*where).group_by(id_column, region_column))
 

@@ -4,23 +4,18 @@
 ``submit`` freezes them (core_kpi_report) and ``diff`` lists every figure a late edit changed since."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.db import db
 from core.regions.models import Region
+from core import clock
 from . import measures as M
 from . import periods as P
 from .models import KpiReport
 from .regions import subtree_ids
 from .services import breakdown, definitions, kpi_value
-
-SECTIONS = [("petition.received", "channel"), ("petition.received_by_category", "category"),
-            ("petition.referred", "route"), ("mediation.found", "category"), ("mediation.found_by_source", "source"),
-            ("mediation.by_state", "state")]
-
 
 class ReportError(ValueError):
     pass
@@ -36,10 +31,8 @@ def build(region: Region, month: P.Period) -> dict:
             kpis.append({"code": k.code, "name": k.name, "period": v.period.code, "numerator": v.numerator,
                          "denominator": v.denominator, "value": v.value, "target": k.target, "rate": k.is_rate})
     sections = []
-    for key, _dim in SECTIONS:
-        m = registry.get(key)
-        if m is None:
-            continue
+    for _order, key in sorted((m.section, k) for k, m in registry.items() if m.section is not None):
+        m = registry[key]
         counts = M.by_key(m, month.start, month.end, ids)
         order = [c for c in m.keys if c in counts] + sorted(c for c in counts if c not in m.keys)
         rows = [[c, str(m.keys.get(c, c if c not in ("None", "") else _("Not classified"))), counts[c]] for c in order]
@@ -59,12 +52,12 @@ def report_for(region: Region, month: P.Period) -> KpiReport | None:
 def submit(user, region: Region, month: P.Period) -> KpiReport:
     if month.kind != "month":
         raise ReportError(_("Give the month as YYYY-MM."))
-    if month.end > datetime.now():
+    if month.end > clock.now():
         raise ReportError(_("A month can be submitted only after it has ended."))
     if report_for(region, month) is not None:
         raise ReportError(_("This month has already been submitted for this region."))
     report = KpiReport(region_id=region.id, period=month.code, data=build(region, month),
-                       submitted_by_id=getattr(user, "id", None), submitted_at=datetime.now().replace(microsecond=0))
+                       submitted_by_id=getattr(user, "id", None), submitted_at=clock.now().replace(microsecond=0))
     db.session.add(report)
     db.session.flush()
     return report

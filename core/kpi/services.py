@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.db import db
@@ -74,21 +73,12 @@ def kpi_values(region: Region, month: P.Period) -> list[KpiValue]:
 
 
 # -- the region breakdown --------------------------------------------------------------------------
-BREAKDOWN = [
-    ("petition.received", _l("Petitions received")),
-    ("petition.overdue", _l("Overdue time limits")),
-    ("petition.repeat", _l("Repeat petitions")),
-    ("mediation.found", _l("Disputes logged")),
-    ("mediation.resolved", _l("Disputes resolved")),
-    ("mediation.red_risk", _l("Red-risk disputes")),
-]
-
-
 def breakdown(region: Region, period: P.Period) -> dict:
     """Rows: the region's children (towns of a district, villages of a town) and the region itself;
     columns: the breakdown measures present. One GROUP BY region per measure."""
     registry = M.measures()
-    cols = [(key, label) for key, label in BREAKDOWN if key in registry]
+    cols = [(key, registry[key].column.label)
+            for _o, key in sorted((m.column.order, k) for k, m in registry.items() if m.column)]
     ids = subtree_ids(region)
     kids = children(region)
     table = {k.id: {} for k in kids}

@@ -27,6 +27,18 @@ class Menu:
 
 
 @dataclass
+class Role:
+    """A user role (``officer``, ``mediator``, …): shared vocabulary, so not namespaced. Several plugins may
+    declare the same role (the first declaration's label wins); ``grants`` are its default permissions,
+    any declared permission (core's included)."""
+    code: str
+    label: Any
+    description: Any = ""
+    grants: tuple[str, ...] = ()
+    plugin: str = ""
+
+
+@dataclass
 class Contribution:
     plugin: str
     kind: str
@@ -94,7 +106,7 @@ class PluginContext:
 
     def permissions(self, perms: dict[str, str] | list[tuple[str, str]],
                     default_grants: dict[str, list[str]] | None = None) -> None:
-        """Declare permissions (code → label) and which roles get them by default."""
+        """Declare permissions (code → label) and which roles get them by default (role ``"*"``: every role)."""
         items = perms.items() if isinstance(perms, dict) else perms
         for code, label in items:
             self._add("permission", code, label, label)
@@ -102,6 +114,16 @@ class PluginContext:
             for code in codes:
                 self._check_ns("grant", code)
                 self.host.default_grants.setdefault(role, set()).add(code)
+
+    def role(self, code: str, label, description="", grants: list[str] | tuple[str, ...] = ()) -> None:
+        """Declare a role the plugin's users hold, with its default permissions (granted once, when the
+        role or the permission is new; an administrator edits them afterwards)."""
+        if not code or not code.replace("_", "").isalnum() or not code.islower():
+            raise PluginError(f"plugin {self.name!r}: role code {code!r} must be lower-case letters, digits and _")
+        self.host.add(Contribution(self.name, "role", code, Role(code, label, description, tuple(grants), self.name),
+                                   str(label)))
+        for perm in grants:
+            self.host.default_grants.setdefault(code, set()).add(perm)
 
     def job(self, spec) -> None:
         """A scheduled job (``core.scheduler.JobSpec``); run only by the ``concord scheduler`` process."""

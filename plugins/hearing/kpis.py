@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.kpi import Measure
+from core.kpi import Chart, Measure
 from .models import OUTCOMES, STATES, Hearing as H
 
 
@@ -21,7 +21,8 @@ def _concluded(start, end):
 
 MEASURES = {
     "applied": Measure(_l("Hearings applied for"), _applied, model=H, record_type="hearing_hearing", keys=STATES,
-                       title=lambda h: h.matter),
+                       title=lambda h: h.matter,
+                       chart=Chart("hearings", _l("Hearings applied for, by month"), order=80)),
     "concluded": Measure(_l("Hearings concluded, by outcome"), _concluded, model=H, record_type="hearing_hearing",
                          keys=OUTCOMES, title=lambda h: h.matter),
 }

@@ -14,6 +14,7 @@ def setup(ctx) -> None:
     from . import models
 
     ctx.models(models)
+    ctx.role("mediator", _l("Mediator"), _l("Mediates disputes and runs hearings"))  # shared with mediation
     ctx.permissions(PERMISSIONS, default_grants={"officer": RUNNERS, "mediator": RUNNERS,
                                                  "leader": ["hearing.hearing.read"]})
     ctx.settings({

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.kpi import Measure
+from core.kpi import Chart, Measure
 from .models import AID_STATES, CHANNELS, AidApplication as A, Referral as R
 
 
@@ -21,9 +21,12 @@ def _referrals(start, end):
 
 MEASURES = {
     "applications": Measure(_l("Legal-aid applications"), _applications, model=A, record_type="legal_aid_application",
-                            keys=AID_STATES, title=lambda a: a.summary),
+                            keys=AID_STATES, title=lambda a: a.summary,
+                            chart=Chart("legal_aid", _l("Legal-aid applications by month"), order=90)),
     "referrals": Measure(_l("Referrals to legal routes, by channel"), _referrals, model=R,
-                         record_type="legal_aid_referral", keys=CHANNELS, title=lambda r: r.request),
+                         record_type="legal_aid_referral", keys=CHANNELS, title=lambda r: r.request,
+                         chart=Chart("referrals_legal", _l("Referrals to legal routes by channel (%(period)s)"),
+                                     "period", order=60)),
 }
 
 

@@ -21,6 +21,10 @@ def setup(ctx) -> None:
     from .documents import load as load_document
 
     ctx.models(models)
+    ctx.role("legal", _l("Legal-affairs staff"), _l("Refers matters to courts, arbitration and reconsideration"),
+             grants=["core.personal_data.read_full"])
+    ctx.role("aid", _l("Legal-aid officer"), _l("Decides and assigns legal-aid applications"),
+             grants=["core.personal_data.read_full"])
     ctx.permissions(PERMISSIONS, default_grants={
         "officer": ["legal_aid.referral.read"], "leader": ["legal_aid.referral.read", "legal_aid.aid.read"],
         "legal": REFERRAL_STAFF + ["legal_aid.aid.read"], "aid": AID_STAFF,

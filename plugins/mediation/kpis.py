@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, literal, or_, select
 
 from core.db import db
-from core.kpi import Measure, clock_query
+from core.kpi import Chart, Column, KpiDefault, Measure, Rate, clock_query
 from .models import CATEGORIES, LEVELS, SOURCES, STATES, Dispute as D
 
 RECORD = "mediation_dispute"
@@ -29,26 +29,40 @@ def _title(d: D) -> str:
     return d.summary
 
 
-def _m(label, query, keys=None) -> Measure:
-    return Measure(label, query, model=D, record_type=RECORD, keys=keys or {}, title=_title)
+def _m(label, query, keys=None, **shown) -> Measure:
+    return Measure(label, query, model=D, record_type=RECORD, keys=keys or {}, title=_title, **shown)
 
 
 _outcome = case((SUCCESS, literal("success")), (CONCLUDED, literal("failure")), else_=literal("open"))
 MEASURES = {
-    "found": _m(_l("Disputes logged"), lambda s, e: _found(s, e, key=D.category), CATEGORIES),
-    "found_by_source": _m(_l("Disputes logged, by source"), lambda s, e: _found(s, e, key=D.source), SOURCES),
+    "found": _m(_l("Disputes logged"), lambda s, e: _found(s, e, key=D.category), CATEGORIES,
+                chart=Chart("disputes_category", _l("Disputes logged by category, by month"), order=30),
+                column=Column(_l("Disputes logged"), 40), section=40),
+    "found_by_source": _m(_l("Disputes logged, by source"), lambda s, e: _found(s, e, key=D.source), SOURCES,
+                          section=50),
     "concluded": _m(_l("Disputes concluded"), lambda s, e: _found(s, e, CONCLUDED)),
-    "resolved": _m(_l("Disputes resolved"), lambda s, e: _found(s, e, SUCCESS)),
-    "red_risk": _m(_l("Red-risk disputes"), lambda s, e: _found(s, e, D.risk_level == "red")),
+    "resolved": _m(_l("Disputes resolved"), lambda s, e: _found(s, e, SUCCESS), column=Column(_l("Disputes resolved"), 50)),
+    "red_risk": _m(_l("Red-risk disputes"), lambda s, e: _found(s, e, D.risk_level == "red"),
+                   column=Column(_l("Red-risk disputes"), 60)),
     "outcome": _m(_l("Dispute outcomes by handling level"),
                   lambda s, e: _found(s, e, key=D.handling_level + literal(":") + _outcome),
-                  {"_rows": LEVELS, "_cols": OUTCOMES}),
-    "by_state": _m(_l("Disputes logged, by state"), lambda s, e: _found(s, e, key=D.state), STATES),
+                  {"_rows": LEVELS, "_cols": OUTCOMES},
+                  chart=Chart("mediation_outcomes", _l("Mediation outcomes by level (%(period)s)"), "split", order=50)),
+    "by_state": _m(_l("Disputes logged, by state"), lambda s, e: _found(s, e, key=D.state), STATES, section=60),
     "period_due": _m(_l("Mediation periods falling due"),
                      lambda s, e: clock_query(RECORD, D.region_id, D.id, ("mediation.period",), s, e, "due")),
     "on_time": _m(_l("Mediations concluded on time"),
-                  lambda s, e: clock_query(RECORD, D.region_id, D.id, ("mediation.period",), s, e, "on_time")),
+                  lambda s, e: clock_query(RECORD, D.region_id, D.id, ("mediation.period",), s, e, "on_time"),
+                  rate=Rate(_l("Mediation concluded on time"), of="mediation.period_due", order=30)),
 }
+
+LOCAL = "地方考核口径（可配置）"
+DEFAULT_KPIS = [   # seeded once after the petition ones; administrators edit them afterwards
+    KpiDefault("mediation_success", "调解成功率", "mediation.resolved", "mediation.concluded", "month", None, True,
+               f"人民调解法；期内登记纠纷中调解成功件占已办结件比例。{LOCAL}", 90),
+    KpiDefault("mediation_on_time", "按期调解率", "mediation.on_time", "mediation.period_due", "month", None, True,
+               f"宁波市人民调解条例 第二十七条等：一般一个月内调结。{LOCAL}", 100),
+]
 
 
 def hotspot_items(start: datetime, end: datetime, region_ids: list[int] | None):
@@ -66,3 +80,5 @@ def register(ctx) -> None:
     for name, measure in MEASURES.items():
         ctx.contribute("kpi.measure", f"mediation.{name}", measure, str(measure.label))
     ctx.contribute("kpi.hotspot_source", "mediation.disputes", hotspot_items, "disputes")
+    for kpi in DEFAULT_KPIS:
+        ctx.contribute("kpi.default", f"mediation.{kpi.code}", kpi, kpi.name)

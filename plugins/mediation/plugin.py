@@ -23,6 +23,8 @@ def setup(ctx) -> None:
     from .access import dispute_for
     from .deadlines import RULES as deadline_rules
 
+    ctx.role("mediator", _l("Mediator"), _l("Mediates disputes and runs hearings"))
+    ctx.role("grid_worker", _l("Grid worker"), _l("Logs disputes in their own grid"))
     ctx.permissions(PERMISSIONS, default_grants={
         "grid_worker": ["mediation.dispute.read", "mediation.dispute.create"],
         "mediator": DISPUTE_ALL + ["mediation.report.read", "mediation.report.submit"],

@@ -18,6 +18,9 @@ def setup(ctx) -> None:
     from . import reception_views  # noqa: F401 - declares the reception routes on the petition blueprint
     from .access import can_edit, can_view, case_url
 
+    ctx.role("officer", _l("Petition officer"), _l("Registers and routes petitions for the whole district"),
+             grants=["core.personal_data.read_full"])
+    ctx.role("leader", _l("Responsible leader"), _l("Takes on backlog cases (包案) and watches the figures"))
     ctx.models(models)
     ctx.models(backlog_models)
     ctx.models(reception_models)
