@@ -6,7 +6,7 @@ def setup_services(ctx) -> None:
     import importlib
 
     for name in ("core.api", "core.settings", "core.calendar", "core.audit", "core.sequences", "core.pdf",
-                 "core.scheduler", "core.regions", "core.parties", "core.notifications",
+                 "core.scheduler", "core.regions", "core.parties", "core.notifications", "core.concurrency",
                  "core.kpi"):
         try:
             module = importlib.import_module(name)

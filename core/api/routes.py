@@ -28,6 +28,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy.exc import IntegrityError
 
 from core.auth.guard import login_only, public, require
+from core.concurrency import idempotency
 from core.db import db
 from .errors import ApiError
 from .validation import read_body, read_query
@@ -106,14 +107,20 @@ def api_view(fn: Callable, route: ApiRoute) -> Callable:
             kwargs["body"] = read_body(route.body)
         if request.method == "GET":
             return _answer(route, fn(**kwargs))
+        claim = idempotency.begin_api()          # Idempotency-Key / client_uuid: a repeat answers the first outcome
+        if isinstance(claim, Response):
+            return claim
         try:
             result = fn(**kwargs)
             db.session.flush()
             response = _answer(route, result)
+            if claim is not None and 200 <= response.status_code < 300:
+                idempotency.finish_in_session(claim, response)   # the outcome commits with the record
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
             raise ApiError(409, "duplicate", _("This conflicts with an existing record.")) from None
+        idempotency.api_committed(claim if claim is not None and 200 <= response.status_code < 300 else None)
         return response
 
     if route.access == "public":

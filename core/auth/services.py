@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.db import db
 from core.regions.models import Region
 from core import clock
+from core import clock
 from .models import Permission, Role, User
 from .passwords import MIN_LENGTH, hash_password, verify_password
 from .roles import declared_roles
@@ -25,27 +26,37 @@ def _lock_policy():
 
 
 def authenticate(username: str, password: str) -> User:
-    """The user, or AuthError with a message safe to show (never says which part was wrong)."""
-    max_failures, lock_for = _lock_policy()
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
-    now = clock.now()
-    if user is not None and user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError(_("Too many failed attempts: this account is locked for %(minutes)d more minutes.", minutes=minutes))
-    if user is None or not verify_password(user.password_hash, password or ""):
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= max_failures:
-                user.locked_until = now + lock_for
-                user.failed_logins = 0
-            db.session.commit()
+    """The user, or AuthError with a message safe to show (never says which part was wrong).
+
+    Failures are counted per account and per address by ``core.auth.throttle`` in their own rows and
+    transactions: never more comparisons than the limit, and the user row's version is never touched."""
+    from sqlalchemy.orm.attributes import set_committed_value
+    from . import throttle
+    username = (username or "").strip()
+    try:
+        reservation = throttle.reserve(username)
+    except throttle.Locked as exc:
+        if exc.by_address:
+            raise AuthError(_("Too many failed attempts from this address: wait %(minutes)d minutes.",
+                              minutes=exc.minutes)) from None
+        raise AuthError(_("Too many failed attempts: this account is locked for %(minutes)d more minutes.",
+                          minutes=exc.minutes)) from None
+    except throttle.Busy:
+        raise AuthError(_("Too many attempts; wait and try again.")) from None
+    try:
+        user = db.session.scalar(select(User).where(User.username == username))
+        ok = user is not None and verify_password(user.password_hash, password or "")
+    except BaseException:
+        throttle.cancelled(reservation)
+        raise
+    if not ok:
+        throttle.failed(reservation, user.id if user is not None else None)
         raise AuthError(_("Wrong user name or password."))
+    throttle.succeeded(reservation, user.id)
+    for key, value in (("last_login_at", clock.now()), ("failed_logins", 0), ("locked_until", None)):
+        set_committed_value(user, key, value)           # stamped above without the optimistic lock
     if not user.active:
         raise AuthError(_("This account is disabled."))
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    db.session.commit()
     return user
 
 

@@ -147,6 +147,15 @@ def find_duplicates(name: str | None = None, id_number: str | None = None, phone
     return list(found.values())[:limit]
 
 
+def person_lock_key(id_number: str | None = None, name: str | None = None, phone: str | None = None) -> str | None:
+    """The ``core.concurrency.locks.serialise`` key of a person: by ID number, else by name and phone."""
+    id_number = _quiet(clean_id_number, id_number)
+    if id_number:
+        return f"core.person.id:{id_number}"
+    phone, name_norm = _quiet(clean_phone, phone), normalise_name(name)
+    return f"core.person.np:{name_norm}:{phone}" if name_norm and phone else None
+
+
 def find_or_create_person(name: str, id_number: str | None = None, phone: str | None = None,
                           address: str | None = None, region_id: int | None = None) -> tuple[Person, bool]:
     """The person with this (valid) ID number if one exists, else a new one: ``(person, created)``.
@@ -154,6 +163,9 @@ def find_or_create_person(name: str, id_number: str | None = None, phone: str | 
     cleaned = _clean_person(dict(name=name, id_number=id_number, phone=phone, address=address,
                                  region_id=region_id))
     if cleaned["id_number"]:
+        # check and insert under one lock: two requests naming the same ID number at once make one person
+        from core.concurrency.locks import serialise
+        serialise(person_lock_key(cleaned["id_number"]))
         existing = db.session.scalar(select(Person).where(Person.id_number == cleaned["id_number"])
                                      .order_by(Person.id).limit(1))
         if existing is not None:
