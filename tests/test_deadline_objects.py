@@ -61,10 +61,10 @@ def test_extension_and_closed_pause_and_working_days(record):
     assert only(record, date(2026, 8, 4))["due"] == "2026-11-02"
     ref = ("legal_aid_application", 41)
     dl.start_deadline(ref, "legal_aid.decide", date(2026, 9, 17))
-    assert dl.deadlines_for(ref, today=date(2026, 9, 18))[0]["due"] == "2026-09-28"
+    assert dl.deadlines_for(ref, today=date(2026, 9, 18))[0]["due"] == "2026-09-24"   # 17 + 7 calendar days
     dl.pause(ref, "legal_aid.decide", date(2026, 9, 21), date(2026, 9, 22))
-    # 2 working days paused: 09-18, Sun 20, 23, 24, (25–27 中秋) 28, 29, 30
-    assert dl.deadlines_for(ref, today=date(2026, 9, 18))[0]["due"] == "2026-09-30"
+    # 2 paused days added: Sat 26 falls in 中秋 (25–27) → the next working day, Mon 28
+    assert dl.deadlines_for(ref, today=date(2026, 9, 18))[0]["due"] == "2026-09-28"
 
 
 def test_unknown_rule_is_refused(record):

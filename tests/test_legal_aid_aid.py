@@ -41,10 +41,11 @@ def _provider(name="陈明律"):
     return db.session.scalar(select(Provider).where(Provider.name == name))
 
 
-def test_decision_clock_is_seven_working_days(app):
+def test_decision_clock_is_seven_calendar_days(app):
+    # 法律援助法 Art 43 "七日内": calendar days (no working-day clause), Mon 2 Mar + 7 = Mon 9 Mar
     a = _apply()
     assert a.state == "received" and a.eligibility == "exempt" and a.reference.startswith("JS-FY-2026-")
-    assert _clock(a)["due"] == compute_rule("legal_aid.decide", date(2026, 3, 2))["due"] == "2026-03-11"
+    assert _clock(a)["due"] == compute_rule("legal_aid.decide", date(2026, 3, 2))["due"] == "2026-03-09"
 
 
 def test_eligibility_rules(app):
@@ -64,10 +65,10 @@ def test_supplement_pauses_the_clock_and_resumes(app):
     assert a.state == "supplementing" and _clock(a)["status"] == "paused"
     with pytest.raises(aid.AidError):
         aid.grant(a)
-    aid.materials_supplied(a, today=date(2026, 3, 9))            # paused Wed 4 – Mon 9: 4 working days not counted
+    aid.materials_supplied(a, today=date(2026, 3, 9))            # paused Wed 4 – Mon 9: 6 calendar days added
     due = _clock(a)["due"]
-    assert due == compute(date(2026, 3, 2), 7, "working", [(date(2026, 3, 4), date(2026, 3, 9))]).due.isoformat()
-    assert due == "2026-03-17"
+    assert due == compute(date(2026, 3, 2), 7, "calendar", [(date(2026, 3, 4), date(2026, 3, 9))]).due.isoformat()
+    assert due == "2026-03-16"                                   # 9 + 6 = Sun 15 → next working day
     assert a.documents_missing == [] and a.state == "received"
     with pytest.raises(aid.AidError) as exc:                      # one notice only
         aid.request_supplement(a, ["hardship"], date(2026, 3, 20), today=date(2026, 3, 10))
@@ -150,7 +151,8 @@ def test_early_aid_when_a_limitation_expires_within_seven_days(app):
     assert "limitation_due" in exc.value.errors
     aid.start_early_aid(a, _provider().id, date(2026, 3, 15), today=date(2026, 3, 10))
     assert a.early_aid and a.provider_id and a.state == "received"
-    assert _clock(a, today=date(2026, 3, 10))["status"] == "open"           # the decision is still due
+    # the decision is still due, and late: 7 calendar days from Mon 2 Mar ended on Mon 9 Mar
+    assert _clock(a, today=date(2026, 3, 10))["status"] == "overdue"
     aid.grant(a)
     assert a.state == "assigned"
 

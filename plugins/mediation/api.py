@@ -94,6 +94,7 @@ class DisputeOut(BaseModel):
     client_uuid: str | None
     refused_by_id: int | None = Field(description="the party (core person) who refused mediation")
     refusal_reason: str
+    centre_code: str | None = Field(None, description="the one-stop centre's case code when the centre routed it")
     parties: list[PartyOut]
     version: int
 
@@ -109,7 +110,7 @@ class DisputeOut(BaseModel):
                    handling_level=d.handling_level, state=d.state, source=d.source, found_at=d.found_at,
                    closed_at=d.closed_at, reporter_id=d.reporter_id, mediator_id=d.mediator_id, outcome=d.outcome,
                    client_uuid=d.client_uuid, refused_by_id=d.refused_by_id, refusal_reason=d.refusal_reason or "",
-                   parties=parties, version=d.version)
+                   centre_code=d.centre_code, parties=parties, version=d.version)
 
 
 class DisputeQuery(PageQuery):

@@ -11,6 +11,6 @@ RULES = [
                  "宁波市人民调解条例 第二十七条；深圳经济特区矛盾纠纷多元化解条例 第二十五条",
                  _l("Mediation concluded (longer with the parties' consent)")),
     DeadlineRule("mediation.follow_up_visit", 10, "working", "dispute_closed", None,
-                 "挂销号工作实践（回访，可按地方规定调整）",
+                 "地方实践（无法定期限；挂销号后回访的常见做法，按本地规定调整）",
                  _l("Follow-up visit (回访) after closing")),
 ]

@@ -110,6 +110,8 @@ class Dispute(VersionedMixin, db.Model):
     # the five ledger codes packed in one integer (ledger_key.py), set on every insert and update: the
     # monthly roll-up groups by it instead of by five text columns
     ledger_key: Mapped[int | None] = mapped_column(Integer)
+    # the one-stop centre's case code (一案一码) when the centre routed the dispute here
+    centre_code: Mapped[str | None] = mapped_column(String(30), index=True)
 
     grid: Mapped[Grid] = relationship(lazy="joined")
     region: Mapped[Region] = relationship(lazy="joined")

@@ -345,12 +345,15 @@ def close(dispute: Dispute, user, note: str = "") -> Dispute:
         raise MediationError({"note": _("Closing needs evidence: attach a file or write a closing note.")})
     if note:
         log_note(RECORD_TYPE, dispute.id, _("Closing note: %(text)s", text=note[:5000]), user=user)
+    was_resolved = dispute.state == "resolved"
     dispute.state = "closed"
     dispute.closed_at = datetime.now().replace(microsecond=0)
     # 回访: a follow-up visit on the record's activities, due per the rule on the official calendar
     visit_due = date.fromisoformat(compute_rule("mediation.follow_up_visit", date.today())["due"])
     add_activity(RECORD_TYPE, dispute.id, _("Follow-up visit (回访) to %(ref)s", ref=dispute.reference),
                  dispute.mediator or user, due_date=visit_due, user=user)
+    from .centre_link import tell_centre       # a dispute routed by a one-stop centre: its answer goes back
+    tell_centre(dispute, "；".join(t for t in (dispute.outcome, note) if t), resolved=was_resolved)
     return dispute
 
 

@@ -94,6 +94,7 @@ class PetitionOut(BaseModel):
     merged_into_id: int | None
     decision: str | None
     satisfaction: str | None
+    centre_code: str | None = None
     petitioner: PersonOut
     deadlines: list[DeadlineOut]
     version: int
@@ -113,6 +114,7 @@ def serialize(case: PetitionCase) -> PetitionOut:
         handling_unit_id=case.handling_unit_id, group_size=case.group_size, repeat=case.repeat,
         skip_level=case.skip_level, backlog=case.backlog, urgent=case.urgent,
         skip_level_reason=case.skip_level_reason, merged_into_id=case.merged_into_id, decision=case.decision, satisfaction=case.satisfaction,
+        centre_code=case.centre_code,
         petitioner=_person(case.petitioner, case.id), version=case.version,
         deadlines=[DeadlineOut(rule=d["rule"], due=d["due"], status=d["status"], basis=d["basis"])
                    for d in deadlines_for(case)])

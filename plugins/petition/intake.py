@@ -67,8 +67,9 @@ def register(*, channel: str, received_at: datetime, request: str, facts: str = 
     if errors:
         raise PetitionError(errors)
     try:
-        person, _created = find_or_create_person((petitioner or {}).get("name"), petitioner.get("id_number"),
-                                                 petitioner.get("phone"), region_id=region_id)
+        known = (petitioner or {}).get("person")     # a person already found (e.g. by a one-stop centre)
+        person, _created = (known, False) if known is not None else find_or_create_person(
+            (petitioner or {}).get("name"), petitioner.get("id_number"), petitioner.get("phone"), region_id=region_id)
         reps = [find_or_create_person(r.get("name"), r.get("id_number"), r.get("phone"), region_id=region_id)[0]
                 for r in representatives if (r.get("name") or "").strip()]
     except PartyError as exc:

@@ -95,6 +95,8 @@ class PetitionCase(VersionedMixin, db.Model):
     replied_at: Mapped[datetime | None] = mapped_column(DateTime)
     rechecked_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the one-stop centre's case code (一案一码) when the centre routed the matter here
+    centre_code: Mapped[str | None] = mapped_column(String(30), index=True)
 
     petitioner: Mapped[Person] = relationship(lazy="joined")
     region: Mapped[Region] = relationship(lazy="joined")

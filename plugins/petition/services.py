@@ -204,6 +204,8 @@ def reply(case: PetitionCase, decision: str, text: str, at: datetime | None = No
     case.decision, case.decision_text, case.replied_at = decision, text, at
     _stop(case, "petition.handle")
     start_deadline(case, "petition.review_request", at.date())
+    from .centre_link import tell_centre       # a matter routed by a one-stop centre: its answer goes back
+    tell_centre(case, f"{DECISIONS[decision]}：{text}")
 
 
 def request_review(case: PetitionCase, at: datetime | None = None) -> None:
