@@ -4,7 +4,6 @@ in the table and the others still run; the exit code is 0 unless no benchmark co
 from __future__ import annotations
 
 import argparse
-import datetime
 import importlib
 import json
 import math
@@ -14,6 +13,7 @@ import re
 import sys
 import time
 import traceback
+from core import clock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _TARGET = re.compile(r"^\s*(<=|>=|<|>|≤|≥)\s*([0-9.eE+-]+)")
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(missed)} targets missed{': ' + ', '.join(missed) if missed else ''}")
 
     doc = {
-        "generated_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "generated_at": clock.now_aware().isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": os.cpu_count(), "database": "sqlite (temporary copy of the demo data)"},
         "runs": runs,

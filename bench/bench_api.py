@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bench import client, demo_app, measure, row
+from core import clock
 
 
 def run() -> list[dict]:
@@ -64,7 +65,7 @@ def run() -> list[dict]:
         counter = iter(range(10**9))
 
         def plain_insert():
-            db.session.add(JobLease(job_id=f"bench.{next(counter)}", holder="x", expires_at=datetime.now()))
+            db.session.add(JobLease(job_id=f"bench.{next(counter)}", holder="x", expires_at=clock.now()))
             db.session.commit()
 
         plain = measure(plain_insert, seconds=1.0)

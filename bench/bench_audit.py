@@ -8,11 +8,11 @@
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 from sqlalchemy import insert, select
 
 from bench import client, demo_app, login, measure, row
+from core import clock
 
 LOG_ROWS = 100_000
 
@@ -21,7 +21,7 @@ def _fill(user_id: int) -> None:
     from core.audit.models import AuditLog
     from core.db import db
 
-    now = datetime.now()
+    now = clock.now()
     batch = []
     for i in range(LOG_ROWS):
         rid = user_id if i % 100 == 0 else 10_000 + i % 5_000   # 1,000 rows on the measured record

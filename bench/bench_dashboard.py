@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime
 
 from bench import client, database_app, login, measure, row
+from core import clock
 
 
 def run() -> list[dict]:
@@ -37,7 +37,7 @@ def run() -> list[dict]:
         leader = db.session.scalar(select(User).where(User.username == "leader"))
         region = root_for(leader)
         ids = subtree_ids(region)
-        now = datetime.now()
+        now = clock.now()
         month = P.Period("month", now.year - 1, now.month)      # inside the seeded history
         s, e = month.start.isoformat(sep=" "), month.end.isoformat(sep=" ")
         idlist = ",".join(map(str, ids))

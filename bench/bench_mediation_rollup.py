@@ -18,6 +18,7 @@ import tempfile
 import time
 from datetime import datetime
 
+from core import clock
 from bench import database_app, measure, row
 
 
@@ -44,7 +45,7 @@ def run() -> list[dict]:
         seeded = time.perf_counter() - t0
         rows.append(row(f"scale seeder: {n} disputes ({dialect})", n / seeded, "rows/s"))
         district = db.session.scalar(select(Region).where(Region.level == "county").order_by(Region.code))
-        month = f"{datetime.now().year - 1}-{datetime.now().month:02d}"   # inside the seeded two years
+        month = f"{clock.now().year - 1}-{clock.now().month:02d}"   # inside the seeded two years
         start, end = parse_month(month)
         in_month = db.session.scalar(select(func.count(Dispute.id)).where(Dispute.found_at >= start,
                                                                           Dispute.found_at < end))

@@ -64,7 +64,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "TIMEZONE": os.environ.get("CONCORD_TIMEZONE") or "Asia/Shanghai",  # the one clock (core.clock)
         "LANGUAGES": ["zh", "en"],
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
@@ -82,6 +82,7 @@ def load_config(overrides: dict | None = None) -> dict:
             cfg[name] = [p for p in value.split(",") if p] if name == "PLUGINS" else _coerce(value)
     if overrides:
         cfg.update(overrides)
+    cfg.setdefault("BABEL_DEFAULT_TIMEZONE", cfg["TIMEZONE"])  # dates shown follow the same zone
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + cfg["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event, Integer, DateTime, func
+from sqlalchemy import MetaData, event, Integer, DateTime
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from core import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,9 +27,9 @@ db = SQLAlchemy(model_class=Base)
 
 
 class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=func.now(), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime, default=func.now(), onupdate=func.now(), nullable=False
+        DateTime, default=clock.now, onupdate=clock.now, nullable=False
     )
 
 

@@ -1,6 +1,7 @@
 """Hearing web pages: list, application, the form view actions through to locked minutes, calendar,
 iCal per hearing and the per-user feed, pool and rooms, the public confirmation link, permissions."""
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from sqlalchemy import select
@@ -121,7 +122,7 @@ def test_calendar_ics_and_feed(login_as, client):
     assert client.get("/hearing/calendar?view=week&date=not-a-date").status_code == 200
     cal = Calendar.from_ical(client.get(f"/hearing/{h.id}.ics").data)
     events = [c for c in cal.walk("VEVENT")]
-    assert events[0]["LOCATION"] == "第一听证室" and events[0].decoded("dtstart") == h.scheduled_at
+    assert events[0]["LOCATION"] == "第一听证室" and events[0].decoded("dtstart") == h.scheduled_at.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
     html = client.post("/hearing/feed").get_data(as_text=True)
     url = html.split('id="feed-url">')[1].split("<")[0]
     path = url.split("localhost", 1)[1]

@@ -1,5 +1,5 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,6 +8,7 @@ from core.auth.guard import require
 from core.auth.models import Permission, Role, User
 from core.auth.services import AuthError, create_user
 from core.db import check_version, db
+from core.security.policy import initial_password
 from core.plugins import host
 from core.regions.models import Region
 from .models import PluginState
@@ -60,6 +61,7 @@ def user_new():
                 user = create_user(form.username.data, form.password.data, form.roles.data,
                                    form.region_code.data or None, form.display_name.data or "")
                 user.active = form.active.data
+                initial_password(user, form.password.data)
                 db.session.commit()
                 flash(_("User %(name)s created.", name=user.username), "success")
                 return redirect(url_for("admin.users"))
@@ -119,9 +121,15 @@ def apps():
     state = {r.name: r.enabled for r in db.session.scalars(select(PluginState))}
     loaded = {m.name for m in h.loaded}
     rows = []
+    zh = str(get_locale() or "").startswith("zh")
+
+    def title(name):
+        m = h.available.get(name)
+        return (m.title_zh if zh and getattr(m, "title_zh", None) else m.title) if m else name
     for name, m in sorted(h.available.items()):
         contributions = [c for c in h.contributions if c.plugin == name]
-        rows.append({"m": m, "loaded": name in loaded, "enabled": state.get(name, True),
+        rows.append({"m": m, "loaded": name in loaded, "enabled": state.get(name, True), "title": title(name),
+                     "depends": [title(d) for d in m.depends], "uses": [title(u) for u in (m.uses or ())],
                      "counts": _count_kinds(contributions)})
     return render_template("admin/apps.html", rows=rows)
 
@@ -137,6 +145,9 @@ def _count_kinds(contributions):
 @require("admin.plugins.manage")
 def app_toggle(name: str):
     enable = request.form.get("enabled") == "1"
+    if not enable and request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm: disabling an app stops its pages and jobs."), "error")
+        return redirect(url_for("admin.apps"))
     try:
         set_plugin_enabled(host(), name, enable)
         db.session.commit()

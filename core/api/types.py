@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+from core import clock
+
 MAX_ID = 2**31 - 1
 
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
@@ -40,7 +40,7 @@ def _parse_datetime(value: Any) -> datetime:
     else:
         raise PydanticCustomError("datetime_invalid", "not a valid date-time")
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(LOCAL_TZ).replace(tzinfo=None)
+        parsed = clock.to_local(parsed)
     return parsed
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from core.auth.services import AuthError, authenticate
 from core.auth.tokens import TOKEN_LIFETIME, issue_token
+from core import clock
 from .errors import ApiError
 from .routes import ApiBlueprint
 from .schemas import ApiBody
@@ -52,7 +53,7 @@ def token(body: TokenRequest):
         user = authenticate(body.username, body.password)
     except AuthError as exc:
         raise ApiError(401, "invalid_credentials", str(exc)) from None
-    return {"token": issue_token(user), "expires_at": datetime.now() + TOKEN_LIFETIME}
+    return {"token": issue_token(user), "expires_at": clock.now() + TOKEN_LIFETIME}
 
 
 @bp.operation("GET", "/openapi.json", summary=_l("This API's OpenAPI 3.1 document"), public=True)

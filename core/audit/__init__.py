@@ -10,6 +10,7 @@
 - Personal data: ``mask_id_number``, ``mask_phone``, ``reveal`` and the ``personal`` template filter.
 """
 from flask_babel import lazy_gettext as _l
+from core import clock
 
 from .access import register_record_access  # noqa: F401
 from .tracking import audit_actor, track  # noqa: F401
@@ -41,6 +42,15 @@ def setup(ctx) -> None:
     app.after_request(log.write_pending)
     app.teardown_request(log.write_pending_on_teardown)
     app.add_template_global(panel.chatter_panel, "chatter_panel")
+    from core import labels
+    app.add_template_global(labels.colon, "colon")
+    app.add_template_global(labels.list_label, "list_label")
+    app.add_template_global(labels.setting_label, "setting_label")
+    app.add_template_global(labels.contribution_label, "contribution_label")
+    app.add_template_global(labels.rule_title, "rule_title")
+    app.add_template_global(labels.plugin_title, "plugin_title")
+    app.add_template_global(labels.sequence_label, "sequence_label")
+    app.add_template_global(labels.record_type_label, "record_type_label")
     app.add_template_global(masking.reveal_global, "reveal_personal")
     app.add_template_filter(masking.personal_filter, "personal")
 
@@ -58,18 +68,17 @@ def _on_login(sender, user=None, **extra) -> None:
 
 
 def _activities_card(user):
-    from datetime import date
-
     from flask import url_for
     from flask_babel import gettext as _
 
     from .access import record_url
     from .activities import count_my_open_activities, my_open_activities
 
-    todo = my_open_activities(user, limit=8)
+    from .access import only_visible
+    todo = only_visible(user, my_open_activities(user, limit=8), key=lambda a: (a.record_type, a.record_id))
     if not todo:
         return None
-    today = date.today()
+    today = clock.today()
     items = [{"label": a.summary,
               "url": record_url(a.record_type, a.record_id)
               or url_for("chatter.page", record_type=a.record_type, record_id=a.record_id),

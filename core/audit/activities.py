@@ -1,13 +1,14 @@
 """Activities: to-dos hanging off a record (summary, assignee, due date, done flag)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core.auth.models import User
 from core.db import db
+from core import clock
 from .log import AuditError, log_event
 from .models import Activity
 from .tracking import _user_id, actor_id
@@ -38,7 +39,7 @@ def add_activity(record_type: str, record_id, summary: str, assignee, due_date: 
     if due_date is not None and not isinstance(due_date, date):
         raise AuditError(_("The due date is not a date."))
     creator = _user_id(user) if user is not None else actor_id()
-    now = datetime.now()  # local time, like the audit log it is merged with
+    now = clock.now()  # local time, like the audit log it is merged with
     act = Activity(record_type=record_type, record_id=str(record_id), summary=summary, assignee_id=person.id,
                    due_date=due_date, done=False, created_by_id=creator, created_at=now, updated_at=now)
     db.session.add(act)
@@ -71,7 +72,7 @@ def complete_activity(activity, user=None) -> Activity:
     if act.done:
         raise AuditError(_("This activity is already done."))
     act.done = True
-    act.done_at = datetime.now()
+    act.done_at = clock.now()
     act.done_by_id = _user_id(user) if user is not None else actor_id()
     log_event("activity_done", act.record_type, act.record_id, text=act.summary, user=user)
     db.session.flush()

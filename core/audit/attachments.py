@@ -8,7 +8,6 @@ import os
 import re
 import secrets
 import zipfile
-from datetime import datetime
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.db import db
+from core import clock
 from .log import AuditError, log_event
 from .models import Attachment
 from .tracking import _user_id, actor_id
@@ -130,7 +130,7 @@ def add_attachment(record_type: str, record_id, file, filename: str | None = Non
     limit = max_bytes()
     data = _read(file, limit)
     kind = check_file(name, data, limit)
-    now = datetime.now()
+    now = clock.now()
     stored = f"{now:%Y}/{now:%m}/{secrets.token_hex(16)}"
     path = os.path.join(storage_root(), stored)
     os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)

@@ -7,13 +7,13 @@ buffered and written either by the request's own commit or, if the request does 
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import insert
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.db import db
+from core import clock
 from .models import ACTIONS, AuditLog
 from .tracking import actor_id, client_ip, _user_id
 
@@ -27,7 +27,7 @@ def _row(action: str, record_type=None, record_id=None, field=None, old=None, ne
     if (action not in ACTIONS and "." not in action) or len(action) > 40:
         raise ValueError(f"unknown audit action {action!r} (plugin actions are namespaced, ≤ 40 characters)")
     return {
-        "at": datetime.now(),
+        "at": clock.now(),
         "user_id": _user_id(user) if user is not None else actor_id(),
         "action": action,
         "record_type": record_type,

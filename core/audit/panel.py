@@ -2,7 +2,6 @@
 calls the ``chatter_panel`` Jinja global defined here."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import render_template, request
 from flask_login import current_user
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from core.auth.models import User
 from core.db import db
+from core import clock
 from .access import may_edit, may_view, record_access
 from .forms import ActivityForm, AttachmentForm, NoteForm
 from .services import history, open_activities
@@ -42,5 +42,5 @@ def chatter_panel(record_type: str, record_id, next_url: str | None = None) -> M
                  "activity": activity}
     html = render_template("audit/chatter_panel.html", record_type=record_type, record_id=str(record_id),
                            entries=history(record_type, record_id), todo=open_activities(record_type, record_id),
-                           can_edit=can_edit, forms=forms, today=date.today(), next_url=next_url or here())
+                           can_edit=can_edit, forms=forms, today=clock.today(), next_url=next_url or here())
     return Markup(html)

@@ -44,6 +44,7 @@ class Entry:
     user: Any = None
     text: str | None = None
     changes: list[tuple[str, str | None, str | None]] = dc_field(default_factory=list)
+    label: str = ""               # the event's words (never its code)
     attachment: Attachment | None = None
     activity: Activity | None = None
     order: tuple = ()
@@ -57,18 +58,17 @@ def model_for_table(table_name: str):
 
 
 def field_label(cls, name: str) -> str:
-    labels = tracked_labels(cls) if cls is not None else {}
-    if name in labels:
-        return str(labels[name])
-    column = getattr(getattr(cls, "__table__", None), "c", {}).get(name) if cls is not None else None
-    if column is not None and column.info.get("label"):
-        return str(column.info["label"])
-    return name
+    from core.labels import field_label as label
+    return label(cls, name)
 
 
 def _shown(cls, name: str, value):
+    """A tracked value as a person reads it: personal data masked, coded values in words."""
     personal = set(getattr(cls, "__personal__", ()) or ()) if cls is not None else set()
-    return mask(value, kind_of(name)) if name in personal and value else value
+    if name in personal and value:
+        return mask(value, kind_of(name))
+    from core.labels import value_label
+    return value_label(cls, name, value)
 
 
 def history(record_type: str, record_id, limit: int = 200) -> list[Entry]:
@@ -89,7 +89,9 @@ def history(record_type: str, record_id, limit: int = 200) -> list[Entry]:
                 continue
             entries.append(Entry("update", row.at, row.user, changes=[change], order=(row.at, 0, row.user_id, row.id)))
         else:
-            entries.append(Entry(row.action, row.at, row.user, text=row.text, order=(row.at, 0, row.user_id, row.id)))
+            from core.labels import action_label
+            entries.append(Entry(row.action, row.at, row.user, text=row.text, label=action_label(row.action),
+                                 order=(row.at, 0, row.user_id, row.id)))
     for att in db.session.scalars(select(Attachment).where(Attachment.record_type == record_type,
                                                            Attachment.record_id == rid)
                                   .order_by(Attachment.id.desc()).limit(limit)):

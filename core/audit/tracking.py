@@ -22,6 +22,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import NO_VALUE
+from core import clock
 
 _actor: contextvars.ContextVar = contextvars.ContextVar("concord_audit_actor", default=None)
 _extra_tracked: dict[type, tuple[str, ...]] = {}
@@ -159,7 +160,7 @@ def _changes(obj, fields):
 # -- the event -----------------------------------------------------------------------------------
 def _rows_for_flush(session) -> list[dict]:
     rows: list[dict] = []
-    base = {"at": datetime.now(), "user_id": actor_id(), "ip": client_ip(), "text": None}
+    base = {"at": clock.now(), "user_id": actor_id(), "ip": client_ip(), "text": None}
     for obj in list(session.new):
         fields = tracked_fields(type(obj))
         if fields:

@@ -15,6 +15,8 @@ from .access import record_url
 from .forms import AuditSearchForm
 from .models import ACTIONS, AuditLog
 from .services import _shown, model_for_table
+from core import labels
+from core import clock
 
 bp = Blueprint("audit", __name__)
 
@@ -28,11 +30,11 @@ PERIODS = (("today", _l("Today")), ("7", _l("Last 7 days")), ("30", _l("Last 30 
 
 
 def _since(days: int) -> datetime:
-    return datetime.combine(date.fromordinal(date.today().toordinal() - days), time.min)
+    return datetime.combine(date.fromordinal(clock.today().toordinal() - days), time.min)
 
 
 def _period(stmt, value):
-    start = datetime.combine(date.today(), time.min) if value == "today" else _since(int(value))
+    start = datetime.combine(clock.today(), time.min) if value == "today" else _since(int(value))
     return stmt.where(AuditLog.at >= start)
 
 
@@ -45,20 +47,31 @@ def _short(text, n=120):
 def _value(attr):
     def get(row):
         cls = model_for_table(row.record_type) if row.record_type else None
-        return _short(_shown(cls, row.field, getattr(row, attr)) if row.field else getattr(row, attr))
+        raw = getattr(row, attr)
+        if row.field:
+            return _short(_shown(cls, row.field, raw))
+        if row.action in ("create", "delete"):
+            return _short(labels.snapshot_lines(cls, raw), 240)
+        return _short(raw)
     return get
+
+
+def _field(row):
+    cls = model_for_table(row.record_type) if row.record_type else None
+    return labels.field_label(cls, row.field) if row.field else ""
 
 
 def _columns() -> list[Column]:
     return [
         Column("at", _l("Time"), value=lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), sort=AuditLog.at),
         Column("user", _l("User"), value=lambda r: r.user.display_name if r.user else _("System")),
-        Column("action", _l("Action"), value=lambda r: ACTION_LABELS.get(r.action, r.action), sort=AuditLog.action),
-        Column("record_type", _l("Record type"), sort=AuditLog.record_type),
+        Column("action", _l("Action"), value=lambda r: labels.action_label(r.action), sort=AuditLog.action),
+        Column("record_type", _l("Record type"), value=lambda r: labels.record_type_label(r.record_type),
+               sort=AuditLog.record_type),
         Column("record_id", _l("Record ID"),
                link=lambda r: (record_url(r.record_type, r.record_id) if r.record_type else None)
                or url_for("audit.index", record_type=r.record_type or "", record_id=r.record_id or "")),
-        Column("field", _l("Field")),
+        Column("field", _l("Field"), value=_field),
         Column("old", _l("Old value"), value=_value("old")),
         Column("new", _l("New value"), value=_value("new")),
         Column("text", _l("Text"), value=lambda r: _short(r.text)),
@@ -71,11 +84,11 @@ def _filters() -> list[Filter]:
                                .distinct().order_by(AuditLog.record_type)).all()
     users = db.session.execute(select(User.id, User.display_name, User.username).order_by(User.username)).all()
     return [
-        Filter("record_type", _l("Record type"), [(t, t) for t in types],
+        Filter("record_type", _l("Record type"), [(t, labels.record_type_label(t)) for t in types],
                lambda s, v: s.where(AuditLog.record_type == v)),
         Filter("user", _l("User"), [(str(u.id), f"{u.display_name} ({u.username})") for u in users],
                lambda s, v: s.where(AuditLog.user_id == int(v))),
-        Filter("action", _l("Action"), [(a, ACTION_LABELS[a]) for a in ACTIONS],
+        Filter("action", _l("Action"), [(a, labels.action_label(a)) for a in ACTIONS],
                lambda s, v: s.where(AuditLog.action == v)),
         Filter("period", _l("Period"), list(PERIODS), _period),
     ]

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from core.db import db
 from core.regions.models import Region
 from core import clock
-from core import clock
 from .models import Permission, Role, User
 from .passwords import MIN_LENGTH, hash_password, verify_password
 from .roles import declared_roles

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from core.db import db
+from core import clock
 from .models import ApiToken, User
 
 TOKEN_LIFETIME = timedelta(hours=12)
@@ -19,7 +20,7 @@ def _hash(token: str) -> str:
 
 def issue_token(user: User) -> str:
     token = secrets.token_urlsafe(32)
-    now = datetime.now()
+    now = clock.now()
     db.session.add(ApiToken(user_id=user.id, token_hash=_hash(token), created_at=now, expires_at=now + TOKEN_LIFETIME))
     return token
 
@@ -28,7 +29,7 @@ def user_for_token(token: str) -> User | None:
     if not token or len(token) > 200:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
-    if row is None or row.expires_at < datetime.now() or not row.user.active:
+    if row is None or row.expires_at < clock.now() or not row.user.active:
         return None
     return row.user
 

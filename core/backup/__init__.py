@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import Date, DateTime, LargeBinary, Numeric, Time, delete, func, insert, select, text, update
 
 from core.db import db
+from core import clock
 
 FORMAT = "concord-backup/1"
 AUDIT_TABLE = "core_audit_log"
@@ -92,7 +93,7 @@ def _sha256(path: str) -> str:
 
 def backup(path: str) -> dict:
     """Write the archive to *path* (atomically: a temporary file renamed at the end); the manifest."""
-    manifest = {"format": FORMAT, "created_at": datetime.now().isoformat(timespec="seconds"),
+    manifest = {"format": FORMAT, "created_at": clock.now().isoformat(timespec="seconds"),
                 "dialect": db.engine.dialect.name, "heads": _heads(), "tables": {}, "attachments": 0,
                 "sha256": {}}
     directory = os.path.dirname(os.path.abspath(path))
@@ -126,7 +127,7 @@ def backup(path: str) -> dict:
             with tarfile.open(partial, "w:gz") as tar:
                 data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
                 info = tarfile.TarInfo("manifest.json")
-                info.size, info.mtime = len(data), int(datetime.now().timestamp())
+                info.size, info.mtime = len(data), int(clock.now().timestamp())
                 tar.addfile(info, io.BytesIO(data))
                 for local, member in members:
                     tar.add(local, arcname=member, recursive=False)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.signals import signal
+from core import clock
 from . import cache
 from .engine import DeadlineInputError
 from .models import Deadline
@@ -122,7 +123,7 @@ def extend(record, rule_code: str) -> Deadline:
 def met(record, rule_code: str, at: datetime | None = None) -> Deadline:
     """The step the clock waited for happened: stop it."""
     row = _live(record, rule_code)
-    row.status, row.met_at = "met", at or datetime.now()
+    row.status, row.met_at = "met", at or clock.now()
     return row
 
 
@@ -132,7 +133,7 @@ def stop_if_running(record, rule_code: str, at: datetime | None = None) -> Deadl
     row = find_deadline(record, rule_code)
     if row is None or row.status not in LIVE:
         return None
-    row.status, row.met_at = "met", at or datetime.now()
+    row.status, row.met_at = "met", at or clock.now()
     return row
 
 
@@ -143,7 +144,7 @@ def status_of(row: Deadline, today: date) -> str:
 
 
 def as_dict(row: Deadline, today: date | None = None) -> dict:
-    today = today or date.today()
+    today = today or clock.today()
     status = status_of(row, today)
     days_left = row.due.toordinal() - today.toordinal() if status in ("open", "overdue") else None
     return {"rule": row.rule_code, "due": row.due.isoformat(), "status": status, "basis": row.basis,

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, Index, Integer, String, func
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from core.db import TimestampMixin, VersionedMixin, db
 
 
@@ -39,7 +40,7 @@ class CalendarState(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
 
 
 class Deadline(VersionedMixin, db.Model):

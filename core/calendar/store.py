@@ -5,12 +5,13 @@ Every change goes through here and ends with ``bump_revision()``; callers then r
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy import insert, select, update
 
 from core.db import db
+from core import clock
 from .models import CalendarState, Holiday, HolidayYear
 from .notice import Notice
 
@@ -42,9 +43,9 @@ def revision() -> int:
 def bump_revision() -> None:
     """Count a change of the holiday table (caches in every process rebuild on the next use)."""
     done = db.session.execute(update(CalendarState).where(CalendarState.id == 1).values(
-        revision=CalendarState.revision + 1, changed_at=datetime.now())).rowcount
+        revision=CalendarState.revision + 1, changed_at=clock.now())).rowcount
     if not done:
-        db.session.add(CalendarState(id=1, revision=1, changed_at=datetime.now()))
+        db.session.add(CalendarState(id=1, revision=1, changed_at=clock.now()))
         db.session.flush()
     db.session.info["calendar_dirty"] = True
 
@@ -77,7 +78,7 @@ def seed_from_chinese_calendar() -> dict:
     import chinese_calendar as cc
 
     taken = set(db.session.scalars(select(Holiday.date)))
-    now, source = datetime.now(), _seed_source()
+    now, source = clock.now(), _seed_source()
     rows = [{"date": d, "kind": kind, "name": CHINESE_NAMES.get(str(name), str(name)), "source": source,
              "created_at": now, "updated_at": now}
             for kind, table in (("holiday", cc.holidays), ("workday", cc.workdays))

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from core.auth.guard import require
 from core.db import db
+from core import clock
 from . import store
 from .deadlines import calendar_changed
 from .forms import HolidayForm
@@ -21,9 +22,9 @@ PERM = "admin.calendar.manage"
 
 def _year_arg() -> int:
     try:
-        year = int(request.args.get("year") or date.today().year)
+        year = int(request.args.get("year") or clock.today().year)
     except ValueError:
-        year = date.today().year
+        year = clock.today().year
     return min(max(year, 1901), 2099)
 
 

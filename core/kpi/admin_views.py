@@ -33,7 +33,8 @@ class KpiForm(FlaskForm):
 @require("core.kpi.manage")
 def index():
     rows = db.session.scalars(select(KpiDefinition).order_by(KpiDefinition.sort_order, KpiDefinition.id)).all()
-    return render_template("dashboard/admin_index.html", rows=rows, kinds=PERIOD_KINDS)
+    return render_template("dashboard/admin_index.html", rows=rows, kinds=PERIOD_KINDS,
+                           measure_labels={key: str(m.label) for key, m in M.measures().items()})
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
@@ -41,7 +42,7 @@ def index():
 def edit(code: str):
     k = db.session.scalar(select(KpiDefinition).where(KpiDefinition.code == code)) or abort(404)
     form = KpiForm(obj=k if request.method == "GET" else None)
-    choices = [(key, f"{m.label} ({key})") for key, m in sorted(M.measures().items())]
+    choices = sorted(((key, str(m.label)) for key, m in M.measures().items()), key=lambda kv: kv[1])
     form.numerator.choices = choices
     form.denominator.choices = [("", _("— none (a count) —"))] + choices
     if request.method == "GET":

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.regions.models import Region
+from core import clock
 
 THRESHOLD = 0.4
 MIN_ITEMS = 2
@@ -111,7 +112,7 @@ def find(region: Region, start: datetime, end: datetime, region_ids: list[int] |
 
 
 def window(days: int, today: date | None = None) -> tuple[datetime, datetime]:
-    today = today or date.today()
+    today = today or clock.today()
     end = datetime(today.year, today.month, today.day) + timedelta(days=1)
     return end - timedelta(days=days), end
 

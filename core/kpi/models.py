@@ -21,6 +21,7 @@ RISK_STATES = {"draft": _l("Draft"), "assessed": _l("Assessed"), "closed": _l("C
 class KpiDefinition(VersionedMixin, db.Model):
     """One KPI: numerator ÷ denominator (two contributed measures) over a period, or a plain count."""
     __tablename__ = "core_kpi_definition"
+    __record_label__ = _l("KPI")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
@@ -60,6 +61,8 @@ class KpiReport(db.Model):
 class RiskAssessment(VersionedMixin, db.Model):
     """稳定风险评估: a case or a planned project, its risk factors, level and measures."""
     __tablename__ = "core_risk_assessment"
+    __record_label__ = _l("Risk assessment")
+    __value_labels__ = {"state": RISK_STATES, "level": RISK_LEVELS, "subject_kind": RISK_SUBJECTS}
     __tracked__ = ("state", "level", "title", "measures")
     __tracked_labels__ = {"state": _l("Stage"), "level": _l("Risk level"), "title": _l("Subject"),
                           "measures": _l("Measures")}

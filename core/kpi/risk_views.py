@@ -1,7 +1,6 @@
 """稳定风险评估: list, form (with linked petitions and disputes by reference) and chatter."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -15,6 +14,7 @@ from core.auth.guard import require
 from core.db import StaleEdit, check_version, db
 from core.regions.models import Region
 from core.regions.scope import in_scope, scope_condition
+from core import clock
 from . import measures as M
 from .models import RISK_LEVELS, RISK_STATES, RISK_SUBJECTS, RiskAssessment, RiskLink
 from .views import bp
@@ -140,4 +140,4 @@ def risk(risk_id: int | None = None):
             acc = record_access(link.record_type)
             link_urls[link.id] = acc.url(link.record_id) if acc and acc.url else None
     return render_template("dashboard/risk.html", form=form, r=r, editable=editable, link_urls=link_urls,
-                           today=date.today())
+                           today=clock.today())

@@ -2,7 +2,6 @@
 the monthly statistical report (xlsx, PDF, frozen snapshots) and hotspots."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from core.regions.models import Region
 from . import measures as M
 from . import periods as P
 from core.shell import xlsx
+from core import clock
 from .charts import charts
 from .hotspots import find as find_hotspots, window
 from .regions import by_code, root_for, subtree_ids, visible
@@ -41,7 +41,7 @@ def _region() -> Region:
 def _month() -> P.Period:
     text = request.args.get("period")
     if not text:
-        return P.containing("month", date.today())
+        return P.containing("month", clock.today())
     try:
         period = P.parse(text)
     except P.PeriodError:
@@ -148,7 +148,7 @@ def records():
 @require("core.dashboard.read")
 def report():
     region = _region()
-    month = _month() if request.args.get("period") else P.containing("month", date.today()).previous()
+    month = _month() if request.args.get("period") else P.containing("month", clock.today()).previous()
     if month.kind != "month":
         abort(400)
     if request.method == "POST":

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.auth.models import User
 from core.db import db
+from core import clock
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def notify(users, title: str, body: str = "", url: str | None = None, record=Non
     if not title:
         raise ValueError("a notification needs a title")
     record_type, record_id = _record_ref(record)
-    now = datetime.now()
+    now = clock.now()
     created = []
     for user in _recipients(users):
         n = Notification(user_id=user.id, title=title[:200], body=str(body or ""), url=(url or None),
@@ -145,11 +146,11 @@ def mark_read(user, notification_id: int) -> Notification | None:
     if n is None or n.user_id != user.id:
         return None
     if n.read_at is None:
-        n.read_at = datetime.now()
+        n.read_at = clock.now()
     return n
 
 
 def mark_all_read(user) -> int:
     result = db.session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=datetime.now()))
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=clock.now()))
     return result.rowcount or 0

@@ -26,6 +26,8 @@ GENDERS = {"male": _l("Male"), "female": _l("Female")}
 
 class Person(VersionedMixin, db.Model):
     __tablename__ = "core_person"
+    __field_labels__ = {"name": _l("Name"), "id_number": _l("ID number"), "phone": _l("Phone"),
+                        "address": _l("Address"), "region": _l("Region"), "gender": _l("Gender")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -58,6 +60,8 @@ class Person(VersionedMixin, db.Model):
 
 class Organisation(VersionedMixin, db.Model):
     __tablename__ = "core_organisation"
+    __field_labels__ = {"name": _l("Name"), "kind": _l("Kind"), "phone": _l("Phone"), "address": _l("Address")}
+    __value_labels__ = {"kind": ORG_KINDS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound
 from markupsafe import Markup
 
 from core.config import project_root
+from core import clock
 
 from .engine import PdfError, Rendered, html_to_pdf
 
@@ -68,7 +68,7 @@ def cn_date(value) -> str:
 
 def today(app=None) -> date:
     tz = (app or current_app).config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai"
-    return datetime.now(ZoneInfo(tz)).date()
+    return clock.today()
 
 
 def environment(app=None) -> Environment:

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete
 
 from core.auth.models import ApiToken
 from core.db import db
+from core import clock
 from .models import JobRun
 from .spec import local_now
 
 
 def housekeeping() -> None:
     """Daily: delete expired API tokens, and job runs older than SCHEDULER_RUN_RETENTION_DAYS (90)."""
-    db.session.execute(delete(ApiToken).where(ApiToken.expires_at < datetime.now()))
+    db.session.execute(delete(ApiToken).where(ApiToken.expires_at < clock.now()))
     keep = int(current_app.config.get("SCHEDULER_RUN_RETENTION_DAYS", 90))
     db.session.execute(delete(JobRun).where(JobRun.started_at < local_now() - timedelta(days=keep),
                                             JobRun.outcome != "running"))

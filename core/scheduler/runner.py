@@ -18,15 +18,16 @@ import socket
 import threading
 import traceback
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from core import clock
 from core.db import db
 from . import lease
-from .spec import TZ, JobSpec
+from .spec import JobSpec
 
 log = logging.getLogger("concord.scheduler")
 
@@ -113,8 +114,8 @@ def run_job_now(job_id: str, app=None, requested_by: str | None = None, wait: fl
 
 def run_occurrence(app, spec: JobSpec, fire_time: datetime, holder: str, grace: float | None) -> str:
     """One due occurrence (an aware fire time from APScheduler)."""
-    local = fire_time.astimezone(TZ).replace(tzinfo=None)
-    late = datetime.now(timezone.utc) - fire_time
+    local = clock.to_local(fire_time)
+    late = clock.utcnow() - fire_time
     if grace is not None and late > timedelta(seconds=grace):
         with app.app_context():
             lease.claim(spec.id, local, holder, outcome="skipped", error=f"missed by {late}")
@@ -154,7 +155,7 @@ def _record_max_instances(app, holder):
     def listener(event):
         for fire_time in event.scheduled_run_times or ():
             with app.app_context():
-                lease.claim(event.job_id, fire_time.astimezone(TZ).replace(tzinfo=None), holder,
+                lease.claim(event.job_id, clock.to_local(fire_time), holder,
                             outcome="skipped", error="the previous run was still running")
     return listener
 
@@ -163,7 +164,7 @@ def build_scheduler(app, holder: str) -> tuple[BlockingScheduler, LeaseExecutor]
     specs = job_specs(app)
     executor = LeaseExecutor(app, holder, specs, max_workers=app.config.get("SCHEDULER_WORKERS", 4))
     scheduler = BlockingScheduler(
-        timezone=TZ, executors={"default": executor},
+        timezone=clock.tz(), executors={"default": executor},
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": app.config.get("SCHEDULER_MISFIRE_GRACE", 300)})
     for spec in specs.values():

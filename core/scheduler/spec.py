@@ -4,22 +4,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from core import clock
 
-TZ = ZoneInfo("Asia/Shanghai")
 # interval triggers count from a fixed origin, so every scheduler process computes the same fire
 # times (a due occurrence is identified by job id + fire time, and runs once)
-INTERVAL_ORIGIN = datetime(2000, 1, 1, tzinfo=TZ)
+def _interval_origin() -> datetime:
+    return datetime(2000, 1, 1, tzinfo=clock.tz())
 
 
 def local_now() -> datetime:
-    """Now in the scheduler's time zone (Asia/Shanghai), naive, as stored in the job tables."""
-    return datetime.now(TZ).replace(tzinfo=None)
+    """Now in the product's zone (core.clock), naive, as stored in the job tables."""
+    return clock.now()
 
 
 def build_trigger(trigger: Any) -> BaseTrigger:
@@ -33,11 +33,11 @@ def build_trigger(trigger: Any) -> BaseTrigger:
     (kind, args), = trigger.items()
     try:
         if kind == "cron":
-            return CronTrigger.from_crontab(args, timezone=TZ) if isinstance(args, str) else CronTrigger(timezone=TZ, **args)
+            return CronTrigger.from_crontab(args, timezone=clock.tz()) if isinstance(args, str) else CronTrigger(timezone=clock.tz(), **args)
         if kind == "interval":
-            return IntervalTrigger(**{"start_date": INTERVAL_ORIGIN, "timezone": TZ, **args})
+            return IntervalTrigger(**{"start_date": _interval_origin(), "timezone": clock.tz(), **args})
         if kind == "date":
-            return DateTrigger(run_date=args, timezone=TZ) if not isinstance(args, dict) else DateTrigger(timezone=TZ, **args)
+            return DateTrigger(run_date=args, timezone=clock.tz()) if not isinstance(args, dict) else DateTrigger(timezone=clock.tz(), **args)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"bad {kind} trigger {args!r}: {exc}") from None
     raise ValueError(f"unknown trigger kind {kind!r}: use cron, interval or date")
@@ -70,6 +70,6 @@ class JobSpec:
 
     def next_run(self, now: datetime | None = None) -> datetime | None:
         """The next fire time after *now* (naive local), or None when the trigger is done."""
-        now = (now or local_now()).replace(tzinfo=TZ)
+        now = clock.localize(now or local_now())
         nxt = self._trigger.get_next_fire_time(None, now)
-        return nxt.astimezone(TZ).replace(tzinfo=None) if nxt else None
+        return clock.to_local(nxt) if nxt else None

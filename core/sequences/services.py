@@ -15,7 +15,6 @@ the commit, to keep the lock short.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from sqlalchemy import bindparam, select, update
 
 from core.db import db
 from core.plugins import PluginError
+from core import clock
 from .models import Sequence, SequenceCounter
 from .patterns import PatternError, render, validate_pattern
 
@@ -37,7 +37,7 @@ class SequenceError(ValueError):
 
 def local_today() -> date:
     tz = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai"
-    return datetime.now(ZoneInfo(tz)).date()
+    return clock.today()
 
 
 def _year(on_date) -> int:

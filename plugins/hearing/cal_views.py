@@ -20,6 +20,7 @@ from core.auth.guard import public, require
 from core.auth.models import User
 from core.db import db
 from core.regions.scope import scope_condition
+from core import clock
 from .models import FeedToken, Hearing
 from .services import ACTIVE
 from .views import bp, load
@@ -31,9 +32,10 @@ def _ics_event(h: Hearing) -> IcsEvent:
     ev = IcsEvent()
     ev.add("uid", f"hearing-{h.id}@concord")
     ev.add("summary", f"听证 {h.reference}：{h.matter[:60]}")
-    ev.add("dtstart", h.scheduled_at)
-    ev.add("dtend", h.ends_at or h.scheduled_at + timedelta(hours=2))
-    ev.add("dtstamp", datetime.now())
+    # stored times are local wall times: they go out with their zone (TZID + VTIMEZONE), the stamp in UTC
+    ev.add("dtstart", clock.localize(h.scheduled_at))
+    ev.add("dtend", clock.localize(h.ends_at or h.scheduled_at + timedelta(hours=2)))
+    ev.add("dtstamp", clock.utcnow())
     ev.add("location", h.place)
     ev.add("description", f"{h.petition.reference} · 主持人 {h.host_name} · {h.state_label}")
     ev.add("status", "CANCELLED" if h.state == "withdrawn" else "CONFIRMED")
@@ -49,6 +51,7 @@ def to_ics(hearings, name: str) -> bytes:
     for h in hearings:
         if h.scheduled_at:
             cal.add_component(_ics_event(h))
+    cal.add_missing_timezones()     # the VTIMEZONE of every TZID used
     return cal.to_ical()
 
 
@@ -81,10 +84,10 @@ def new_feed_token(user) -> str:
     token = secrets.token_urlsafe(32)
     row = db.session.get(FeedToken, user.id)
     if row is None:
-        row = FeedToken(user_id=user.id, token_hash=_hash(token), created_at=datetime.now())
+        row = FeedToken(user_id=user.id, token_hash=_hash(token), created_at=clock.now())
         db.session.add(row)
     else:
-        row.token_hash, row.created_at = _hash(token), datetime.now()
+        row.token_hash, row.created_at = _hash(token), clock.now()
     db.session.flush()
     return token
 
@@ -117,7 +120,7 @@ def feed(token: str):
     user = user_for_feed(token)
     if user is None:
         abort(404)
-    since = datetime.now() - FEED_HISTORY      # a calendar window, not a legal time limit
+    since = clock.now() - FEED_HISTORY      # a calendar window, not a legal time limit
     rows = db.session.scalars(_visible(user).where(Hearing.scheduled_at >= since).order_by(Hearing.scheduled_at))
     return _ics(to_ics(rows, _("Hearings") + f" · {user.display_name or user.username}"), "hearings.ics")
 
@@ -142,9 +145,9 @@ def calendar():
     if mode not in ("month", "week"):
         mode = "month"
     try:
-        day = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else date.today()
+        day = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else clock.today()
     except ValueError:
-        day = date.today()
+        day = clock.today()
     if mode == "week":
         start = date.fromordinal(day.toordinal() - day.weekday())
         weeks = [[date.fromordinal(start.toordinal() + i) for i in range(7)]]
@@ -162,4 +165,4 @@ def calendar():
     for h in rows:
         by_day.setdefault(h.scheduled_at.date(), []).append(h)
     return render_template("hearing/calendar.html", weeks=weeks, by_day=by_day, mode=mode, day=day,
-                           prev_day=prev_day, next_day=next_day, today=date.today())
+                           prev_day=prev_day, next_day=next_day, today=clock.today())

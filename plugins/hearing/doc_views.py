@@ -2,7 +2,7 @@
 export of a period's locked minutes, advanced in chunks by the page's polling."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from core.auth.guard import require
 from core.db import db
 from core.pdf import pdf_response, render_pdf
 from core.regions.scope import scope_condition
+from core import clock
 from . import documents, minutes
 from .models import ExportJob, Hearing, MinutesVersion, Notice
 from .views import bp, load
@@ -110,7 +111,7 @@ def _date(value: str | None, default: date) -> date:
 def export():
     job = None
     if request.method == "POST":
-        today = date.today()
+        today = clock.today()
         d_from = _date(request.form.get("date_from"), today.replace(day=1))
         d_to = _date(request.form.get("date_to"), today)
         if d_to < d_from:
@@ -118,7 +119,7 @@ def export():
         else:
             ids = documents.period_hearings(d_from, d_to, scope_condition(Hearing.region_id, current_user))
             job = ExportJob(user_id=current_user.id, date_from=d_from, date_to=d_to, hearing_ids=ids,
-                            created_at=datetime.now())
+                            created_at=clock.now())
             db.session.add(job)
             db.session.commit()
             return redirect(url_for("hearing.export", job=job.id))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.pdf import RecordNotFound, render_pdf
+from core import clock
 from .minutes import ROLE_ZH, SECTIONS, current_version, deliberation, last_locked
 from .models import Hearing, MinutesVersion, Notice, PdfCache
 
@@ -100,7 +101,7 @@ def deliberation_data(h: Hearing) -> dict:
     result = (f"同意{info['counts']['agree']}票，不同意{info['counts']['disagree']}票，弃权{info['counts']['abstain']}票；"
               + ("多数听证员同意拟定结论。" if info["majority"] else "拟定结论未获多数同意。"))
     dissent = [f"{v.member.panelist.name}：{v.view}" for v in info["dissent"]] or ["无"]
-    d.update(recipient="", date=h.ended_at or h.concluded_at or datetime.now(), sections=[
+    d.update(recipient="", date=h.ended_at or h.concluded_at or clock.now(), sections=[
         ("一、拟定结论", [info["proposal"] or "（未填写）"]), ("二、各听证员意见", lines or ["无"]),
         ("三、评议结果", [result]), ("四、少数意见", dissent)])
     return d
@@ -116,7 +117,7 @@ def render_minutes(h: Hearing, variant: str | None = None, v: MinutesVersion | N
             return row.pdf
     pdf = render_pdf("hearing.minutes", pdf_variant=variant, **minutes_data(h, v))
     if v.locked_at is not None and v.content_hash:
-        db.session.add(PdfCache(content_hash=v.content_hash, variant=key, pdf=pdf, created_at=datetime.now()))
+        db.session.add(PdfCache(content_hash=v.content_hash, variant=key, pdf=pdf, created_at=clock.now()))
         db.session.flush()
     return pdf
 

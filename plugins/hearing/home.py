@@ -1,7 +1,7 @@
 """Home-page card: the user's next hearings in scope."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.regions.scope import scope_condition
+from core import clock
 from .models import Hearing
 from .services import ACTIVE
 
@@ -16,7 +17,7 @@ from .services import ACTIVE
 def upcoming(user):
     rows = db.session.scalars(select(Hearing).where(
         scope_condition(Hearing.region_id, user), Hearing.state.in_(ACTIVE),
-        Hearing.scheduled_at >= datetime.combine(date.today(), datetime.min.time()))
+        Hearing.scheduled_at >= datetime.combine(clock.today(), datetime.min.time()))
         .order_by(Hearing.scheduled_at).limit(8)).all()
     if not rows:
         return None

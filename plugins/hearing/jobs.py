@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.calendar.models import Deadline
 from core.db import db
 from core.notifications.services import notify
+from core import clock as local_clock
 from .models import Hearing
 from .services import latest_notice_day
 
@@ -28,7 +29,7 @@ def _send(h: Hearing, title: str) -> int:
 
 def remind(today: date | None = None) -> int:
     """Every reminder due today; returns the number of notifications sent."""
-    today = today or date.today()
+    today = today or local_clock.today()
     horizon = date.fromordinal(today.toordinal() + SOON_DAYS)
     sent = 0
     with force_locale("zh"):

@@ -55,6 +55,9 @@ class HearingRoom(db.Model):
 class Panelist(VersionedMixin, db.Model):
     """One member of the panelist pool (专家库)."""
     __tablename__ = "hearing_panelist"
+    __record_label__ = _l("Panelist")
+    __value_labels__ = {"kind": PANELIST_KINDS}
+    __tracked_labels__ = {"name": _l("Name"), "kind": _l("Kind"), "work_unit": _l("Work unit"), "active": _l("Active")}
     __tracked__ = ("name", "kind", "work_unit", "active")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +87,8 @@ class Panelist(VersionedMixin, db.Model):
 
 class Hearing(VersionedMixin, db.Model):
     __tablename__ = "hearing_hearing"
+    __record_label__ = _l("Hearing")
+    __value_labels__ = {"state": STATES, "outcome": OUTCOMES, "origin": ORIGINS}
     __tracked__ = ("state", "scheduled_at", "room", "host_name", "recorder_name", "outcome")
     __tracked_labels__ = {"state": _l("Stage"), "scheduled_at": _l("Scheduled at"), "room": _l("Room"),
                           "host_name": _l("Host"), "recorder_name": _l("Recorder"), "outcome": _l("Outcome")}

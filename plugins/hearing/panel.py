@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.db import db
 from core.parties.validation import normalise_name
 from core.errors import ServiceError, clean_text
+from core import clock
 from .models import PANELIST_KINDS, PARTY_ROLES, Hearing, PanelMember, Panelist, Participant
 from .services import add_participant, clashes, event, require_state, setting
 
@@ -104,7 +105,7 @@ def conflicts(hearing: Hearing, panelist: Panelist, day: date | None = None) -> 
     if (panelist.person_id and panelist.person_id in earlier_ids) or \
             (panelist.user_id and panelist.user_id == case.officer_id) or _norm(panelist.name) in earlier_names:
         out.append({"code": "earlier_role", "text": _("Had an earlier role in this case.")})
-    day = day or (hearing.scheduled_at.date() if hearing.scheduled_at else date.today())
+    day = day or (hearing.scheduled_at.date() if hearing.scheduled_at else clock.today())
     if not panelist.in_term(day):
         out.append({"code": "term", "text": _("Not in term on %(day)s.", day=day.isoformat())})
     return out

@@ -24,9 +24,18 @@ def setup(ctx) -> None:
         "default_duration_minutes": 120,
         "confirm_link_limit": 30,   # public minutes-confirmation look-ups per address per 10 minutes
     })
+    from core.labels import register_setting_labels
+    register_setting_labels({
+        "hearing.panel_size_min": _l("Smallest panel"), "hearing.panel_size_max": _l("Largest panel"),
+        "hearing.default_duration_minutes": _l("Default hearing length (minutes)"),
+        "hearing.confirm_link_limit": _l("Public minutes look-ups per address per 10 minutes"),
+        "hearing.province": _l("Province whose hearing rules apply"),
+    })
     ctx.sequence("hearing.hearing", "JS-TZ-{year}-{n:04d}")
     ctx.migrations("migrations/versions")
     ctx.translations()
+    from . import labels as event_labels
+    event_labels.register()
     from .deadlines import RULES as deadline_rules
     ctx.deadline_rules(deadline_rules)
     from . import seed

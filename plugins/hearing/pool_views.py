@@ -10,6 +10,7 @@ from flask_login import current_user
 from core.auth.guard import require
 from core.db import db
 from core.errors import ServiceError
+from core import clock
 from . import panel, services
 from .models import PANELIST_KINDS, Panelist
 from .views import bp
@@ -47,7 +48,7 @@ def pool():
             flash(_("Saved: %(name)s", name=p.name), "success")
             return redirect(url_for("hearing.pool"))
     return render_template("hearing/pool.html", pool=panel.pool(active_only=False), kinds=PANELIST_KINDS,
-                           editing=editing, can_edit=current_user.can("hearing.pool.manage"), today=date.today())
+                           editing=editing, can_edit=current_user.can("hearing.pool.manage"), today=clock.today())
 
 
 @bp.route("/rooms", methods=["GET", "POST"])

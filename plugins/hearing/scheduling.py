@@ -11,13 +11,14 @@ from core.calendar.deadlines import find_deadline
 from core.calendar.services import compute_rule
 from core.db import db
 from core.errors import ServiceError, clean_text
+from core import clock
 from .models import Hearing
 from .services import ACTIVE, LIVE, add_participant, event, require_state, setting
 
 
 def earliest_day(today: date | None = None) -> date:
     """The first hearing day that still leaves the notice lead time from *today*."""
-    return date.fromisoformat(compute_rule("hearing.notice_lead", today or date.today())["due"])
+    return date.fromisoformat(compute_rule("hearing.notice_lead", today or clock.today())["due"])
 
 
 def latest_notice_day(hearing_day: date) -> date:
@@ -83,7 +84,7 @@ def schedule(hearing: Hearing, scheduled_at: datetime, *, duration: int | None =
         raise ServiceError(errors)
     if not postponing:
         require_state(hearing, "accepted", "scheduled")
-    today = today or date.today()
+    today = today or clock.today()
     first = earliest_day(today)
     if scheduled_at.date() < first:
         raise ServiceError({"scheduled_at": _("Too soon: the notices must reach the parties in time. The earliest "

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from core.auth.models import User
 from core.db import db
+from core import clock
 from .models import Hearing, HearingRoom
 
 ROOMS = [("第一听证室", "君山区信访局三楼", 30), ("第二听证室", "君山区综治中心二楼", 20)]
@@ -50,7 +51,7 @@ def seed_demo() -> dict:
     from .minutes import ensure_text_modules
     ensure_text_modules()
     rooms = [services.add_room(n, a, c) for n, a, c in ROOMS]
-    term = (date(date.today().year - 1, 1, 1), date(date.today().year + 1, 12, 31))
+    term = (date(clock.today().year - 1, 1, 1), date(clock.today().year + 1, 12, 31))
     pool = [panel.save_panelist(None, {"name": n, "kind": k, "work_unit": u, "qualification": q,
                                        "declared_ties": t, "term_start": term[0], "term_end": term[1]})
             for n, k, u, q, t in POOL]

@@ -15,6 +15,7 @@ from core.errors import ServiceError, clean_text
 from core.sequences import next_reference
 from core.settings import services as settings
 from core.signals import signal
+from core import clock
 from .models import OUTCOMES, PARTY_ROLES, STATES, Event, Hearing, HearingRoom, Notice, Participant
 
 RECORD_TYPE = "hearing_hearing"
@@ -29,7 +30,7 @@ def setting(key: str):
 
 
 def now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def require_state(hearing: Hearing, *states: str) -> None:
@@ -184,7 +185,7 @@ def send_notices(hearing: Hearing, today: date | None = None) -> list[Notice]:
     from .panel import check_panel_size
     require_state(hearing, "scheduled")
     check_panel_size(hearing)
-    today = today or date.today()
+    today = today or clock.today()
     last = latest_notice_day(hearing.scheduled_at.date())
     if today > last:
         raise ServiceError(_("The notices had to be served by %(day)s; postpone the hearing first.",

@@ -2,7 +2,7 @@
 schedule, notices, session, conclusion) and the action dispatcher. Views are thin: services decide."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from core.errors import ServiceError
 from core.regions.scope import scope_condition
 from core.shell.actions import perform
 from core.shell.listing import Column, Filter, ListView
+from core import clock
 from . import services
 from .access import hearing_for
 from .models import ATTENDANCE_ROLES, OUTCOMES, ROLES, STATES, VOTES, Hearing, Notice
@@ -116,9 +117,9 @@ def _deadlines(h: Hearing) -> list[dict]:
     if h.state == "scheduled" and h.scheduled_at:
         due = services.latest_notice_day(h.scheduled_at.date())
         out.append({"rule": "hearing.notice_lead", "title": _("Serve the hearing notices ahead of the hearing"),
-                    "due": due.isoformat(), "status": "overdue" if date.today() > due else "open",
-                    "status_label": _("overdue") if date.today() > due else _("open"),
-                    "days_left": due.toordinal() - date.today().toordinal(), "basis": "", "extended": False})
+                    "due": due.isoformat(), "status": "overdue" if clock.today() > due else "open",
+                    "status_label": _("overdue") if clock.today() > due else _("open"),
+                    "days_left": due.toordinal() - clock.today().toordinal(), "basis": "", "extended": False})
     return out
 
 

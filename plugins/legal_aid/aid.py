@@ -17,6 +17,7 @@ from core.parties import PartyError, find_or_create_person
 from core.parties.models import Organisation, Person
 from core.parties.validation import normalise_name
 from core.sequences import next_reference
+from core import clock
 from .aid_lists import (DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, NO_MEANS_TEST, TERMINATION_GROUNDS)
 from .models import AID_STATES, AidApplication, Provider
 
@@ -69,7 +70,7 @@ def allowed_actions(app: AidApplication) -> list[str]:
 
 
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _check(app: AidApplication, action: str) -> str | None:
@@ -90,7 +91,7 @@ _text = clean_text
 def _stop(app: AidApplication, rule: str) -> None:
     row = find_deadline(app, rule)
     if row is not None and row.status == "paused":
-        resume(app, rule, date.today())      # the paused days count as paused up to today
+        resume(app, rule, clock.today())      # the paused days count as paused up to today
     stop_if_running(app, rule)
 
 
@@ -175,7 +176,7 @@ def forwarded(app: AidApplication, at: datetime | None = None) -> None:
 # -- missing materials: one notice, the clock paused -------------------------------------------------------
 def request_supplement(app: AidApplication, missing: list[str], by: date, today: date | None = None) -> None:
     target = _check(app, "supplement")
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict = {}
     missing = list(dict.fromkeys(missing or []))
     if not missing:
@@ -197,14 +198,14 @@ def request_supplement(app: AidApplication, missing: list[str], by: date, today:
 def materials_supplied(app: AidApplication, today: date | None = None) -> None:
     """All missing materials came in: the clock runs again (the days of the pause are not counted)."""
     app.state = _check(app, "supplied")
-    resume(app, DECIDE, today or date.today())
+    resume(app, DECIDE, today or clock.today())
     app.documents_missing = []
     _log(app, "supplied", action_labels()["supplied"])
 
 
 def lapse(app: AidApplication, today: date | None = None) -> None:
     """Materials not supplied by the set date: the application counts as withdrawn."""
-    today = today or date.today()
+    today = today or clock.today()
     target = _check(app, "lapse")
     if app.supplement_by is None or today <= app.supplement_by:
         raise AidError({"supplement_by": _("The date set for the materials (%(d)s) has not passed.",
@@ -260,7 +261,7 @@ def start_early_aid(app: AidApplication, provider_id, limitation_due: date | Non
                     today: date | None = None) -> None:
     """Art 44: aid before the decision when a limitation expires in under 7 days."""
     _check(app, "early_aid")
-    today = today or date.today()
+    today = today or clock.today()
     due = limitation_due or app.limitation_due
     if due is None:
         raise AidError({"limitation_due": _("Give the date the limitation period expires.")})
@@ -332,7 +333,7 @@ def decide_objection(app: AidApplication, upheld: bool, text: str) -> None:
     _stop(app, OBJECTION)
     if upheld and app.objection_against == "refused":
         app.state, app.decided_at, app.refusal_reason = "granted", _now(), None
-        start_deadline(app, ASSIGN, date.today())
+        start_deadline(app, ASSIGN, clock.today())
     elif upheld:
         app.state, app.termination_ground, app.termination_text = "assigned", None, None
     else:
@@ -375,6 +376,6 @@ def archive(app: AidApplication) -> None:
 
 
 def lapsed_supplements(today: date | None = None) -> list[AidApplication]:
-    today = today or date.today()
+    today = today or clock.today()
     return list(db.session.scalars(select(AidApplication).where(
         AidApplication.state == "supplementing", AidApplication.supplement_by < today)))

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.auth.guard import require
+from core.labels import rule_title
 from core.calendar.deadlines import deadline_batch, deadline_rows, deadlines_for
 from core.db import db
 from core.shell.actions import perform, require_valid
@@ -36,7 +37,7 @@ def _clock(a: AidApplication) -> str:
     d = live[0]
     if d["status"] == "paused":
         return _("%(rule)s paused", rule=d["rule"])
-    return f"{d['rule']} · {d['due']}" + (" · " + _("overdue") if d["status"] == "overdue" else "")
+    return f"{rule_title(d['rule'])} · {d['due']}" + (" · " + _("overdue") if d["status"] == "overdue" else "")
 
 
 @bp.get("/aid/")
@@ -47,7 +48,7 @@ def aid_index():
     view = ListView(select(AidApplication).where(scope_condition(AidApplication.region_id, current_user)), [
         Column("reference", _("Reference"), link=lambda a: url_for("legal_aid.aid_item", app_id=a.id),
                sort=AidApplication.reference),
-        Column("received_at", _("Received"), value=lambda a: a.received_at.strftime("%Y-%m-%d"),
+        Column("received_at", _("Received at"), value=lambda a: a.received_at.strftime("%Y-%m-%d"),
                sort=AidApplication.received_at),
         Column("applicant", _("Applicant"), value=lambda a: a.applicant.name),
         Column("matter", _("Matter"), value=lambda a: str(MATTERS.get(a.matter_type, a.matter_type))),

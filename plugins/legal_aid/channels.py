@@ -132,7 +132,7 @@ def rule_article(line: ChannelRule) -> str:
 
 
 def filing_rule_choices() -> list[tuple[str, str]]:
-    return [(code, f"{code} · {r.basis}") for code, r in all_rules().items() if code.startswith("referral.")]
+    return [(code, f"{r.title} · {r.basis}") for code, r in all_rules().items() if code.startswith("referral.")]
 
 
 def save_line(line: ChannelRule | None, data: dict) -> ChannelRule:

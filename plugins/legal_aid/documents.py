@@ -7,6 +7,7 @@ from datetime import date
 
 from core.db import db
 from core.pdf import RecordNotFound
+from core import clock
 from .aid_lists import DOCUMENTS, EXEMPT_GROUPS, MATTERS, TERMINATION_GROUNDS
 from .models import AidApplication, Referral
 
@@ -30,9 +31,9 @@ def _fmt(d) -> str:
 
 
 def _base(title, recipient, sections, serial, issuer, on) -> dict:
-    return {"issuer": issuer, "issuer_mark": "", "doc_prefix": "", "doc_year": (on or date.today()).year,
+    return {"issuer": issuer, "issuer_mark": "", "doc_prefix": "", "doc_year": (on or clock.today()).year,
             "doc_serial": serial, "title": title, "recipient": recipient, "sections": sections, "attachments": [],
-            "date": on or date.today(), "cc": "", "printed_by": ""}
+            "date": on or clock.today(), "cc": "", "printed_by": ""}
 
 
 def referral_notice(ref: Referral, due: str | None) -> dict:
@@ -106,7 +107,7 @@ def aid_document(app: AidApplication, kind: str) -> dict:
         body = [intro, f"经审查，决定终止法律援助。理由：{TERMINATION_GROUNDS.get(app.termination_ground or '', '')}。"
                 f"{app.termination_text or ''}",
                 "你对本决定有异议的，可以依照《中华人民共和国法律援助法》第四十九条的规定提出。"]
-    on = (app.decided_at or app.received_at).date() if kind in ("grant_decision", "refusal_decision") else date.today()
+    on = (app.decided_at or app.received_at).date() if kind in ("grant_decision", "refusal_decision") else clock.today()
     return _base(AID_KINDS[kind][0], who, [("", body)], app.id, ISSUER_AID, on)
 
 

@@ -1,7 +1,6 @@
 """Home-page cards: referrals whose filing deadline is near; legal-aid applications and their clocks."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from core.calendar.models import Deadline
 from core.db import db
 from core.regions.scope import scope_condition
+from core import clock
 from .models import AID_OPEN, AidApplication, Referral
 
 PENDING = ("draft", "notified", "sent", "received")
@@ -27,7 +27,7 @@ def referral_card(user):
                                                        scope_condition(Referral.region_id, user)).limit(4)).all()
     if not rows and not drafts:
         return None
-    today = date.today()
+    today = clock.today()
     items = []
     for r, d in rows:
         left = d.due.toordinal() - today.toordinal()
@@ -54,7 +54,7 @@ def aid_card(user):
     rows = db.session.execute(stmt).all()
     if not rows:
         return None
-    today = date.today()
+    today = clock.today()
     return {"title": _("Legal aid: decisions and assignments due"), "url": url_for("legal_aid.aid_index"),
             "count": len(rows),
             "items": [{"label": f"{a.reference} · {a.applicant.name} · {a.state_label}",

@@ -12,6 +12,7 @@ from core.calendar.models import Deadline
 from core.db import db
 from core.notifications.services import notify
 from core.regions.scope import in_scope
+from core import clock
 from . import aid, services
 from .models import AidApplication, Referral
 
@@ -33,7 +34,7 @@ def _url(endpoint: str, **kw) -> str:
 
 def filing_alerts(today: date | None = None) -> dict:
     """Alert legal staff once a day when fewer than 7 days remain before a referral's filing deadline."""
-    today = today or date.today()
+    today = today or clock.today()
     sent = 0
     for ref in db.session.scalars(select(Referral).where(Referral.state.in_(("draft", "notified", "sent", "received")))):
         left = services.days_left(ref, today)
@@ -52,7 +53,7 @@ def filing_alerts(today: date | None = None) -> dict:
 def aid_reminders(today: date | None = None) -> dict:
     """Decision (7 working days), assignment (3) and objection (5) clocks due within 2 days or overdue;
     applications whose materials were not supplied by the set date are treated as withdrawn."""
-    today = today or date.today()
+    today = today or clock.today()
     lapsed = 0
     for app in aid.lapsed_supplements(today):
         aid.lapse(app, today)
@@ -82,7 +83,7 @@ def aid_reminders(today: date | None = None) -> dict:
 
 def detainee_reminders(now: datetime | None = None) -> dict:
     """Detainee applications not forwarded yet (24 hours, 法律援助法 Art 39)."""
-    now = now or datetime.now()
+    now = now or clock.now()
     n = 0
     for app in db.session.scalars(select(AidApplication).where(AidApplication.detainee.is_(True),
                                                               AidApplication.forwarded_at.is_(None),

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .aid_lists import ELIGIBILITY, MATTERS
 from core.db import VersionedMixin, db
 from core.parties.models import Organisation, Person
 from core.regions.models import Region
@@ -37,6 +38,10 @@ class ChannelRule(VersionedMixin, db.Model):
     """One line of a 依法分类处理清单: request type → channel → legal basis → receiving body → filing limit.
     ``department`` None is the district's default list; a department may keep its own lines."""
     __tablename__ = "legal_aid_channel_rule"
+    __record_label__ = _l("Channel list line")
+    __value_labels__ = {"channel": CHANNELS}
+    __tracked_labels__ = {"request_type": _l("Request type"), "channel": _l("Legal channel"), "basis": _l("Legal basis"),
+                          "body_kind": _l("Receiving body"), "rule_code": _l("Time limit"), "active": _l("Active")}
     __tracked__ = ("request_type", "channel", "basis", "body_kind", "rule_code", "active")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +68,8 @@ class ChannelRule(VersionedMixin, db.Model):
 class Referral(VersionedMixin, db.Model):
     """A matter led out of the petition system to a legal channel, tracked until the body answers."""
     __tablename__ = "legal_aid_referral"
+    __record_label__ = _l("Referral to a legal channel")
+    __value_labels__ = {"state": REFERRAL_STATES, "channel": CHANNELS}
     __tracked__ = ("state", "channel", "body", "knew_at", "outcome_reference")
     __tracked_labels__ = {"state": _l("Stage"), "channel": _l("Legal channel"), "body": _l("Receiving body"),
                           "knew_at": _l("Date the person knew of the act"),
@@ -125,6 +132,8 @@ PROVIDER_KINDS = {"lawyer": _l("Lawyer"), "legal_worker": _l("Grassroots legal w
 class Provider(VersionedMixin, db.Model):
     """A lawyer or legal worker who takes legal-aid cases (法律援助法 Art 12–13)."""
     __tablename__ = "legal_aid_provider"
+    __record_label__ = _l("Legal-aid provider")
+    __value_labels__ = {"kind": PROVIDER_KINDS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -144,7 +153,7 @@ class Provider(VersionedMixin, db.Model):
 
 
 AID_STATES = {
-    "received": _l("Received"), "supplementing": _l("Supplementing materials"), "granted": _l("Aid granted"),
+    "received": _l("Application received"), "supplementing": _l("Supplementing materials"), "granted": _l("Aid granted"),
     "refused": _l("Aid refused"), "objection": _l("Objection pending"), "assigned": _l("Assigned"),
     "terminated": _l("Terminated"), "closed": _l("Closed"), "archived": _l("Archived"),
     "withdrawn": _l("Treated as withdrawn"),
@@ -155,6 +164,8 @@ AID_OPEN = ("received", "supplementing", "granted", "objection", "assigned")
 class AidApplication(VersionedMixin, db.Model):
     """An application for legal aid (法律援助法 Arts 38–50)."""
     __tablename__ = "legal_aid_application"
+    __record_label__ = _l("Legal-aid application")
+    __value_labels__ = {"state": AID_STATES, "matter_type": MATTERS, "eligibility": ELIGIBILITY}
     __tracked__ = ("state", "provider", "matter_type", "eligibility")
     __tracked_labels__ = {"state": _l("Stage"), "provider": _l("Assigned to"), "matter_type": _l("Matter"),
                           "eligibility": _l("Eligibility")}

@@ -49,6 +49,8 @@ def setup(ctx) -> None:
              parent="admin.root", order=60)
     ctx.migrations("migrations/versions")
     ctx.translations()
+    from . import labels as event_labels
+    event_labels.register()
     ctx.deadline_rules(deadline_rules)
     ctx.pdf_template("legal_aid.document", "templates/pdf/document.html", title="诉访分离与法律援助文书",
                      loader=load_document)

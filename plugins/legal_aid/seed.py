@@ -2,7 +2,7 @@
 petition with a running filing deadline and one legal-aid application awaiting its decision."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -12,6 +12,7 @@ from core.db import db
 from core.parties import create_organisation, organisation_by_code
 from core.regions.models import Region
 from plugins.petition.models import PetitionCase
+from core import clock
 from . import aid, channels, services
 from .models import AidApplication, Provider, Referral
 
@@ -29,6 +30,12 @@ def _months_back(day: date, months: int) -> date:
         except ValueError:
             continue
     return date(y, mo + 1, 28)
+
+
+def _this_morning() -> datetime:
+    """09:00 today, or yesterday's 09:00 before that hour (a receipt is never in the future)."""
+    at = datetime.combine(clock.today(), datetime.min.time()).replace(hour=9)
+    return at if at <= clock.now() else at - timedelta(days=1)
 
 
 def seed_demo() -> dict:
@@ -54,7 +61,7 @@ def seed_demo() -> dict:
     made = 0
     case = db.session.scalar(select(PetitionCase).where(PetitionCase.state == "registered")
                              .order_by(PetitionCase.id).limit(1))
-    today = date.today()
+    today = clock.today()
     with audit_actor(legal):
         if case is not None:
             # a debt claim known almost three years ago: the civil limitation period ends within days
@@ -70,7 +77,7 @@ def seed_demo() -> dict:
         aid.create_application(applicant={"name": "冯小芳", "phone": "13707309999"}, region_id=district.id,
                                matter_type="labour", summary="在某建筑工地务工，被拖欠工资八千元，申请法律援助代理劳动仲裁。",
                                opposing_party="君山某建筑劳务有限公司", exempt_group="migrant_worker",
-                               received_at=datetime.combine(today, datetime.min.time()).replace(hour=9), user=aid_user)
+                               received_at=_this_morning(), user=aid_user)
     db.session.flush()
     return {"channel_lines": lines, "providers": 2, "referrals": made,
             "aid_applications": db.session.scalar(select(func.count(AidApplication.id)))}

@@ -18,6 +18,7 @@ from core.parties.models import Organisation
 from core.sequences import next_reference
 from plugins.petition import services as petition_services
 from plugins.petition.models import PetitionCase
+from core import clock
 from . import channels
 from .models import CHANNELS, REFERRAL_STATES, SERVICE_METHODS, Referral
 
@@ -54,7 +55,7 @@ def allowed_actions(ref: Referral) -> list[str]:
 
 
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _check(ref: Referral, action: str) -> str | None:
@@ -109,7 +110,7 @@ def _validate(channel, knew_at, body_id, errors: dict, today: date | None = None
     if knew_at is not None:
         if not isinstance(knew_at, date):
             errors["knew_at"] = _("Enter a date.")
-        elif knew_at > (today or date.today()):
+        elif knew_at > (today or clock.today()):
             errors["knew_at"] = _("The date the person knew of the act cannot be in the future.")
     body = None
     if body_id:
@@ -146,7 +147,7 @@ def create_referral(*, petition: PetitionCase | None = None, dispute=None, chann
         ref = Referral(source_type="dispute", dispute_id=dispute.id, source_reference=dispute.reference,
                        person_id=parties[0].person_id if parties else None, region_id=dispute.region_id,
                        request=request or f"{dispute.summary}\n{getattr(dispute, 'description', '') or ''}".strip())
-    ref.reference = next_reference("legal_aid.referral", date.today())
+    ref.reference = next_reference("legal_aid.referral", clock.today())
     ref.state, ref.knew_at, ref.created_by_id = "draft", knew_at, getattr(user, "id", None)
     ref.body = body
     db.session.add(ref)
@@ -298,7 +299,7 @@ def days_left(ref: Referral, today: date | None = None) -> int | None:
     d = filing_deadline(ref)
     if d is None or d["status"] not in ("open", "overdue"):
         return None
-    return date.fromisoformat(d["due"]).toordinal() - (today or date.today()).toordinal()
+    return date.fromisoformat(d["due"]).toordinal() - (today or clock.today()).toordinal()
 
 
 def near_deadline(ref: Referral, today: date | None = None) -> bool:

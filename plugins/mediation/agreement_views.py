@@ -1,7 +1,6 @@
 """Agreement pages: draw up (from the dispute), record signatures, download the PDF."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from flask_login import current_user
 from core.auth.guard import require
 from core.db import db
 from core.pdf import pdf_response, render_pdf
+from core import clock
 from . import agreements
 from .access import dispute_for
 from .forms import AgreementForm, SignForm
@@ -75,5 +75,5 @@ def agreement_pdf(dispute_id: int):
 
 def sign_form() -> SignForm:
     form = SignForm()
-    form.signed_on.data = date.today()
+    form.signed_on.data = clock.today()
     return form

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.audit.services import log_note
 from core.calendar.deadlines import deadlines_for, start_deadline
 from core.db import db
+from core import clock
 from .models import Agreement, Dispute
 from .services import RECORD_TYPE, MediationError, _stop_clock
 
@@ -59,7 +60,7 @@ def sign(dispute: Dispute, user, signed_on: date) -> Agreement:
         raise MediationError({"state": _("Draw up the agreement first.")})
     if agreement.signed_on is not None:
         raise MediationError({"state": _("The agreement is already signed.")})
-    if not isinstance(signed_on, date) or signed_on > date.today():
+    if not isinstance(signed_on, date) or signed_on > clock.today():
         raise MediationError({"signed_on": _("Cannot lie in the future.")})
     agreement.signed_on = signed_on
     if dispute.state == "mediating":
@@ -88,7 +89,7 @@ def pdf_data(dispute: Dispute) -> dict:
         "parties": [{"name": p.person.name, "address": p.person.address or ""} for p in dispute.parties],
         "agreement": agreement,
         "mediator": dispute.mediator.display_name if dispute.mediator else "",
-        "date": agreement.signed_on or date.today(),
+        "date": agreement.signed_on or clock.today(),
     }
 
 

@@ -2,7 +2,7 @@
 agreements whose performance date has passed. Each notifies; none changes a dispute."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,12 +12,13 @@ from core.calendar.models import Deadline
 from core.db import db
 from core.notifications.services import notify
 from core.settings.services import get as setting
+from core import clock
 from .models import Agreement, Dispute, MonthlyReport
 from .services import PERIOD, RECORD_TYPE, alert_red
 
 
 def overdue_mediations() -> int:
-    today = date.today()
+    today = clock.today()
     rows = db.session.execute(select(Deadline, Dispute).join(Dispute, Dispute.id == Deadline.record_id).where(
         Deadline.record_type == RECORD_TYPE, Deadline.rule_code == PERIOD, Deadline.status.in_(("open", "overdue")),
         Deadline.due < today, Dispute.state == "mediating")).all()
@@ -32,7 +33,7 @@ def overdue_mediations() -> int:
 def red_risk_waiting() -> int:
     """Red items (and any level configured to alert) still only registered after a day: alert again."""
     from .risks import alerting_codes
-    limit = datetime.now() - timedelta(hours=24)  # an operational reminder, not a legal time limit
+    limit = clock.now() - timedelta(hours=24)  # an operational reminder, not a legal time limit
     disputes = db.session.scalars(select(Dispute).where(Dispute.risk_level.in_(alerting_codes()),
                                                         Dispute.state == "registered",
                                                         Dispute.created_at < limit)).all()
@@ -50,7 +51,7 @@ def _previous_month(today: date) -> str:
 def report_reminders() -> int:
     """From five days before the due day (setting mediation.report_due_day, default the 20th): remind
     everyone who submits ledgers for a region whose last month is not submitted yet."""
-    today = date.today()
+    today = clock.today()
     due_day = int(setting("mediation.report_due_day") or 20)
     if not due_day - 5 <= today.day <= due_day:
         return 0
@@ -70,7 +71,7 @@ def report_reminders() -> int:
 
 def performance_follow_up() -> int:
     rows = db.session.execute(select(Agreement, Dispute).join(Dispute, Dispute.id == Agreement.dispute_id).where(
-        Agreement.signed_on.is_not(None), Agreement.perform_by < date.today(), Dispute.state == "resolved")).all()
+        Agreement.signed_on.is_not(None), Agreement.perform_by < clock.today(), Dispute.state == "resolved")).all()
     for agreement, dispute in rows:
         if dispute.mediator is not None:
             notify(dispute.mediator, _("Follow up the agreement of %(ref)s", ref=dispute.reference),

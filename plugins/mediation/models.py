@@ -55,6 +55,7 @@ OPEN_STATES = ("registered", "mediating", "escalated", "failed", "refused", "res
 
 class Grid(VersionedMixin, db.Model):
     __tablename__ = "mediation_grid"
+    __record_label__ = _l("Grid")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True, nullable=False)
@@ -81,6 +82,9 @@ class GridWorker(db.Model):
 
 class Dispute(VersionedMixin, db.Model):
     __tablename__ = "mediation_dispute"
+    __record_label__ = _l("Dispute")
+    __value_labels__ = {"state": STATES, "risk_level": RISKS, "handling_level": LEVELS, "category": CATEGORIES,
+                        "source": SOURCES}
     # region and month, and the packed ledger key: the monthly roll-up reads this index alone
     __table_args__ = (Index("ix_mediation_dispute_region_found_key", "region_id", "found_at", "ledger_key"),)
 
@@ -195,6 +199,7 @@ class Agreement(TimestampMixin, db.Model):
     It takes effect when signed (Art 30); then the 30-day judicial-confirmation clock runs (Art 33)."""
 
     __tablename__ = "mediation_agreement"
+    __record_label__ = _l("Mediation agreement")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("mediation_dispute.id"), nullable=False, unique=True)
@@ -213,6 +218,7 @@ class Committee(VersionedMixin, db.Model):
     """A people's mediation committee (人民调解委员会) of a village, town or district, with its mediators."""
 
     __tablename__ = "mediation_committee"
+    __record_label__ = _l("Mediation committee")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)

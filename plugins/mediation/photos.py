@@ -5,13 +5,13 @@ so it also counts as the evidence that closing (销号) needs."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit.services import AttachmentError, add_attachment
 from core.db import db
+from core import clock
 from .models import Dispute, Photo
 from .services import RECORD_TYPE, MediationError
 
@@ -63,7 +63,7 @@ def store_photo(user, dispute: Dispute, client_id: str, data: bytes) -> tuple[Ph
     except AttachmentError as exc:
         raise MediationError({"photo": str(exc)}) from None
     photo = Photo(client_id=client_id, dispute_id=dispute.id, attachment_id=att.id, uploaded_by_id=user.id,
-                  uploaded_at=datetime.now().replace(microsecond=0))
+                  uploaded_at=clock.now().replace(microsecond=0))
     db.session.add(photo)
     db.session.flush()
     return photo, True

@@ -56,6 +56,15 @@ def setup(ctx) -> None:
     from . import jobs
     from .risks import SETTINGS as risk_settings
     ctx.settings({"report_due_day": 20, "photo_max_kb": 5120, **risk_settings})
+    from core.labels import register_setting_labels
+    register_setting_labels({
+        "mediation.report_due_day": _l("Monthly ledger due on day"),
+        "mediation.photo_max_kb": _l("Largest photo (KB)"),
+        "mediation.risk_levels": _l("Risk levels, highest first"),
+        "mediation.risk_labels": _l("Risk level names (level=name)"),
+        "mediation.risk_colours": _l("Risk colours (level=colour)"),
+        "mediation.risk_alerts": _l("Who is alerted per risk level"),
+    })
     daily = {"cron": {"hour": 8, "minute": 10}}
     ctx.job(JobSpec("mediation.overdue", jobs.overdue_mediations, daily, _l("Remind mediators of overdue mediations")))
     ctx.job(JobSpec("mediation.red_risk", jobs.red_risk_waiting, {"cron": {"minute": 5}},
@@ -71,7 +80,11 @@ def setup(ctx) -> None:
     from .centre_link import ROUTE_POINT, on_route
     ctx.connect(ROUTE_POINT, on_route)   # a one-stop centre routes a dispute to a mediation committee
     ctx.translations()
+    from . import labels as event_labels
+    event_labels.register()
     ctx.deadline_rules(deadline_rules)
+    from .court_plugin import setup_court  # court-linked mediation, roster, reviews, 以案定补 (issue 21)
+    setup_court(ctx)
 
     def _can_view(user, record_id) -> bool:
         return user.can("mediation.dispute.read") and dispute_for(user, record_id) is not None

@@ -1,7 +1,6 @@
 """Monthly ledger pages: live roll-up with drill-down, submit (freeze), frozen snapshot with diff."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +13,7 @@ from core.db import db
 from core.regions.models import Region
 from core.regions.scope import user_can_see_region
 from core.regions.services import region_choices
+from core import clock
 from . import reports
 from . import risks
 from .models import CATEGORIES, LEVELS, SOURCES, STATES
@@ -55,12 +55,12 @@ def _region() -> Region:
 
 
 def _month() -> str:
-    month = (request.values.get("month") or "").strip()[:7] or date.today().strftime("%Y-%m")
+    month = (request.values.get("month") or "").strip()[:7] or clock.today().strftime("%Y-%m")
     try:
         reports.parse_month(month)
     except MediationError:
         flash(_("Give the month as YYYY-MM."), "error")
-        month = date.today().strftime("%Y-%m")
+        month = clock.today().strftime("%Y-%m")
     return month
 
 
@@ -115,7 +115,7 @@ def pdf_data(region: Region, month: str) -> dict:
             "sections": [{"title": titles[dim], "rows": [(label, data["by"].get(dim, {}).get(code, 0))
                                                           for code, label in row_labels[dim].items()]}
                          for dim in reports.DIMENSIONS],
-            "date": date.today()}
+            "date": clock.today()}
 
 
 def pdf_loader(record_id) -> dict:

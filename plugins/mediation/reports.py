@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.regions.models import Region
+from core import clock
 from . import ledger_key
 from .models import Dispute, Grid, MonthlyReport
 from .services import MediationError
@@ -149,7 +150,7 @@ def submit(user, region: Region, month: str) -> MonthlyReport:
         raise MediationError({"month": _("This month has already been submitted for this region.")})
     data = rollup(region, month)
     report = MonthlyReport(region_id=region.id, month=month, data=data, nil_return=data["total"] == 0,
-                           submitted_by_id=user.id, submitted_at=datetime.now().replace(microsecond=0))
+                           submitted_by_id=user.id, submitted_at=clock.now().replace(microsecond=0))
     db.session.add(report)
     db.session.flush()
     return report

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import insert, select
 
 from core.auth.models import User
 from core.db import db
 from core.regions.models import Region
+from core import clock
 from .ledger_key import pack
 from .models import CATEGORIES, RISKS, SOURCES, Committee, CommitteeMember, Dispute, Grid, GridWorker
 
@@ -68,15 +69,16 @@ def seed_demo() -> None:
         db.session.add(committee)
         db.session.flush()
         db.session.add(CommitteeMember(committee_id=committee.id, user_id=reporters["mediator"].id))
-    now = datetime.now().replace(second=0, microsecond=0)
+    now = clock.now().replace(second=0, microsecond=0)
     for i, (g, category, risk, source, summary, place, headcount, amount, parties) in enumerate(DEMO_DISPUTES):
         grid = grids[g]
         reporter = reporters.get("grid1" if g == 0 else "grid2" if g == 1 else "admin") or reporters["admin"]
-        with audit_actor(reporter):
+        found = now - timedelta(days=2 * i + 1, hours=i)
+        with audit_actor(reporter), clock.frozen(found + timedelta(minutes=20)):   # logged soon after found
             log_dispute(reporter, {
                 "grid_id": grid.id, "category": category, "risk_level": risk, "source": source,
                 "summary": summary, "place": place, "headcount": headcount, "amount": amount,
-                "found_at": now - timedelta(days=2 * i + 1, hours=i),
+                "found_at": found,
                 "parties": [{"name": n, "phone": p} for n, p in parties],
             }, alert=False)  # demo data: no inbox noise
     db.session.flush()
@@ -98,7 +100,7 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=None) -> None:
     states = ["registered", "mediating", "resolved", "failed", "escalated", "closed", "closed", "resolved"]
     levels = ["village"] * 6 + ["town"] * 3 + ["district"]
     start = db.session.scalar(select(Dispute.id).order_by(Dispute.id.desc()).limit(1)) or 0
-    base = datetime.now().replace(microsecond=0) - timedelta(days=730)
+    base = clock.now().replace(microsecond=0) - timedelta(days=730)
     table = Dispute.__table__
     chunk = 5000
     done = 0

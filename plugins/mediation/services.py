@@ -23,6 +23,7 @@ from core.parties import PartyError, create_person, find_or_create_person
 from core.regions.models import Region
 from core.sequences import next_reference
 from core.signals import signal
+from core import clock
 from .access import can_use_grid
 from . import risks
 from .models import CATEGORIES, LEVEL_ORDER, LEVELS, SOURCES, Dispute, DisputeParty, Grid
@@ -72,10 +73,10 @@ def _clean(user, data: dict) -> dict:
     out["summary"] = summary
     out["description"] = _text(data.get("description"), 10_000)[:10_000]
     out["place"] = _text(data.get("place"), 200)[:200]
-    found_at = data.get("found_at") or datetime.now().replace(microsecond=0)
+    found_at = data.get("found_at") or clock.now().replace(microsecond=0)
     if not isinstance(found_at, datetime):
         errors["found_at"] = _("Not a valid date and time.")
-    elif found_at > datetime.now() + timedelta(hours=1):
+    elif found_at > clock.now() + timedelta(hours=1):
         errors["found_at"] = _("Cannot lie in the future.")
     elif found_at.year < 2000:
         errors["found_at"] = _("Too far in the past.")
@@ -228,7 +229,7 @@ def start(dispute: Dispute, user, mediator: User | None = None) -> Dispute:
     dispute.mediator = mediator
     dispute.state = "mediating"
     db.session.flush()
-    start_deadline(dispute, PERIOD, date.today())
+    start_deadline(dispute, PERIOD, clock.today())
     return dispute
 
 
@@ -347,9 +348,9 @@ def close(dispute: Dispute, user, note: str = "") -> Dispute:
         log_note(RECORD_TYPE, dispute.id, _("Closing note: %(text)s", text=note[:5000]), user=user)
     was_resolved = dispute.state == "resolved"
     dispute.state = "closed"
-    dispute.closed_at = datetime.now().replace(microsecond=0)
+    dispute.closed_at = clock.now().replace(microsecond=0)
     # 回访: a follow-up visit on the record's activities, due per the rule on the official calendar
-    visit_due = date.fromisoformat(compute_rule("mediation.follow_up_visit", date.today())["due"])
+    visit_due = date.fromisoformat(compute_rule("mediation.follow_up_visit", clock.today())["due"])
     add_activity(RECORD_TYPE, dispute.id, _("Follow-up visit (回访) to %(ref)s", ref=dispute.reference),
                  dispute.mediator or user, due_date=visit_due, user=user)
     from .centre_link import tell_centre       # a dispute routed by a one-stop centre: its answer goes back

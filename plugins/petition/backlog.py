@@ -16,6 +16,7 @@ from core.calendar.models import Deadline
 from core.db import db
 from core.notifications.services import notify
 from core.regions.scope import in_scope
+from core import clock
 from .backlog_models import BacklogCase, BacklogReview, BacklogStep
 from .models import OPEN_STATES, PetitionCase
 from .services import PetitionError, _text
@@ -42,7 +43,7 @@ RULES = (
 
 
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _log(bc: BacklogCase, action: str, text: str) -> None:
@@ -111,7 +112,7 @@ def _recheck_candidates() -> list[tuple[PetitionCase, str]]:
 
 def scan(today: date | None = None, notify_leaders: bool = True) -> list[BacklogCase]:
     """The daily job: apply the rules, flag what they find, tell the district's leaders."""
-    today = today or date.today()
+    today = today or clock.today()
     found: dict[int, tuple[PetitionCase, str, str]] = {}
     for source, pairs in (("recheck_contested", _recheck_candidates()), ("repeat", _repeat_candidates()),
                           ("overdue", _overdue_candidates(today))):
@@ -145,7 +146,7 @@ def assign(bc: BacklogCase, leader: User | None, team: list[User], plan: str, ta
         errors["leader_id"] = _("Choose the responsible leader.")
     elif not in_scope(leader, bc.case.region_id):
         errors["leader_id"] = _("This leader is not responsible for the case's region.")
-    if target_date is not None and target_date < date.today():
+    if target_date is not None and target_date < clock.today():
         errors["target_date"] = _("The target date cannot be in the past.")
     if bc.state == "closed_out":
         errors[""] = _("This backlog case is closed out.")
@@ -224,7 +225,7 @@ def close_out(bc: BacklogCase, evidence: str, visit_on: date | None, visit_by: s
               today: date | None = None) -> None:
     """销号: only with a statement of how it was resolved, at least one evidence file attached to the
     backlog case, every plan step done and a follow-up visit (回访) on record."""
-    today = today or date.today()
+    today = today or clock.today()
     _open_for_work(bc)
     errors: dict = {}
     evidence = _text(evidence, "evidence", 4000, errors)
@@ -251,7 +252,7 @@ def close_out(bc: BacklogCase, evidence: str, visit_on: date | None, visit_by: s
 # -- the leader's view -----------------------------------------------------------------------------
 def leader_cases(leader: User, today: date | None = None) -> list[dict]:
     """The leader's open backlog cases, the late ones first, each with what is late."""
-    today = today or date.today()
+    today = today or clock.today()
     rows = db.session.scalars(select(BacklogCase).where(BacklogCase.leader_id == leader.id,
                                                         BacklogCase.state != "closed_out")).all()
     out = []

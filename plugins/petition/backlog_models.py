@@ -31,6 +31,8 @@ __tables__ = (petition_backlog_member,)
 
 class BacklogCase(VersionedMixin, db.Model):
     __tablename__ = "petition_backlog"
+    __record_label__ = _l("Backlog case")
+    __value_labels__ = {"state": STATES, "source": SOURCES}
     __tracked__ = ("state", "leader", "target_date")
     __tracked_labels__ = {"state": _l("Stage"), "leader": _l("Responsible leader"),
                           "target_date": _l("Target date")}

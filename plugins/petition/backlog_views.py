@@ -2,7 +2,6 @@
 the leader's own dashboard. Thin views over ``backlog``."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from core.db import db
 from core.shell.actions import perform, require_valid
 from core.regions.scope import in_scope, scope_condition
 from core.shell.listing import Column, Filter, ListView
+from core import clock
 from . import backlog
 from .backlog_models import SOURCES, STATES, BacklogCase
 from .forms import (BacklogAssignForm, BacklogCloseOutForm, BacklogReviewForm, BacklogStepDoneForm,
@@ -61,7 +61,7 @@ def backlog_index():
 @require(LEAD)
 def backlog_mine():
     return render_template("petition/backlog_mine.html", rows=backlog.leader_cases(current_user),
-                           today=date.today())
+                           today=clock.today())
 
 
 def _load(backlog_id: int) -> BacklogCase:
@@ -115,7 +115,7 @@ def _hearing_link(bc: BacklogCase) -> str | None:
 @require("petition.case.read")
 def backlog_case(backlog_id: int):
     bc = _load(backlog_id)
-    return render_template("petition/backlog_case.html", bc=bc, forms=_forms(bc), today=date.today(),
+    return render_template("petition/backlog_case.html", bc=bc, forms=_forms(bc), today=clock.today(),
                            can_manage=current_user.can(MANAGE), can_work=may_work(current_user, bc),
                            evidence=backlog.evidence_count(bc), hearing_link=_hearing_link(bc),
                            rules=backlog.RULES)

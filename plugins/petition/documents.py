@@ -7,6 +7,7 @@ from datetime import date
 
 from core.db import db
 from core.pdf import RecordNotFound
+from core import clock
 from .models import PetitionCase
 
 CHANNEL_TEXT = {"visit": "来访", "letter": "来信", "online": "网上信访", "phone": "电话",
@@ -97,7 +98,7 @@ def document_data(case: PetitionCase, kind: str) -> dict:
                     ("二、复核意见", [case.recheck_opinion or ""]),
                     ("三、效力", ["本复核意见为终结意见。信访人对复核意见不服，仍以同一事实和理由提出信访请求的，"
                               "不再受理（《信访工作条例》第三十六条）。"])]
-    return {"issuer": issuer, "issuer_mark": "", "doc_prefix": "", "doc_year": date.today().year,
+    return {"issuer": issuer, "issuer_mark": "", "doc_prefix": "", "doc_year": clock.today().year,
             "doc_serial": case.id, "title": title, "recipient": who, "sections": sections, "attachments": [],
             "date": _doc_date(case, kind),
             "cc": "", "printed_by": ""}
@@ -110,7 +111,7 @@ def _doc_date(case: PetitionCase, kind: str) -> date:
         return case.accepted_at.date()
     if kind == "recheck_opinion" and case.rechecked_at:
         return case.rechecked_at.date()
-    return date.today()
+    return clock.today()
 
 
 def load(record_id: str) -> dict:

@@ -12,6 +12,7 @@ from core.calendar.models import Deadline
 from core.db import db
 from core.notifications.services import notify
 from core.regions.scope import in_scope
+from core import clock
 from .models import CHANNELS, OPEN_STATES, PetitionCase
 from .services import PetitionError, _move, _stop_all, _text
 
@@ -47,7 +48,7 @@ def skip_level_reason(case: PetitionCase, earlier: PetitionCase | None, today: d
         return None
     if earlier is None:
         return _("Lodged with a higher level before the competent local office had the matter")
-    today = today or date.today()
+    today = today or clock.today()
     if earlier.state in OPEN_STATES:
         overdue = db.session.scalar(select(Deadline.id).where(
             Deadline.record_type == "petition_case", Deadline.record_id == earlier.id,

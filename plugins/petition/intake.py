@@ -12,6 +12,7 @@ from core.calendar.deadlines import start_deadline
 from core.db import db
 from core.parties import PartyError, find_or_create_person
 from core.sequences import next_reference
+from core import clock
 from .models import CHANNELS, PetitionCase
 from .services import MAX_REPRESENTATIVES, QUERY_ALPHABET, PetitionError, _log, _step, _text
 
@@ -56,7 +57,7 @@ def register(*, channel: str, received_at: datetime, request: str, facts: str = 
         errors["channel"] = _("Choose a channel from the list.")
     if not isinstance(received_at, datetime):
         errors["received_at"] = _("Enter a date and time.")
-    elif received_at > datetime.now().replace(hour=23, minute=59):
+    elif received_at > clock.now().replace(hour=23, minute=59):
         errors["received_at"] = _("The date of receipt cannot be in the future.")
     request = _text(request, "request", 4000, errors)
     facts = _text(facts, "facts", 8000, errors, required=False)
@@ -117,7 +118,7 @@ def duplicate_candidates(*, name: str | None, id_number: str | None = None, phon
             entry["codes"].append(code)
             entry["reasons"].append(str(reason))
 
-    recent = datetime.now().replace(year=datetime.now().year - 1)
+    recent = clock.now().replace(year=clock.now().year - 1)
     for cand in find_duplicates(name=name, id_number=id_number, phone=phone):
         for case in db.session.scalars(select(PetitionCase).where(
                 PetitionCase.petitioner_id == cand.person.id).order_by(PetitionCase.id.desc()).limit(limit)):

@@ -48,6 +48,9 @@ __tables__ = (petition_case_rep,)
 
 class PetitionCase(VersionedMixin, db.Model):
     __tablename__ = "petition_case"
+    __record_label__ = _l("Petition item")
+    __value_labels__ = {"state": STATES, "category": CATEGORIES, "route": ROUTES, "decision": DECISIONS,
+                        "satisfaction": SATISFACTION, "channel": CHANNELS}
     __tracked__ = ("state", "category", "route", "handling_unit", "decision", "satisfaction",
                    "repeat", "skip_level", "backlog", "urgent")
     __tracked_labels__ = {"state": _l("Stage"), "category": _l("Category"), "route": _l("Statutory route"),
@@ -136,6 +139,7 @@ class PetitionCase(VersionedMixin, db.Model):
 class PetitionStep(db.Model):
     """A dated step of the case (what the public /status page discloses)."""
     __tablename__ = "petition_step"
+    __record_label__ = _l("Petition step")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("petition_case.id", ondelete="CASCADE"), nullable=False,

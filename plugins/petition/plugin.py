@@ -42,6 +42,8 @@ def setup(ctx) -> None:
              parent="petition.root", order=30)
     ctx.migrations("migrations/versions")
     ctx.translations()
+    from . import labels as event_labels
+    event_labels.register()
     from .deadlines import RULES as deadline_rules
     ctx.deadline_rules(deadline_rules)
     ctx.home_card("petition.deadlines", views.home_card, "petition.case.transition", order=10)

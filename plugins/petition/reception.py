@@ -12,6 +12,7 @@ from core.auth.models import User
 from core.calendar.services import is_working_day
 from core.db import db
 from core.regions.scope import in_scope
+from core import clock
 from .models import PetitionCase
 from .reception_models import Reception, ReceptionBooking
 from .services import PetitionError, _text
@@ -31,7 +32,7 @@ def schedule(day: date | None, leader: User | None, deputy: User | None, region_
     note = _text(note, "note", 500, errors, required=False)
     if day is None:
         errors["day"] = _("Enter the date.")
-    elif day < date.today():
+    elif day < clock.today():
         errors["day"] = _("A reception day cannot be in the past.")
     if not _is_leader(leader):
         errors["leader_id"] = _("Choose a leader.")
@@ -92,7 +93,7 @@ def book(reception: Reception, slot: str, visitor_name: str, phone: str | None, 
         errors["slot"] = _("Enter a time such as 09:30.")
     elif any(b.slot == slot for b in reception.active_bookings):
         errors["slot"] = _("This time is already booked.")
-    if reception.day < date.today():
+    if reception.day < clock.today():
         errors[""] = _("This reception day is over.")
     elif len(reception.active_bookings) >= reception.capacity:
         errors[""] = _("This reception day is fully booked (%(n)d visitors).", n=reception.capacity)
@@ -126,7 +127,7 @@ def received(booking: ReceptionBooking, case: PetitionCase) -> None:
 
 
 def upcoming(region_ids_visible, today: date | None = None, limit: int = 60) -> list[Reception]:
-    today = today or date.today()
+    today = today or clock.today()
     return list(db.session.scalars(select(Reception).where(Reception.day >= today, region_ids_visible)
                                    .order_by(Reception.day, Reception.id).limit(limit)))
 

@@ -19,6 +19,7 @@ BOOKING_STATES = {"booked": _l("Booked"), "received": _l("Received"), "cancelled
 class Reception(VersionedMixin, db.Model):
     """One reception day: leader A receives, leader B stands in (AB 岗)."""
     __tablename__ = "petition_reception"
+    __record_label__ = _l("Leader reception")
     __table_args__ = (UniqueConstraint("day", "leader_id", name="uq_petition_reception_day_leader"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +46,8 @@ class Reception(VersionedMixin, db.Model):
 class ReceptionBooking(VersionedMixin, db.Model):
     """A visitor booked to see the leader on a reception day."""
     __tablename__ = "petition_reception_booking"
+    __record_label__ = _l("Reception booking")
+    __value_labels__ = {"state": BOOKING_STATES}
     __personal__ = ("phone",)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from core.db import db
 from core.parties.models import Organisation, Person
 from core.parties.validation import id_check_char, normalise_name
 from core.regions.models import Region
+from core import clock
 from . import services
 from .models import PetitionCase
 
@@ -77,13 +78,18 @@ def seed_demo() -> dict:
     units = _units()
     with audit_actor(officer):
         for name, id17, phone, channel, ago, request, facts, steps in DEMO:
-            received = (datetime.now() - timedelta(days=ago)).replace(hour=9, minute=30, second=0, microsecond=0)
-            case = services.register(channel=channel, received_at=received, request=request, facts=facts,
-                                     petitioner={"name": name, "id_number": id17 + id_check_char(id17),
-                                                 "phone": phone},
-                                     region_id=district.id, officer_id=officer.id if officer else None)
+            received = (clock.now() - timedelta(days=ago)).replace(hour=9, minute=30, second=0, microsecond=0)
+            # one story: each step happens on its own day, the clock set to it (registered after received,
+            # accepted after registered…), so /status lists the dates in order
+            with clock.frozen(received + timedelta(minutes=10)):
+                case = services.register(channel=channel, received_at=received, request=request, facts=facts,
+                                         petitioner={"name": name, "id_number": id17 + id_check_char(id17),
+                                                     "phone": phone},
+                                         region_id=district.id, officer_id=officer.id if officer else None)
             for i, step in enumerate(steps):
-                _apply(case, step, units, received + timedelta(days=2 * (i + 1)))
+                at = received + timedelta(days=2 * (i + 1))
+                with clock.frozen(at):
+                    _apply(case, step, units, at)
         db.session.flush()
         backlog_cases = _demo_backlog(district)
         receptions = _demo_reception(district)
@@ -104,7 +110,7 @@ def _demo_backlog(district: Region) -> int:
     officer = db.session.scalar(select(User).where(User.username == "officer"))
     if flagged and leader is not None and officer is not None:
         bc = flagged[0]
-        today = date.today()
+        today = clock.today()
         backlog.assign(bc, leader, [officer], "包案领导牵头, 约谈责任单位, 两周内拿出处理意见并组织听证。",
                        date.fromordinal(today.toordinal() + 30), notify_leader=False)
         backlog.add_step(bc, "约谈责任单位, 核实事实", officer, date.fromordinal(today.toordinal() - 2))
@@ -120,7 +126,7 @@ def _demo_reception(district: Region) -> int:
     leader = db.session.scalar(select(User).where(User.username == "leader"))
     if leader is None:
         return 0
-    today = date.today()
+    today = clock.today()
     wednesday = date.fromordinal(today.toordinal() + (2 - today.weekday()) % 7)
     made = 0
     for week in range(4):
@@ -147,7 +153,7 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=lambda n: None) -
     if not regions:
         return
     rnd = random.Random(42)
-    year = datetime.now().year
+    year = clock.now().year
     start = db.session.scalar(select(func.max(PetitionCase.id))) or 0
     batch = 5000
     for offset in range(0, petitions, batch):
@@ -159,7 +165,7 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=lambda n: None) -
             name = f"测{WORDS[k % len(WORDS)][:1]}{k}"
             persons.append({"name": name, "name_norm": normalise_name(name), "phone": f"139{k % 100000000:08d}",
                             "region_id": rnd.choice(regions), "version": 1,
-                            "created_at": datetime.now(), "updated_at": datetime.now()})
+                            "created_at": clock.now(), "updated_at": clock.now()})
         ids = [r[0] for r in db.session.execute(insert(Person).returning(Person.id), persons)]
         rows = []
         for i, pid in enumerate(ids):

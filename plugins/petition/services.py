@@ -17,6 +17,7 @@ from core.calendar.deadlines import (extend as extend_deadline, find_deadline, m
 from core.db import db
 from core.errors import ServiceError, clean_text
 from core.signals import signal
+from core import clock
 from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, STATES, PetitionCase, PetitionStep
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L
@@ -70,7 +71,7 @@ def allowed_actions(case: PetitionCase) -> list[str]:
 
 
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _check(case: PetitionCase, action: str) -> str | None:
@@ -150,7 +151,7 @@ def object_to_case(case: PetitionCase, reason: str, today: date | None = None) -
     if errors:
         raise PetitionError(errors)
     row = find_deadline(case, "petition.jurisdiction_objection")
-    if row is not None and row.status in LIVE and (today or date.today()) > row.due:
+    if row is not None and row.status in LIVE and (today or clock.today()) > row.due:
         raise PetitionError(_("The 5 working days for an objection ended on %(due)s.", due=row.due.isoformat()))
     unit = case.handling_unit.name if case.handling_unit else ""
     _move(case, "object", note=_("Objection by %(unit)s: %(r)s", unit=unit, r=reason))
@@ -291,7 +292,7 @@ def rate(case: PetitionCase, value: str) -> None:
         from core.audit.activities import add_activity
         add_activity("petition_case", case.id, _("Follow up: the petitioner is not satisfied with the reply "
                                                    "(explain, or guide to a review)"),
-                     case.officer_id, due_date=date.today(), user=case.officer_id)
+                     case.officer_id, due_date=clock.today(), user=case.officer_id)
 
 
 def flag_backlog(case: PetitionCase, reason: str) -> None:

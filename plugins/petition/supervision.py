@@ -12,6 +12,7 @@ from core.calendar.models import Deadline
 from core.db import db
 from core.notifications.services import notify
 from core.regions.scope import in_scope
+from core import clock as local_clock
 from .models import OPEN_STATES, PetitionCase
 
 SOON_DAYS = 3
@@ -23,7 +24,7 @@ def _leaders() -> list[User]:
 
 def remind_due(today: date | None = None) -> int:
     """Notify about every live clock of an open petition due within 3 days or overdue; the number sent."""
-    today = today or date.today()
+    today = today or local_clock.today()
     horizon = date.fromordinal(today.toordinal() + SOON_DAYS)
     rows = db.session.execute(
         select(PetitionCase, Deadline).join(Deadline, (Deadline.record_type == "petition_case")
@@ -51,7 +52,7 @@ def warnings(user, today: date | None = None) -> dict:
     """What a leader or officer should look at now, within the user's region scope."""
     from core.regions.scope import scope_condition
     from .backlog_models import BacklogCase
-    today = today or date.today()
+    today = today or local_clock.today()
     week_ago = date.fromordinal(today.toordinal() - 7)
     horizon = date.fromordinal(today.toordinal() + 7)
     scoped = scope_condition(PetitionCase.region_id, user)
@@ -76,7 +77,7 @@ def warnings(user, today: date | None = None) -> dict:
 
 def weekly_digest(today: date | None = None) -> int:
     """Monday's warning digest (预警信息) to every leader: counts with a link to the warnings page."""
-    today = today or date.today()
+    today = today or local_clock.today()
     sent = 0
     with force_locale("zh"):
         for leader in _leaders():

@@ -1,7 +1,6 @@
 """Staff pages: the petition list, the one-screen intake form, one case with its stages and actions."""
 from __future__ import annotations
 
-from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from core.parties.models import Organisation
 from core.regions.scope import in_scope, scope_condition
 from core.regions.services import region_choices
 from core.shell.listing import Column, Filter, ListView
+from core import clock
 from . import documents, services
 from .backlog import backlog_of
 from .forms import ClassifyForm, IntakeForm, MergeForm, OpinionForm, ReasonForm, ReplyForm, UnitForm
@@ -82,7 +82,7 @@ def new():
             form.channel.data, form.name.data, form.request.data = "visit", booking.visitor_name, booking.topic
             form.phone.data = booking.phone
             form.region_id.data = str(booking.reception.region_id)
-            form.received_at.data = datetime.now().replace(second=0, microsecond=0)
+            form.received_at.data = clock.now().replace(second=0, microsecond=0)
     candidates = []
     if form.validate_on_submit():
         region_id = int(form.region_id.data)
@@ -273,7 +273,7 @@ def home_card(user):
         return None
     return {"title": _("Petitions: nearest deadlines"), "url": url_for("petition.index"), "count": len(rows),
             "items": [{"label": f"{c.reference} · {c.state_label}", "url": url_for("petition.case", case_id=c.id),
-                       "due": d.due.isoformat(), "status": "overdue" if d.due < date.today()
+                       "due": d.due.isoformat(), "status": "overdue" if d.due < clock.today()
                        else "open"} for c, d in rows]}
 
 
@@ -281,4 +281,4 @@ def home_card(user):
 @require("petition.case.read")
 def warnings():
     from .supervision import warnings as collect
-    return render_template("petition/warnings.html", w=collect(current_user), today=date.today())
+    return render_template("petition/warnings.html", w=collect(current_user), today=clock.today())
