@@ -77,8 +77,9 @@ def setup(ctx) -> None:
     __import__("plugins.mediation.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     ctx.seed("demo", seed.seed_demo)
     ctx.seed("scale", seed.seed_scale)
-    from .centre_link import ROUTE_POINT, on_route
-    ctx.connect(ROUTE_POINT, on_route)   # a one-stop centre routes a dispute to a mediation committee
+    if ctx.host.is_loaded("centre"):     # a one-stop centre routes disputes to a mediation committee
+        from .centre_link import ROUTE_POINT, on_route
+        ctx.connect(ROUTE_POINT, on_route)
     ctx.translations()
     from . import labels as event_labels
     event_labels.register()

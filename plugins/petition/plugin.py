@@ -62,8 +62,9 @@ def setup(ctx) -> None:
                     _l("Flag backlog cases by rule (past time limits, repeated, re-check contested)")))
     from .services import on_hearing_concluded
     ctx.connect("hearing.concluded", on_hearing_concluded)
-    from .centre_link import ROUTE_POINT, on_route
-    ctx.connect(ROUTE_POINT, on_route)   # a one-stop centre routes a matter to the register
+    if ctx.host.is_loaded("centre"):     # a one-stop centre routes matters to the register
+        from .centre_link import ROUTE_POINT, on_route
+        ctx.connect(ROUTE_POINT, on_route)
     ctx.seed("demo", seed.seed_demo)
     __import__("plugins.petition.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     ctx.seed("scale", seed.seed_scale)
