@@ -52,9 +52,10 @@ def process_tz(zone: str):
 @contextmanager
 def at_local(local: datetime, zone: str = "UTC", tick: bool = False):
     """The machine's clock at the instant *local* (Asia/Shanghai wall time), the process in *zone*.
-    The destination is given in UTC: time-machine would otherwise also set TZ from a ZoneInfo."""
-    instant = local.replace(tzinfo=LOCAL).astimezone(timezone.utc)
+    The destination is a POSIX timestamp: given an aware datetime, time-machine also sets TZ to its zone."""
+    instant = local.replace(tzinfo=LOCAL).timestamp()
     with process_tz(zone), time_machine.travel(instant, tick=tick) as traveller:
+        assert time.localtime().tm_gmtoff == datetime.now(ZoneInfo(zone)).utcoffset().total_seconds()
         yield traveller
 
 
