@@ -39,7 +39,7 @@ def status():
         return render_template("petition/status.html", form=form, result=None, searched=False,
                                rating=RatingForm(prefix="rate"), labels={}, limited=True), 429
     rating = RatingForm(prefix="rate")
-    result = None
+    result = other = None
     searched = False
     if request.form.get("rate-code"):
         result = services.by_query_code(request.form.get("rate-code"))
@@ -55,10 +55,32 @@ def status():
                 db.session.commit()
                 flash(_("Thank you. Your rating has been recorded."), "success")
         form.code.data = request.form.get("rate-code")
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() or (request.method == "GET" and request.args.get("code")):
         searched = True
-        result = services.by_query_code(form.code.data)
+        code = form.code.data or request.args.get("code", "")[:30]
+        form.code.data = code
+        result = services.by_query_code(code)
+        if result is None:
+            other = lookup_other(code)
     if result is not None:
         rating.code.data = result.query_code
     return render_template("petition/status.html", form=form, result=result, searched=searched,
-                           rating=rating, labels=step_labels())
+                           rating=rating, labels=step_labels(), other=other)
+
+
+STATUS_POINT = "petition.status_lookup"
+
+
+def lookup_other(code: str) -> dict | None:
+    """Ask the plugins that registered a resolver on ``petition.status_lookup`` (e.g. a one-stop centre's case
+    code). A resolver answers None or a dict {"code", "stage", "matters": [{"kind", "stage", "summary"}],
+    "rating"?: {"url", "choices": [(value, label)], "open": bool, "done": bool}} — never personal data."""
+    host = current_app.extensions.get("concord")
+    point = getattr(host, "points", {}).get(STATUS_POINT)
+    if point is None:                     # a core without declared points: the bare signal
+        from core.signals import signal
+        point = signal(STATUS_POINT)
+    for _receiver, answer in point.send(None, code=(code or "").strip()):
+        if answer:
+            return answer
+    return None
