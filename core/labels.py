@@ -212,3 +212,22 @@ def sequence_label(code: str | None) -> str:
     cls = _model(code.replace(".", "_"))
     label = getattr(cls, "__record_label__", None) or label
     return _("%(what)s numbers", what=label) if label else _("Reference sequence")
+
+
+# -- shared value lists (a code one plugin owns and another shows) ---------------------------------------
+_enums: dict[str, dict] = {}
+DEADLINE_STATUS = {"open": _l("open"), "met": _l("met"), "overdue": _l("overdue"), "paused": _l("paused")}
+
+
+def register_enum(name: str, mapping: dict) -> None:
+    """Share the labels of a value list (``register_enum("legal_channel", CHANNELS)``)."""
+    _enums.setdefault(name, {}).update(mapping)
+
+
+def enum_labels(name: str) -> dict[str, str]:
+    return {k: str(v) for k, v in _enums.get(name, {}).items()}
+
+
+def deadline_status(status: str | None) -> str:
+    label = DEADLINE_STATUS.get(status or "")
+    return str(label) if label else ""

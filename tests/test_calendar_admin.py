@@ -40,7 +40,10 @@ def test_add_edit_delete(login_as):
     resp = c.post(f"/admin/calendar/{row.id}", data={"date": "2026-10-08", "kind": "workday", "name": "国庆节"})
     assert resp.status_code == 302
     assert entry(date(2026, 10, 8)).kind == "workday"
-    assert c.post(f"/admin/calendar/{row.id}/delete").status_code == 302
+    # a bare POST only leads to the confirmation page, which names the day
+    assert c.post(f"/admin/calendar/{row.id}/delete").headers["Location"].endswith(f"/admin/calendar/{row.id}/delete")
+    assert row.date.isoformat() in c.get(f"/admin/calendar/{row.id}/delete").get_data(as_text=True)
+    assert c.post(f"/admin/calendar/{row.id}/delete", data={"confirm": "1"}).status_code == 302
     assert entry(date(2026, 10, 8)) is None
     assert get_calendar().is_working(date(2026, 10, 8))
     assert c.post("/admin/calendar/999999/delete").status_code == 404

@@ -80,10 +80,28 @@ def edit(entry_id: int):
     return render_template("core_calendar/form.html", form=form, entry=entry)
 
 
+@bp.get("/<int:entry_id>/delete")
+@require(PERM)
+def delete_confirm(entry_id: int):
+    """Ask first: one holiday drives every deadline running over it."""
+    entry = db.session.get(Holiday, entry_id) or abort(404)
+    running = count_running_over(entry.date)
+    return render_template("core_calendar/delete.html", entry=entry, running=running)
+
+
+def count_running_over(day) -> int:
+    from sqlalchemy import func, select
+    from core.calendar.models import Deadline
+    return db.session.scalar(select(func.count()).select_from(Deadline).where(
+        Deadline.status.in_(("open", "paused")), Deadline.start <= day, Deadline.due >= day)) or 0
+
+
 @bp.post("/<int:entry_id>/delete")
 @require(PERM)
 def delete(entry_id: int):
     entry = db.session.get(Holiday, entry_id) or abort(404)
+    if request.form.get("confirm") != "1":        # the list links to the confirmation page; a bare POST asks too
+        return redirect(url_for(".delete_confirm", entry_id=entry_id))
     year, day = entry.date.year, entry.date.isoformat()
     _changed(store.delete_entry(entry), _("Deleted %(date)s.", date=day))
     return redirect(url_for(".index", year=year))

@@ -22,7 +22,7 @@ def _load(dispute_id: int):
 
 
 @bp.route("/disputes/<int:dispute_id>/agreement", methods=["GET", "POST"])
-@require("mediation.dispute.mediate")
+@require("mediation.dispute.mediate", "mediation.dispute.grid")
 def agreement(dispute_id: int):
     d = _load(dispute_id)
     existing = agreements.agreement_of(d)
@@ -43,7 +43,7 @@ def agreement(dispute_id: int):
 
 
 @bp.post("/disputes/<int:dispute_id>/agreement/sign")
-@require("mediation.dispute.mediate")
+@require("mediation.dispute.mediate", "mediation.dispute.grid")
 def agreement_sign(dispute_id: int):
     d = _load(dispute_id)
     form = SignForm()

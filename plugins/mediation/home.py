@@ -20,9 +20,12 @@ def card(user):
     else:
         return None
     count = db.session.scalar(select(func.count(Dispute.id)).where(*where)) or 0
+    action = ({"label": _("Log a dispute (登记纠纷)"), "url": url_for("mediation.capture")}
+              if user.can("mediation.dispute.create") and is_grid_worker(user) else None)
     if not count:
-        return None
+        return {"title": title, "url": url_for("mediation.index"), "count": 0, "items": [], "action": action} \
+            if action else None
     rows = db.session.scalars(select(Dispute).where(*where).order_by(Dispute.found_at.desc()).limit(8)).all()
     items = [{"label": f"{d.reference} · {d.summary}", "url": url_for("mediation.dispute", dispute_id=d.id),
               "due": None, "status": d.risk_level} for d in rows]
-    return {"title": title, "url": url_for("mediation.index"), "count": count, "items": items}
+    return {"title": title, "url": url_for("mediation.index"), "count": count, "items": items, "action": action}

@@ -5,6 +5,7 @@ PERMISSIONS = {
     "mediation.dispute.read": _l("See disputes"),
     "mediation.dispute.create": _l("Log disputes"),
     "mediation.dispute.mediate": _l("Mediate disputes"),
+    "mediation.dispute.grid": _l("Resolve disputes on the spot or hand them up (own grid)"),
     "mediation.dispute.escalate": _l("Escalate disputes"),
     "mediation.dispute.close": _l("Close disputes (销号)"),
     "mediation.grid.manage": _l("Manage grids and grid workers"),
@@ -26,7 +27,7 @@ def setup(ctx) -> None:
     ctx.role("mediator", _l("Mediator"), _l("Mediates disputes and runs hearings"))
     ctx.role("grid_worker", _l("Grid worker"), _l("Logs disputes in their own grid"))
     ctx.permissions(PERMISSIONS, default_grants={
-        "grid_worker": ["mediation.dispute.read", "mediation.dispute.create"],
+        "grid_worker": ["mediation.dispute.read", "mediation.dispute.create", "mediation.dispute.grid"],
         "mediator": DISPUTE_ALL + ["mediation.report.read", "mediation.report.submit"],
         "officer": ["mediation.dispute.read", "mediation.report.read"],
         "leader": ["mediation.dispute.read", "mediation.report.read"],

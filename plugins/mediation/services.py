@@ -81,8 +81,10 @@ def _clean(user, data: dict) -> dict:
     elif found_at.year < 2000:
         errors["found_at"] = _("Too far in the past.")
     out["found_at"] = found_at
+    named = [p for p in (data.get("parties") or []) if isinstance(p, dict) and (p.get("name") or "").strip()]
     try:
-        headcount = int(data.get("headcount") or 0)
+        # 涉及人数: when the form leaves it out, the people named as parties (never 0 with a party named)
+        headcount = int(data.get("headcount") or 0) if data.get("headcount") not in (None, "") else len(named)
         if not 0 <= headcount <= 100_000:
             raise ValueError
     except (TypeError, ValueError):
@@ -292,6 +294,48 @@ def fail(dispute: Dispute, user, reason: str, legal_channel: str | None = None,
         log_event("mediation.escalate_to_legal", RECORD_TYPE, dispute.id, text=legal_channel, user=user)
         signal("mediation.escalate_to_legal").send(dispute, channel=legal_channel)
     return dispute
+
+
+# -- the grid worker: the first mediator (小事不出村) -------------------------------------------------
+def resolve_on_spot(dispute: Dispute, user, agreed: str) -> Dispute:
+    """就地化解: the grid worker settles a newly logged dispute on the spot and writes down what was agreed;
+    an agreement (调解协议书) can then be drawn up. Only in the worker's own grid."""
+    if not can_use_grid(user, dispute.grid):
+        raise MediationError({"grid": _("Only a worker of this grid can resolve it on the spot.")})
+    _require_state(dispute, ("registered",),
+                   _("Only a newly logged dispute can be resolved on the spot; this one is %(state)s.",
+                     state="%(state)s"))
+    agreed = (agreed or "").strip()
+    if not agreed:
+        raise MediationError({"text": _("Write down what the parties agreed.")})
+    dispute.outcome = agreed[:10_000]
+    dispute.mediator = user
+    dispute.state = "resolved"
+    _stop_clock(dispute)
+    log_event("mediation.resolve_on_spot", RECORD_TYPE, dispute.id, text=dispute.outcome[:2000], user=user)
+    return dispute
+
+
+def hand_up(dispute: Dispute, user, reason: str) -> int:
+    """上报: the grid worker hands a dispute they cannot settle to the village (community) mediation
+    committee, whose mediators are told; it stays registered at village level for them to take up."""
+    if not can_use_grid(user, dispute.grid):
+        raise MediationError({"grid": _("Only a worker of this grid can hand it up.")})
+    _require_state(dispute, ("registered",),
+                   _("Only a newly logged dispute can be handed up; this one is %(state)s.", state="%(state)s"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MediationError({"text": _("Say why it cannot be settled on the spot.")})
+    from .committees import handling_committee
+    committee = handling_committee(dispute)
+    mediators = [m for m in (committee.mediators if committee else []) if m.active and m.id != user.id]
+    log_event("mediation.hand_up", RECORD_TYPE, dispute.id, text=reason[:2000], user=user)
+    try:
+        url = url_for("mediation.dispute", dispute_id=dispute.id)
+    except RuntimeError:
+        url = None
+    return len(notify(mediators, _("Handed up by the grid worker: %(ref)s", ref=dispute.reference),
+                      reason[:500], url=url, record=(RECORD_TYPE, dispute.id)))
 
 
 def other_routes() -> str:

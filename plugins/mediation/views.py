@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_wtf.csrf import generate_csrf
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,8 +15,10 @@ from core.audit.services import AttachmentError, add_attachment
 from core.auth.guard import login_only, require
 from core.db import StaleEdit, check_version, db
 from core.shell.listing import Column, Filter, ListView
+from core.shell.record_actions import chosen_action, status_actions
+from core.labels import DEADLINE_STATUS, enum_labels
 from . import refusal, risks, services
-from .access import dispute_for, visible_disputes, visible_grids
+from .access import can_use_grid, dispute_for, visible_disputes, visible_grids
 from .forms import ActionForm, CaptureForm
 from .photos import max_bytes, store_photo
 from .models import CATEGORIES, LEVELS, SOURCES, STATES, Dispute, Grid
@@ -196,6 +198,9 @@ def _actions(d: Dispute) -> list[dict]:
     """The workflow steps the current user may take now: (code, label, needs text, text label)."""
     u = current_user
     acts = []
+    if u.can("mediation.dispute.grid") and d.state == "registered" and can_use_grid(u, d.grid):
+        acts += [("resolve_on_spot", _("Resolve on the spot (就地化解)"), True, _("What the parties agreed")),
+                 ("hand_up", _("Hand up to the village committee (上报)"), True, _("Why it cannot be settled here"))]
     if u.can("mediation.dispute.mediate"):
         if d.state in ("registered", "escalated"):
             acts.append(("start", _("Start mediation"), False, ""))
@@ -215,6 +220,14 @@ def _actions(d: Dispute) -> list[dict]:
     return [dict(code=c, label=label, text=t, text_label=tl) for c, label, t, tl in acts]
 
 
+CONFIRMS = {
+    "close": _l("the dispute is closed off the ledger (销号/办结) with this evidence and a follow-up visit is "
+                "planned; only an administrator can reopen it."),
+    "resolve_on_spot": _l("the dispute is recorded as resolved on the spot with what you wrote; mediation by the "
+                          "committee does not start."),
+}
+
+
 @bp.get("/disputes/<int:dispute_id>")
 @require("mediation.dispute.read")
 def dispute(dispute_id: int):
@@ -227,7 +240,16 @@ def dispute(dispute_id: int):
     from .agreements import agreement_of, clocks
     from .committees import mediator_candidates
     acts = _actions(d)
+    bar = status_actions([a["code"] for a in acts], {a["code"]: a["label"] for a in acts},
+                         post_url=lambda c: url_for("mediation.act", dispute_id=d.id, step=c),
+                         open_url=lambda c: url_for("mediation.dispute", dispute_id=d.id, act=c) + "#act",
+                         primary=("resolve_on_spot", "start", "resolve"), confirms=CONFIRMS, version=d.version)
+    chosen = chosen_action(bar)
     return render_template("mediation/dispute.html", d=d, stages=stages, actions=acts, form=ActionForm(),
+                           bar=bar, chosen=chosen, chosen_act=next((a for a in acts if chosen and a["code"] == chosen.code), None),
+                           channel_labels=enum_labels("legal_channel"), status_words=DEADLINE_STATUS,
+                           may_agree=current_user.can("mediation.dispute.mediate") or (
+                               current_user.can("mediation.dispute.grid") and can_use_grid(current_user, d.grid)),
                            candidates=mediator_candidates(d, current_user) if any(a["code"] == "start" for a in acts)
                            else [], other_routes=services.other_routes() if d.state in ("failed", "refused") else "",
                            legal_channels=LEGAL_CHANNELS, agreement=agreement_of(d), sign_form=sign_form(),
@@ -269,11 +291,13 @@ _STEPS = {
     "reopen": ("mediation.dispute.close", lambda d, t, f: services.reopen(d, current_user, t)),
     "escalate": ("mediation.dispute.escalate", lambda d, t, f: services.escalate(d, current_user, t)),
     "close": ("mediation.dispute.close", lambda d, t, f: _close(d, t, f)),
+    "resolve_on_spot": ("mediation.dispute.grid", lambda d, t, f: services.resolve_on_spot(d, current_user, t)),
+    "hand_up": ("mediation.dispute.grid", lambda d, t, f: services.hand_up(d, current_user, t)),
 }
 
 
 @bp.post("/disputes/<int:dispute_id>/<step>")
-@require("mediation.dispute.mediate", "mediation.dispute.escalate", "mediation.dispute.close")
+@require("mediation.dispute.mediate", "mediation.dispute.escalate", "mediation.dispute.close", "mediation.dispute.grid")
 def act(dispute_id: int, step: str):
     d = _load(dispute_id)
     if step not in _STEPS:

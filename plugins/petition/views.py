@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -12,6 +12,7 @@ from core.auth.guard import require
 from core.calendar.deadlines import deadline_rows
 from core.db import db
 from core.shell.actions import perform, require_valid
+from core.shell.record_actions import chosen_action, status_actions
 from core.parties.models import Organisation
 from core.regions.scope import in_scope, scope_condition
 from core.regions.services import region_choices
@@ -25,6 +26,14 @@ from .models import CATEGORIES, CHANNELS, OPEN_STATES, STATES, PetitionCase
 bp = Blueprint("petition", __name__, template_folder="templates")
 STAGES = ["registered", "forwarded", "accepted", "handling", "replied", "reviewed", "rechecked", "closed"]
 SIMPLE = ("accept", "start_handling", "request_review", "request_recheck", "close")
+# steps that cannot be undone: the form asks to confirm, naming what will happen
+CONFIRMS = {
+    "reply": _l("the reply is final: the petitioner is told the decision and the 30-day window to ask for a review "
+                "(复查) starts; it cannot be withdrawn."),
+    "close": _l("the item is closed (终结): no further petition on the same facts is accepted and it cannot be "
+                "reopened here."),
+    "not_accept": _l("the petitioner is told the item is not accepted, with the reason given; it cannot be undone."),
+}
 
 
 def _scoped():
@@ -199,14 +208,19 @@ def case(case_id: int):
     allowed = services.allowed_actions(c) if current_user.can("petition.case.transition") else []
     if c.backlog and "flag_backlog" in allowed:
         allowed.remove("flag_backlog")
-    actions = [{"url": url_for("petition.act", case_id=c.id, action=a), "label": labels[a], "version": c.version,
-                "primary": a in ("accept", "start_handling")} for a in allowed if a in SIMPLE]
+    forms = _forms(c)
+    actions = status_actions([a for a in allowed if a in SIMPLE or a in forms], labels,
+                             post_url=lambda a: url_for("petition.act", case_id=c.id, action=a),
+                             open_url=lambda a: url_for("petition.case", case_id=c.id, act=a) + "#act",
+                             direct=SIMPLE, primary=("accept", "start_handling", "reply"), confirms=CONFIRMS,
+                             version=c.version)
+    chosen = chosen_action(actions)
     current = c.state if c.state in STAGES else {"assigned": "forwarded", "not_accepted": "accepted",
                                                  "extended": "handling", "review_requested": "replied",
                                                  "recheck_requested": "reviewed"}.get(c.state, c.state)
     stages = [(s, STATES[s]) for s in STAGES]
     return render_template("petition/case.html", c=c, stages=stages, current=current, actions=actions,
-                           allowed=allowed, labels=labels, forms=_forms(c), deadlines=deadline_rows(c),
+                           allowed=allowed, labels=labels, forms=forms, chosen=chosen, deadlines=deadline_rows(c),
                            documents=documents.available(c), backlog=backlog_of(c))
 
 

@@ -338,3 +338,13 @@ def sign_in(page, url: str, username: str, password: str = "concord-demo") -> No
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+
+
+def open_action(page, action: str) -> None:
+    """Open an action's form from the record page's status bar (only the chosen form is on the page)."""
+    if page.locator(f"form[action*='/act/{action}']").count():
+        return
+    link = page.locator(f".statusbar a[data-action='{action}']")
+    if link.count():
+        with page.expect_navigation():
+            link.first.click()

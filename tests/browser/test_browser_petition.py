@@ -4,11 +4,11 @@ with a PDF 处理意见书; the petitioner checks /status with the 查询码 and
 appears for the officer."""
 from __future__ import annotations
 
-from datetime import datetime
 
 import pytest
 
-from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, skip_reason
+from browser_support import DESKTOP, JourneyTab, open_action, page_problems, run_journey_in_thread, sign_in, skip_reason
+from core import clock
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -33,7 +33,7 @@ def _journey(chromium, server):
         resp = page.goto(url + "/petition/new", wait_until="load")
         assert not page_problems(JourneyTab(page, server), resp, "intake")
         page.select_option("select[name=channel]", "visit")
-        page.fill("input[name=received_at]", datetime.now().strftime("%Y-%m-%dT%H:%M"))
+        page.fill("input[name=received_at]", clock.now().strftime("%Y-%m-%dT%H:%M"))
         page.fill("input[name=name]", "赵德明")
         page.fill("input[name=phone]", "13907301111")
         page.fill("textarea[name=request]", "要求解决拖欠的工程款十二万元")
@@ -48,6 +48,7 @@ def _journey(chromium, server):
         case_url = page.url
 
         def act(action, fill=None):
+            open_action(page, action)
             form = page.locator(f"form[action$='/act/{action}']")
             for selector, value in (fill or {}).items():
                 field = form.locator(selector)
@@ -55,6 +56,8 @@ def _journey(chromium, server):
                     field.select_option(**value) if isinstance(value, dict) else field.select_option(value)
                 else:
                     field.fill(value)
+            if form.locator("input[name=confirm]").count():
+                form.locator("input[name=confirm]").check()
             with page.expect_navigation():
                 form.locator("button[type=submit]").click()
 

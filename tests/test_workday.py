@@ -1,0 +1,90 @@
+"""Issue 19: safe steps (confirmation before irreversible ones, without JavaScript), the grid worker's
+own steps (就地化解, 上报, an agreement) in their grid, and record pages that show only the stage's actions."""
+import re
+
+from conftest import login
+
+
+def _actions(html):
+    return re.findall(r'data-action="(\w+)"', html)
+
+
+def test_petition_page_shows_only_the_stages_actions_and_reply_asks_to_confirm(app, client):
+    from core.db import db
+    from plugins.petition.models import PetitionCase
+    login(client, "officer")
+    handling = db.session.query(PetitionCase).filter_by(state="handling").first()
+    html = client.get(f"/petition/{handling.id}").get_data(as_text=True)
+    assert _actions(html) == ["extend", "reply"]
+    assert 'class="formview action-form' not in html            # no form open until one is chosen
+    html = client.get(f"/petition/{handling.id}?act=reply").get_data(as_text=True)
+    assert "action-reply" in html and 'name="confirm"' in html and "required" in html
+    assert "复查" in html                                          # the confirmation names what will happen
+    closed = db.session.query(PetitionCase).filter_by(state="closed").first()
+    assert _actions(client.get(f"/petition/{closed.id}").get_data(as_text=True)) == []
+
+
+def test_deleting_a_holiday_asks_first_and_names_the_day(app, client):
+    from core.calendar.models import Holiday
+    from core.db import db
+    login(client, "admin")
+    day = db.session.query(Holiday).order_by(Holiday.date.desc()).first()
+    resp = client.post(f"/admin/calendar/{day.id}/delete")
+    assert resp.status_code == 302 and db.session.get(Holiday, day.id) is not None
+    page = client.get(f"/admin/calendar/{day.id}/delete").get_data(as_text=True)
+    assert day.date.isoformat() in page and 'name="confirm"' in page
+    client.post(f"/admin/calendar/{day.id}/delete", data={"confirm": "1"})
+    db.session.expire_all()
+    assert db.session.get(Holiday, day.id) is None
+
+
+def test_disabling_an_app_needs_the_tick(app, client):
+    from core.admin.models import PluginState
+    from core.db import db
+    login(client, "admin")
+    html = client.get("/admin/apps").get_data(as_text=True)
+    assert 'name="confirm"' in html and "required" in html
+    client.post("/admin/apps/hearing", data={"enabled": "0"})
+    assert db.session.get(PluginState, "hearing") is None
+
+
+def test_grid_worker_resolves_on_the_spot_and_draws_up_the_agreement(app, client):
+    from core.db import db
+    from plugins.mediation.models import Dispute
+    login(client, "grid1")
+    home = client.get("/").get_data(as_text=True)
+    assert "/mediation/capture" in home                         # the 登记纠纷 button on the home card
+    client.post("/mediation/capture", data={"category": "neighbour", "risk_level": "green",
+                                            "summary": "两户因排水沟堵塞争吵", "party_name": "李四",
+                                            "source": "patrol", "confirm": "1"})
+    d = db.session.query(Dispute).order_by(Dispute.id.desc()).first()
+    assert d.summary == "两户因排水沟堵塞争吵" and d.headcount == 1   # 涉及人数 = the parties named
+    assert _actions(client.get(f"/mediation/disputes/{d.id}").get_data(as_text=True)) == ["resolve_on_spot",
+                                                                                          "hand_up"]
+    client.post(f"/mediation/disputes/{d.id}/resolve_on_spot",
+                data={"version": d.version, "text": "双方同意共同清理水沟，费用各半", "confirm": "1"})
+    db.session.expire_all()
+    d = db.session.get(Dispute, d.id)
+    assert d.state == "resolved" and "清理水沟" in d.outcome
+    assert client.get(f"/mediation/disputes/{d.id}/agreement").status_code == 200
+
+
+def test_grid_worker_hands_up_to_the_village_committee_and_only_in_their_grid(app, client):
+    from sqlalchemy import select
+    from core.audit.models import AuditLog
+    from core.db import db
+    from plugins.mediation.access import grid_ids_of
+    from plugins.mediation.models import Dispute
+    from core.auth.models import User
+    grid1 = db.session.scalar(select(User).where(User.username == "grid1"))
+    mine = db.session.scalar(select(Dispute).where(Dispute.state == "registered",
+                                                   Dispute.grid_id.in_(grid_ids_of(grid1))))
+    other = db.session.scalar(select(Dispute).where(Dispute.grid_id.not_in(grid_ids_of(grid1))))
+    login(client, "grid1")
+    if mine is not None:
+        client.post(f"/mediation/disputes/{mine.id}/hand_up", data={"version": mine.version, "text": "双方分歧大"})
+        assert db.session.scalar(select(AuditLog).where(AuditLog.action == "mediation.hand_up",
+                                                        AuditLog.record_id == str(mine.id))) is not None
+    if other is not None:
+        assert client.post(f"/mediation/disputes/{other.id}/resolve_on_spot",
+                           data={"version": other.version, "text": "x"}).status_code == 404
