@@ -1,0 +1,74 @@
+"""Wires court-linked mediation (issue 21) into the plugin context: called from plugin.setup."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+PERMISSIONS = {
+    "mediation.court.read": _l("See court-commissioned cases"),
+    "mediation.court.register": _l("Register and import court cases"),
+    "mediation.court.assign": _l("Assign mediators to court cases"),
+    "mediation.court.mediate": _l("Mediate court cases"),
+    "mediation.roster.manage": _l("Manage the mediator roster"),
+    "mediation.review.score": _l("Score case files (卷宗评查)"),
+    "mediation.review.configure": _l("Edit the case-file review checklist"),
+    "mediation.subsidy.read": _l("See case-based subsidy reports (以案定补)"),
+    "mediation.subsidy.submit": _l("Submit case-based subsidy reports"),
+}
+COURT_WORK = ["mediation.court.read", "mediation.court.register", "mediation.court.assign", "mediation.court.mediate"]
+SETTINGS = {
+    # 以案定补 rates in yuan per reviewed case: grade:outcome=amount (outcome success | failure; a failed case
+    # counts only when its hand-back record was complete)
+    "subsidy_rates": ["simple:success=100", "simple:failure=40", "ordinary:success=200", "ordinary:failure=80",
+                      "difficult:success=400", "difficult:failure=160"],
+    # a file scoring below this share of its checklist earns no subsidy
+    "subsidy_pass_percent": 60,
+}
+
+
+def setup_court(ctx) -> None:
+    from core.audit import register_record_access
+    from flask import url_for
+
+    from . import court_api, court_kpis, court_models, court_seed, court_views
+    from .court_cli import mediation_cli
+    from .court_rules import RULES
+
+    ctx.permissions(PERMISSIONS, default_grants={
+        "mediator": COURT_WORK + ["mediation.subsidy.read"],
+        "officer": ["mediation.court.read", "mediation.subsidy.read"],
+        "leader": ["mediation.court.read", "mediation.review.score", "mediation.subsidy.read",
+                   "mediation.subsidy.submit"],
+        "admin": list(PERMISSIONS),
+    })
+    ctx.models(court_models)
+    ctx.deadline_rules(RULES)
+    ctx.sequence("mediation.court", "JS-SD-{year}-{n:05d}", _l("Court-commissioned case number"))
+    ctx.blueprint(court_views.bp, url_prefix="/mediation")
+    ctx.api(court_api.api)
+    ctx.cli(mediation_cli)
+    ctx.settings(SETTINGS)
+    ctx.menu("mediation.court", _l("Court-commissioned cases"), "mediation_court.court_index", "mediation.court.read",
+             parent="mediation.root", order=50)
+    ctx.menu("mediation.roster", _l("Mediator roster"), "mediation_court.roster", "mediation.court.read",
+             parent="mediation.root", order=55)
+    ctx.menu("mediation.subsidy", _l("Case-based subsidies"), "mediation_court.subsidy", "mediation.subsidy.read",
+             parent="mediation.root", order=60)
+    ctx.pdf_template("mediation.court_handback", "templates/pdf/court_handback.html",
+                     title=_l("Hand-back pack (调解终结)"), loader=court_views.handback_loader)
+    ctx.pdf_template("mediation.court_confirmation", "templates/pdf/court_confirmation.html",
+                     title=_l("Judicial confirmation application"), loader=court_views.confirmation_loader)
+    ctx.pdf_template("mediation.subsidy_report", "templates/pdf/subsidy.html", title=_l("Case-based subsidy report"),
+                     loader=court_views.subsidy_loader)
+    court_kpis.register(ctx)
+    ctx.seed("demo", court_seed.seed_demo)
+
+    def _can_view(user, record_id) -> bool:
+        from .court_access import case_for
+        return user.can("mediation.court.read") and case_for(user, record_id) is not None
+
+    def _can_edit(user, record_id) -> bool:
+        from .court_access import case_for
+        return user.can("mediation.court.mediate") and case_for(user, record_id) is not None
+
+    register_record_access("mediation_court_case", _can_view, _can_edit,
+                           url=lambda rid: url_for("mediation_court.court_case", case_id=rid), app=ctx.app)
