@@ -10,9 +10,10 @@ VENV=.venv
 PY="${PYTHON:-python3}"
 
 need_system_packages() {
-  # WeasyPrint needs Pango; HarfBuzz subsetting keeps PDF rendering fast (else ~30x slower).
+  # WeasyPrint needs Pango; HarfBuzz subsetting keeps PDF rendering fast (else ~30x slower);
+  # fonts-hanazono and fonts-babelstone-han draw characters outside the BMP (names like 张𠀀𪚥).
   local missing=()
-  for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "$@"; do
+  for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-hanazono fonts-babelstone-han "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -14,7 +14,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 
-from .fetcher import BASE_URL, make_fetcher
+from .fetcher import BASE_URL, make_fetcher, system_fonts_missing
 from .isolation import ChildFailed, IsolationTimeout, run_in_child
 
 log = logging.getLogger("concord.pdf")
@@ -57,8 +57,14 @@ class _Prepared:
         with open(FONTS_CSS, encoding="utf-8") as fh:
             self.fonts_css = weasyprint.CSS(string=fh.read(), base_url=BASE_URL, url_fetcher=fetcher,
                                             font_config=self.font_config)
+        missing = set(system_fonts_missing())
         for url, reason in fetcher.refused:
+            if missing and url.startswith("concord-system-font:"):
+                continue
             log.error("PDF fonts: %s could not be loaded (%s); Chinese text will be missing", url, reason)
+        if missing:
+            log.error("PDF fonts: Debian packages %s are not installed; characters outside the BMP "
+                      "(e.g. 𠀀 in a name) will print as empty boxes", ", ".join(sorted(missing)))
         # One tiny render opens every face in Pango/HarfBuzz here, so each forked child starts with
         # them loaded instead of parsing three 11–17 MB fonts again (~0.2 s a document).
         render_in_process(_WARMUP_HTML, self)
@@ -66,7 +72,9 @@ class _Prepared:
 
 _WARMUP_HTML = ('<html lang="zh-CN"><body style="font-family: \'Concord Serif SC\'">'
                 '<p style="font-weight: 700">和合</p><p>和合</p>'
-                '<p style="font-family: \'Concord Sans SC\'">和合</p></body></html>')
+                '<p style="font-family: \'Concord Sans SC\'">和合</p>'
+                '<p style="font-family: \'Concord Han Ext\'">𠀀</p><p style="font-family: \'Concord Han Ext2\'">𠀀</p>'
+                '</body></html>')
 
 
 _lock = threading.Lock()
