@@ -15,6 +15,7 @@ from core.signals import signal
 from plugins.hearing import minutes, panel, services, session
 from plugins.hearing.models import Hearing, HearingRoom, Panelist
 from plugins.petition.models import PetitionCase
+from core import clock
 
 
 def user(name):
@@ -94,7 +95,7 @@ def test_non_backlog_case_gets_a_warning_and_proposal_needs_consent(app):
     with pytest.raises(ServiceError) as exc:
         services.apply(case, origin="proposal")
     assert "consent_at" in exc.value.errors
-    h = services.apply(case, origin="proposal", consent_at=datetime.now())
+    h = services.apply(case, origin="proposal", consent_at=clock.now())
     assert h.warning and h.state == "applied"
     decide = next(d for d in deadlines_for(h) if d["rule"] == "hearing.decide")
     assert decide["basis"]
@@ -142,10 +143,10 @@ def test_room_host_and_panelist_clashes_are_refused(app):
 def test_schedule_too_soon_or_after_the_hold_limit_is_refused(app):
     h = new_hearing(schedule=False)
     with pytest.raises(ServiceError) as exc:
-        services.schedule(h, datetime.now() + timedelta(days=1), room=room(1), host_name="甲", recorder_name="乙")
+        services.schedule(h, clock.now() + timedelta(days=1), room=room(1), host_name="甲", recorder_name="乙")
     assert "scheduled_at" in exc.value.errors
     with pytest.raises(ServiceError):
-        services.schedule(h, datetime.now() + timedelta(days=60), room=room(1), host_name="甲", recorder_name="乙")
+        services.schedule(h, clock.now() + timedelta(days=60), room=room(1), host_name="甲", recorder_name="乙")
 
 
 def test_recusal_check_flags_relation_same_unit_and_earlier_role(app):
@@ -281,7 +282,7 @@ def test_reminders_notify_owner(app):
     from core.notifications.models import Notification
     from plugins.hearing.jobs import remind
     case = case_by("反映小区物业长期不维修电梯")
-    h = services.apply(case, owner=user("mediator"), applied_at=datetime.now() - timedelta(days=10))
+    h = services.apply(case, owner=user("mediator"), applied_at=clock.now() - timedelta(days=10))
     db.session.flush()
     sent = remind()
     assert sent >= 1

@@ -8,6 +8,7 @@ from core.db import db
 from core.kpi import hotspots
 from core.notifications.models import Notification
 from tests.test_kpi import DISTRICT, _case, _region
+from core import clock
 
 
 def _disputes(texts):
@@ -60,8 +61,7 @@ def test_different_places_do_not_cluster(app):
 
 
 def test_weekly_digest_tells_leaders(app):
-    from datetime import date
-    today = date.today()
+    today = clock.today()
     _case(1, "某公司拖欠农民工工资", name="甲").received_at = datetime.combine(today, datetime.min.time())
     _case(2, "某公司拖欠农民工工资", name="乙").received_at = datetime.combine(today, datetime.min.time())
     db.session.flush()

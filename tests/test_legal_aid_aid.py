@@ -18,6 +18,7 @@ from core.pdf import render_pdf
 from core.regions.models import Region
 from plugins.legal_aid import aid, documents, jobs
 from plugins.legal_aid.models import AidApplication, Provider
+from core import clock
 
 RECEIVED = datetime(2026, 3, 2, 9, 0)          # a Monday
 
@@ -91,7 +92,7 @@ def test_grant_assign_with_recusal_close_archive(app):
     aid.grant(a)
     assert a.state == "granted" and _clock(a)["status"] == "met"
     assign = _clock(a, "legal_aid.assign")
-    assert assign["status"] == "open" and assign["due"] == compute_rule("legal_aid.assign", date.today())["due"]
+    assert assign["status"] == "open" and assign["due"] == compute_rule("legal_aid.assign", clock.today())["due"]
     with pytest.raises(aid.AidError) as exc:                      # 刘法援 declared 赵德明 a cousin
         aid.assign(a, _provider("刘法援").id)
     assert "provider_id" in exc.value.errors and a.state == "granted"
@@ -128,7 +129,7 @@ def test_refusal_pdf_objection_and_upheld(app):
     assert "不予法律援助决定书" in text and "申请事项不属于法律援助范围" in text and "第四十九条" in text
     aid.object_to(a, "本人符合进城务工人员免予核查条件")
     obj = _clock(a, "legal_aid.objection_decide")
-    assert a.state == "objection" and obj["due"] == compute_rule("legal_aid.objection_decide", date.today())["due"]
+    assert a.state == "objection" and obj["due"] == compute_rule("legal_aid.objection_decide", clock.today())["due"]
     aid.decide_objection(a, True, "责令改正")
     assert a.state == "granted" and _clock(a, "legal_aid.objection_decide")["status"] == "met"
     assert _clock(a, "legal_aid.assign")["status"] == "open"

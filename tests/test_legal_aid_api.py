@@ -8,6 +8,7 @@ from core.db import db
 from core.regions.models import Region
 from plugins.legal_aid.models import AidApplication, ChannelRule, Referral
 from plugins.petition.models import PetitionCase
+from core import clock
 
 
 def _auth(token):
@@ -232,7 +233,7 @@ def test_aid_officer_takes_an_application_with_missing_documents(login_as, clien
     assert a.documents_missing == ["id", "hardship"]
     resp = client.post(f"/legal_aid/aid/{a.id}/act/supplement",
                        data={"version": a.version, "supplement-documents_missing": ["id", "hardship"],
-                             "supplement-supplement_by": date.fromordinal(date.today().toordinal() + 10).isoformat()})
+                             "supplement-supplement_by": date.fromordinal(clock.today().toordinal() + 10).isoformat()})
     assert resp.status_code == 302
     page = client.get(f"/legal_aid/aid/{a.id}").get_data(as_text=True)
     assert "legal_aid.decide" in page and "status-paused" in page

@@ -5,6 +5,7 @@ from core.auth.models import User
 from core.db import db
 from core.notifications.models import Notification
 from plugins.mediation.models import Dispute, Grid, GridWorker
+from core import clock
 
 
 def _user(name):
@@ -345,7 +346,6 @@ def test_monthly_report_drill_down_freeze_and_diff(app, client, api_token):
 
 
 def test_agreement_pdf_and_confirmation_clock(app, client, api_token):
-    from datetime import date
     from tests.conftest import login
     did = _new(client, api_token)
     h = _auth(api_token("mediator"))
@@ -358,7 +358,7 @@ def test_agreement_pdf_and_confirmation_clock(app, client, api_token):
     assert resp.status_code == 302
     pdf = client.get(f"/mediation/disputes/{did}/agreement.pdf")
     assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
-    resp = client.post(f"/mediation/disputes/{did}/agreement/sign", data={"signed_on": date.today().isoformat()})
+    resp = client.post(f"/mediation/disputes/{did}/agreement/sign", data={"signed_on": clock.today().isoformat()})
     assert resp.status_code == 302
     db.session.expire_all()
     d = db.session.get(Dispute, did)
@@ -376,7 +376,7 @@ def test_agreement_pdf_and_confirmation_clock(app, client, api_token):
 
 
 def test_jobs_overdue_and_follow_up(app, client, api_token):
-    from datetime import date, timedelta
+    from datetime import timedelta
     from core.calendar.models import Deadline
     from plugins.mediation import jobs
     did = _new(client, api_token)
@@ -386,7 +386,7 @@ def test_jobs_overdue_and_follow_up(app, client, api_token):
                                                    Deadline.record_id == did))
     assert row.rule_code == "mediation.period" and row.status == "open"
     assert jobs.overdue_mediations() == 0
-    row.due = date.today() - timedelta(days=1)
+    row.due = clock.today() - timedelta(days=1)
     db.session.commit()
     mediator = _user("mediator")
     before = db.session.scalar(select(db.func.count(Notification.id)).where(Notification.user_id == mediator.id))

@@ -15,6 +15,7 @@ from core.notifications.models import Notification
 from plugins.petition import backlog, services
 from plugins.petition.backlog_models import BacklogCase
 from tests.test_petition_services import _register, _unit
+from core import clock
 
 
 def _user(name):
@@ -87,7 +88,7 @@ def test_leader_plan_steps_reviews_and_the_dashboard(app):
         backlog.complete_step(bc, step.id, "twice")
     backlog.review(bc, "双方初步达成一致", _user("leader"))
     row = next(r for r in backlog.leader_cases(_user("leader"), today=date(2026, 3, 20)) if r["backlog"].id == bc.id)
-    assert not row["late"] and row["last_review"] == date.today()
+    assert not row["late"] and row["last_review"] == clock.today()
 
 
 def test_leader_must_cover_the_case_region(app):
@@ -109,7 +110,7 @@ def test_close_out_needs_evidence_done_steps_and_a_past_visit(app):
     add_attachment("petition_backlog", bc.id, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="agreement.pdf",
                    user=_user("leader"))
     backlog.complete_step(bc, step.id, "")
-    backlog.close_out(bc, "已签订协议并履行", date.today(), "李包案", "息诉罢访, 表示满意")
+    backlog.close_out(bc, "已签订协议并履行", clock.today(), "李包案", "息诉罢访, 表示满意")
     assert bc.state == "closed_out" and bc.closed_out_at is not None
     with pytest.raises(services.PetitionError):
         backlog.add_step(bc, "late", _user("officer"), date(2026, 4, 1))

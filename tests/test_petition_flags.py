@@ -16,6 +16,7 @@ from plugins.petition.flags import merge
 from plugins.petition.models import PetitionCase
 from plugins.petition.supervision import warnings, weekly_digest
 from tests.test_petition_services import _district, _register
+from core import clock
 
 
 def _user(name):
@@ -103,7 +104,7 @@ def test_warnings_and_weekly_digest(client, login_as, app):
 
 
 def _next_monday():
-    today = date.today()
+    today = clock.today()
     return date.fromordinal(today.toordinal() + 7 - today.weekday())
 
 

@@ -4,11 +4,12 @@ follow-up visit and closes the case out (销号). Then a visitor is booked on th
 received into a new petition linked to it."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, skip_reason
+from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, sign_out, skip_reason
+from core import clock
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -38,11 +39,11 @@ def _journey(chromium, server, evidence: str):
         backlog_url = page.url
         page.select_option("select[name=assign-leader_id]", label="李包案")
         page.fill("textarea[name=assign-plan]", "包案领导牵头, 一周内约谈双方")
-        page.fill("input[name=assign-target_date]", (date.today() + timedelta(days=30)).isoformat())
+        page.fill("input[name=assign-target_date]", (clock.today() + timedelta(days=30)).isoformat())
         with page.expect_navigation():
             page.click("form.backlog-assign button[type=submit]")
         assert "李包案" in page.inner_text("dl.fields")
-        page.goto(url + "/logout")
+        sign_out(page, url)
 
         sign_in(page, url, "leader")
         resp = page.goto(url + "/petition/backlog/mine", wait_until="load")
@@ -51,7 +52,7 @@ def _journey(chromium, server, evidence: str):
             page.click(f"a[href='{backlog_url.replace(url, '')}']")
         page.fill("input[name=step-description]", "约谈责任单位")
         page.select_option("select[name=step-owner_id]", label="李包案")
-        page.fill("input[name=step-due_on]", date.today().isoformat())
+        page.fill("input[name=step-due_on]", clock.today().isoformat())
         with page.expect_navigation():
             page.click("form.backlog-step button[type=submit]")
         while page.locator("form.inline button:has-text('标记完成')").count():   # every step of the plan
@@ -60,7 +61,7 @@ def _journey(chromium, server, evidence: str):
                 page.click("form.inline button:has-text('标记完成') >> nth=0")
         # 销号 without evidence is refused with the reason
         page.fill("textarea[name=close-evidence]", "已签订和解协议")
-        page.fill("input[name=close-visit_on]", date.today().isoformat())
+        page.fill("input[name=close-visit_on]", clock.today().isoformat())
         page.fill("input[name=close-visit_by]", "李包案")
         page.fill("textarea[name=close-visit_result]", "信访人表示满意, 息诉罢访")
         with page.expect_navigation():
@@ -71,13 +72,13 @@ def _journey(chromium, server, evidence: str):
         with page.expect_navigation():
             page.click(".chatter form:has(input[type=file]) button[type=submit]")
         page.fill("textarea[name=close-evidence]", "已签订和解协议")
-        page.fill("input[name=close-visit_on]", date.today().isoformat())
+        page.fill("input[name=close-visit_on]", clock.today().isoformat())
         page.fill("input[name=close-visit_by]", "李包案")
         page.fill("textarea[name=close-visit_result]", "信访人表示满意, 息诉罢访")
         with page.expect_navigation():
             page.click("form.backlog-close_out button[type=submit]")
         assert "已销号" in page.inner_text("h1")
-        page.goto(url + "/logout")
+        sign_out(page, url)
 
         sign_in(page, url, "officer")
         resp = page.goto(url + "/petition/reception/", wait_until="load")

@@ -9,6 +9,7 @@ import pytest
 
 from browser_support import (DESKTOP, PHONE, JourneyTab, page_problems, run_journey_in_thread, sign_in,
                              skip_reason)
+from core import clock
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -19,7 +20,7 @@ TOWN = "430611001000"
 
 
 def _last_month() -> tuple[str, datetime]:
-    today = date.today()
+    today = clock.today()
     first = date(today.year, today.month, 1)
     prev = date.fromordinal(first.toordinal() - 1)
     return f"{prev.year}-{prev.month:02d}", datetime(prev.year, prev.month, 5, 9, 0)

@@ -4,12 +4,13 @@ receipt, the acceptance and the outcome, and the petition closes. The legal-aid 
 with missing materials (the decision clock pauses), grants it, assigns a lawyer and closes it."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
 
 import pytest
 
 from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, skip_reason
+from core import clock
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -30,7 +31,7 @@ def _petition(server) -> tuple[int, str]:
     with server.app.app_context():
         district = db.session.scalar(select(Region).where(Region.code == "430611000000"))
         officer = db.session.scalar(select(User).where(User.username == "officer"))
-        case = services.register(channel="visit", received_at=datetime.now().replace(microsecond=0),
+        case = services.register(channel="visit", received_at=clock.now().replace(microsecond=0),
                                  request="要求撤销区市场监管局作出的罚款决定", facts="2026年8月3日收到行政处罚决定书",
                                  petitioner={"name": "卫国强", "phone": "13807301234"}, region_id=district.id,
                                  officer_id=officer.id)
@@ -140,7 +141,7 @@ def _aid_journey(chromium, server):
         with page.expect_navigation():
             page.click("main form button[type=submit]")
         assert "JS-FY-" in page.inner_text("h1")
-        by = date.fromordinal(date.today().toordinal() + 10).isoformat()
+        by = date.fromordinal(clock.today().toordinal() + 10).isoformat()
         _act(page, "supplement", {"select[name=supplement-documents_missing]": ["id", "case_materials"],
                                   "input[name=supplement-supplement_by]": by})
         assert page.locator("td.status-paused").count() == 1          # the decision clock is paused

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser_support import run_journey_in_thread, PHONE, page_problems, skip_reason
+from core import clock
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -119,8 +120,7 @@ def _journey(chromium, live_server):
         step("close", "回访确认协议已履行")
         assert page.locator(".stages li.current").inner_text() == "已销号"
         # the town's monthly ledger shows it, and its total drills down to it
-        from datetime import date
-        page.goto(f"{live_server.url}/mediation/reports?region=430611001000&month={date.today():%Y-%m}", wait_until="load")
+        page.goto(f"{live_server.url}/mediation/reports?region=430611001000&month={clock.today():%Y-%m}", wait_until="load")
         with page.expect_navigation():
             page.click("main p strong a")
         assert reference in page.inner_text("table.list")

@@ -6,13 +6,13 @@ HEARTBEAT_FILE = "example-heartbeat"
 
 def heartbeat() -> None:
     """The scheduled job (runs inside an app context): notes in the instance folder when it last ran."""
-    import datetime
+    from core import clock    # the product's local time, not the machine's
     import os
 
     from flask import current_app
 
     with open(os.path.join(current_app.instance_path, HEARTBEAT_FILE), "w") as fh:
-        fh.write(datetime.datetime.now().isoformat(timespec="seconds"))
+        fh.write(clock.now().isoformat(timespec="seconds"))
 
 
 def _job_spec():
