@@ -67,9 +67,17 @@ def remember_choice():
     if lang in current_app.config["LANGUAGES"]:
         g.lang_choice = lang
         if getattr(current_user, "is_authenticated", False) and current_user.locale != lang:
-            current_user.locale = lang
+            # a preference, not an edit: stamped without the user row's optimistic lock (no 409 for an
+            # administrator editing the same user meanwhile)
+            from sqlalchemy import update
+            from sqlalchemy.orm.attributes import set_committed_value
+            from core.auth.models import User
             from core.db import db
+            users = User.__table__
+            db.session.execute(update(users).where(users.c.id == current_user.id)
+                               .values(locale=lang, updated_at=users.c.updated_at))
             db.session.commit()
+            set_committed_value(current_user._get_current_object(), "locale", lang)
 
 
 def set_cookie(response):

@@ -210,7 +210,9 @@ def _web_before():
         raise Conflict() from None
     if isinstance(outcome, Replay):
         flash(_("This form had already been sent; this is what it did."), "info")
-        return redirect(outcome.location or request.path, 303)
+        response = redirect(outcome.location or request.path, 303)
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
     g._concord_claim = outcome
     return None
 

@@ -119,6 +119,8 @@ def log_dispute(user, data: dict, alert: bool = True) -> tuple[Dispute, bool]:
     returns the dispute created the first time instead of a duplicate."""
     uuid = (data.get("client_uuid") or "").strip() or None
     if uuid:
+        from core.concurrency.locks import serialise
+        serialise(f"mediation.dispute.client_uuid:{uuid}")   # two syncs of one capture at once: one dispute
         existing = db.session.scalar(select(Dispute).where(Dispute.client_uuid == uuid))
         if existing is not None:
             if existing.reporter_id != user.id:

@@ -93,6 +93,23 @@ def capture():
                                           "client_uuid")}
         if form.party_name.data or form.party_phone.data:
             data["parties"] = [{"name": form.party_name.data, "phone": form.party_phone.data or None}]
+        # is this the same matter? asked before anything is written, under the lock the registration
+        # holds, so two captures of one dispute sent at the same instant cannot both pass unasked
+        from core.concurrency.locks import serialise
+        from . import duplicates
+        serialise(*duplicates.lock_keys(data["grid_id"], data.get("parties")))
+        sent_uuid = (data.get("client_uuid") or "").strip()
+        known = sent_uuid and db.session.scalar(select(Dispute.id).where(Dispute.client_uuid == sent_uuid))
+        if not known and str(data["grid_id"]).isdigit():
+            candidates = duplicates.candidates(grid_id=int(data["grid_id"]), category=data["category"],
+                                               summary=data["summary"], parties=data.get("parties"),
+                                               visible=visible_disputes(current_user))
+            seen = set(request.form.getlist("seen", type=int))
+            if candidates and (request.form.get("confirm") != "1"
+                               or any(c["dispute"].id not in seen for c in candidates)):
+                db.session.rollback()
+                return render_template("mediation/capture.html", form=form, grids=grids, photo_max=max_bytes(),
+                                       candidates=candidates)
         try:
             dispute, created = services.log_dispute(current_user, data)
             if created and form.photo.data and getattr(form.photo.data, "filename", ""):

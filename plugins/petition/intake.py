@@ -142,6 +142,15 @@ def duplicate_candidates(*, name: str | None, id_number: str | None = None, phon
     return list(found.values())[:limit]
 
 
+def intake_lock_keys(*, name: str | None, id_number: str | None = None, phone: str | None = None,
+                     region_id: int | None = None) -> list[str]:
+    """What an intake locks (``core.concurrency.locks.serialise``) before its duplicate check, so that the
+    check and the registration are one step: the region (similar requests are looked for there) and the
+    petitioner (by ID number, else name and phone)."""
+    from core.parties.services import person_lock_key
+    return [k for k in (f"petition.intake.region:{region_id}", person_lock_key(id_number, name, phone)) if k]
+
+
 def mark_repeat(case: PetitionCase, earlier: PetitionCase) -> None:
     if earlier.id == case.id:
         raise PetitionError({"repeat_of": _("A case cannot repeat itself.")})

@@ -98,9 +98,16 @@ def new():
         if not in_scope(current_user, region_id):
             form.region_id.errors.append(_("Choose a region in your scope."))
             return render_template("petition/new.html", form=form, candidates=[], booking=booking)
+        # the duplicate check and the registration below are one step: the same petitioner or region
+        # submitted at the same instant waits here until the first is committed, then sees it as a candidate
+        from core.concurrency.locks import serialise
+        from .intake import intake_lock_keys
+        serialise(*intake_lock_keys(name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
+                                    region_id=region_id))
         candidates = services.duplicate_candidates(
             name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
             request=form.request.data, region_id=region_id)
+        seen = set(request.form.getlist("seen", type=int))
         merge_into = next((c["case"] for c in candidates if c["case"].id == request.form.get("merge", type=int)),
                           None)
         if merge_into is not None:
@@ -119,6 +126,9 @@ def new():
             return redirect(url_for("petition.case", case_id=merge_into.id))
         link = request.form.get("link", type=int)
         confirmed = request.form.get("confirm") == "1" or link is not None
+        if confirmed and seen and any(c["case"].id not in seen for c in candidates):
+            confirmed = False           # a candidate registered since the step was shown: ask again
+            flash(_("Another possible duplicate was registered meanwhile; check the list again."), "error")
         if not candidates or confirmed:
             repeat_of = next((c["case"] for c in candidates if c["case"].id == link), None)
             try:
