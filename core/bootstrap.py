@@ -8,7 +8,8 @@ def sync_reference_data(app) -> dict:
     host = app.extensions["concord"]
     from core.auth.services import sync_roles_and_permissions
     summary = {"permissions": sync_roles_and_permissions(host)}
-    for c in host.items("sync"):
+    from core.plugins.points import sync
+    for c in host.items(sync):
         summary[c.key] = c.value()
     db.session.commit()
     return summary

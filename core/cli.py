@@ -141,6 +141,15 @@ def plugins_cmd():
                 continue
             detail = f"  ({c.detail})" if c.detail else ""
             click.echo(f"    {c.kind:<14} {c.key}{detail}")
+    click.echo("extension points (core/plugins/points.py and each plugin's points.py)")
+    for name, point in sorted(host.points.items()):
+        click.echo(f"  {name}  {point.kind}, declared by {point.owner}")
+        if point.kind == "signal":
+            users = sorted({c.plugin for c in host.receivers(name)})
+            click.echo(f"      receivers: {', '.join(users) or '-'}")
+        else:
+            users = sorted({c.plugin for c in host.items(name)})
+            click.echo(f"      providers: {', '.join(users) or '-'}")
 
 
 @cli.command("scheduler")

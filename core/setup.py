@@ -3,6 +3,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def setup_core(ctx) -> None:
+    from core.plugins.points import CORE_POINTS
+    ctx.points(CORE_POINTS)
     from core.admin.views import bp as admin_bp
     from core.auth.views import bp as auth_bp
     from core.shell.views import bp as shell_bp

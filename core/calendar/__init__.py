@@ -21,5 +21,6 @@ def setup(ctx) -> None:
              parent="admin.root", order=40)
     ctx.cli(cli.deadline)
     ctx.cli(cli.calendar)
-    ctx.contribute("sync", "core.calendar", store.seed_from_chinese_calendar,
+    from core.plugins.points import sync
+    ctx.contribute(sync, "core.calendar", store.seed_from_chinese_calendar,
                    "holiday table from chinesecalendar, 2004–2026")

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.db import db
-from core.signals import signal
+from core.plugins import points
 from core import clock
 from . import cache
 from .engine import DeadlineInputError
@@ -218,7 +218,7 @@ def calendar_changed(years: set[int]) -> list[tuple[Deadline, date]]:
     for row, old in moved:
         _note(row, old)
     db.session.flush()
-    signal("core.calendar_changed").send(None, years=set(years))
+    points.calendar_changed.send(None, years=set(years))
     return moved
 
 

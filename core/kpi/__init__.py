@@ -46,7 +46,8 @@ def setup(ctx) -> None:
     ctx.menu("core.report", _l("Monthly statistical report"), "dashboard.report", "core.dashboard.read",
              parent="core.dashboard", order=30)
     ctx.menu("admin.kpis", _l("KPI definitions"), "kpi_admin.index", "core.kpi.manage", parent="admin.root", order=60)
-    ctx.contribute("sync", "core.kpi", seed_defaults, "seed the national default KPIs")
+    from core.plugins.points import sync
+    ctx.contribute(sync, "core.kpi", seed_defaults, "seed the national default KPIs")
     ctx.job(JobSpec("core.hotspot_digest", hotspots.weekly_digest,
                     {"cron": {"day_of_week": "mon", "hour": 8, "minute": 20}},
                     _l("Send leaders the weekly hotspot digest")))

@@ -7,13 +7,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from core.db import db
+from core.plugins.points import kpi_default
 from .models import KpiDefinition
 
 
 def seed_defaults() -> str:
     have = set(db.session.scalars(select(KpiDefinition.code)))
     added = 0
-    declared = sorted(current_app.extensions["concord"].items("kpi.default"), key=lambda c: (c.value.order, c.key))
+    declared = sorted(current_app.extensions["concord"].items(kpi_default), key=lambda c: (c.value.order, c.key))
     for c in declared:
         d = c.value
         if d.code in have:

@@ -14,6 +14,7 @@ from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from core.db import db
+from core.plugins.points import kpi_hotspot_source
 from core.regions.models import Region
 from core import clock
 
@@ -76,7 +77,7 @@ def find(region: Region, start: datetime, end: datetime, region_ids: list[int] |
          threshold: float = THRESHOLD, min_items: int = MIN_ITEMS) -> list[Hotspot]:
     host = current_app.extensions["concord"]
     items: list[dict] = []
-    for c in host.items("kpi.hotspot_source"):
+    for c in host.items(kpi_hotspot_source):
         items.extend(c.value(start, end, region_ids))
     if not items:
         return []

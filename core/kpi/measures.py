@@ -23,6 +23,7 @@ from sqlalchemy import Date, and_, case, func, or_, select
 
 from core.calendar.models import Deadline
 from core.db import db
+from core.plugins.points import kpi_measure
 from core import clock
 from .cache import cached, regions_key
 
@@ -87,7 +88,7 @@ class Measure:
 def measures() -> dict[str, Measure]:
     host = current_app.extensions["concord"]
     out = {}
-    for c in host.items("kpi.measure"):
+    for c in host.items(kpi_measure):
         out[c.key] = replace(c.value, key=c.key)
     return out
 

@@ -56,7 +56,8 @@ INBOX = InboxChannel()
 
 def external_channels() -> list:
     host = current_app.extensions["concord"]
-    return [c.value for c in host.items("notification_channel")]
+    from core.plugins.points import notification_channel
+    return [c.value for c in host.items(notification_channel)]
 
 
 def _recipients(users) -> list[User]:

@@ -71,6 +71,10 @@ class PluginContext:
         self.host.add(Contribution(self.name, kind, key, value, detail))
 
     # -- the plugin API --------------------------------------------------------------------------
+    def is_loaded(self, name: str) -> bool:
+        """Whether plugin *name* is enabled in this app (for a plugin's optional ``uses``)."""
+        return self.host.is_loaded(name)
+
     def models(self, module, branch: str | None = None) -> None:
         """Declare a models module; every table must be called ``<plugin>_…``. Its tables belong to the
         Alembic branch *branch* (default: the plugin's own branch)."""
@@ -87,9 +91,12 @@ class PluginContext:
             self.host.add(Contribution(self.name, "table", table.name, table, "Table", branch or self.name))
 
     def blueprint(self, bp: Blueprint, url_prefix: str | None = None) -> None:
-        if bp.name != self.name and not bp.name.startswith(self.name + "_"):
+        """Mount a web blueprint named after the plugin (``<plugin>`` or ``<plugin>_…``), under
+        ``/<plugin>`` unless *url_prefix* says otherwise."""
+        is_core = self.name == "core"
+        if not is_core and bp.name != self.name and not bp.name.startswith(self.name + "_"):
             raise PluginError(f"plugin {self.name!r}: blueprint {bp.name!r} must be named after the plugin")
-        prefix = url_prefix if url_prefix is not None else f"/{self.name}"
+        prefix = url_prefix if url_prefix is not None else (None if is_core else f"/{self.name}")
         self._add("blueprint", f"{self.name}.{bp.name}", bp, prefix)
         self.app.register_blueprint(bp, url_prefix=prefix)
 
@@ -154,12 +161,32 @@ class PluginContext:
         if form is not None:
             self.host.settings_forms[self.name] = form
 
-    def connect(self, signal_name: str, fn: Callable) -> None:
-        """Receive a named signal (``blinker``), e.g. ``petition.statutory_channel``; no import of the sender."""
-        from core.signals import signal
+    def points(self, declared) -> None:
+        """Declare extension points: a points module (its ``Point`` objects) or a list of them; each name is
+        namespaced by the plugin (``hearing.concluded``)."""
+        from .points import Point, points_of
 
-        signal(signal_name).connect(fn, weak=False)
-        self.host.add(Contribution(self.name, "receiver", signal_name, fn, fn.__qualname__))
+        items = points_of(declared) if not isinstance(declared, (list, tuple)) else list(declared)
+        for point in items:
+            if not isinstance(point, Point):
+                raise PluginError(f"plugin {self.name!r}: {point!r} is not a Point")
+            if self.name != "core":
+                self._check_ns("point", point.name)
+            self.host.declare_point(point, self.name)
+
+    def connect(self, point, fn: Callable) -> None:
+        """Receive a signal point (``ctx.connect(points.hearing_concluded, fn)``); ``fn(sender, **payload)``.
+        A point nobody declared fails at start-up. (A point's name as a string is still accepted and checked
+        the same way; prefer the object.)"""
+        from core.signals import signal
+        from .points import SIGNAL, Point
+
+        if isinstance(point, Point) and point.kind != SIGNAL:
+            raise PluginError(f"plugin {self.name!r}: {point.name!r} is a contribution point; use ctx.contribute")
+        name = point.name if isinstance(point, Point) else str(point)
+        signal(name).connect(fn, weak=False)
+        self.host.add(Contribution(self.name, "receiver", name, fn, fn.__qualname__))
+        self.host.pending_points.append((self.name, "receiver", name, point))
 
     def cli(self, group) -> None:
         self._add("cli", f"{self.name}.{group.name}", group, group.name)
@@ -189,6 +216,30 @@ class PluginContext:
                                    os.path.relpath(full), branch))
         self.host.branch_depends[branch] = tuple(depends_on)
 
-    def contribute(self, kind: str, key: str, value: Any, detail: str = "") -> None:
-        """Open extension point for core services added later (KPIs, channel lists, …)."""
-        self._add(kind, key, value, detail)
+    def contribute(self, point, key: str, value: Any, detail: str = "") -> None:
+        """Add a value to a contribution point (``ctx.contribute(points.kpi_measure, "<plugin>.<name>", m)``);
+        *key* is namespaced by the plugin. A point nobody declared fails at start-up."""
+        from .points import CONTRIBUTION, Point
+
+        if isinstance(point, Point) and point.kind != CONTRIBUTION:
+            raise PluginError(f"plugin {self.name!r}: {point.name!r} is a signal; use ctx.connect or point.send")
+        name = point.name if isinstance(point, Point) else str(point)
+        self._add(name, key, value, detail)
+        self.host.pending_points.append((self.name, "contribution", name, point))
+
+    def record_type(self, name: str, can_view: Callable, can_edit: Callable, url: Callable | None = None) -> None:
+        """A record type the audit trail, chatter and personal-data reveal can link to and check access to:
+        ``can_view(user, record_id)``, ``can_edit(user, record_id)``, ``url(record_id)``."""
+        from core.audit.access import register_record_access
+
+        self._check_ns("record type", name, "_")
+        self._add("record_type", name, (can_view, can_edit, url), getattr(can_view, "__qualname__", ""), sep="_")
+        register_record_access(name, can_view, can_edit, url=url, app=self.app)
+
+    def track(self, model, fields: tuple[str, ...], labels: dict | None = None) -> None:
+        """Track changes of *fields* of *model* in the audit trail (a model may instead declare
+        ``__tracked__``)."""
+        from core.audit import tracking
+
+        self.host.add(Contribution(self.name, "tracked", model.__name__, fields, ", ".join(fields)))
+        tracking.track(model, fields, labels=labels)

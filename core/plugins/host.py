@@ -1,6 +1,7 @@
 """The plugin host: loads the enabled plugins in order and keeps what each contributed."""
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections import defaultdict
 from importlib import import_module
@@ -23,11 +24,13 @@ class PluginHost:
         self.translation_dirs: list[str] = []
         self.settings_forms: dict = {}
         self.branch_depends: dict[str, tuple[str, ...]] = {}
+        self.points: dict = {}                 # name → Point (core/plugins/points.py)
+        self.pending_points: list[tuple] = []  # (plugin, role, name, Point or str) checked when loading ends
 
     # -- registration ----------------------------------------------------------------------------
     def add(self, c: Contribution) -> None:
         unique_kinds = {"table", "menu", "permission", "job", "pdf_template", "sequence", "deadline_rule",
-                        "setting", "home_card", "blueprint", "api", "cli", "migrations"}
+                        "setting", "home_card", "blueprint", "api", "cli", "migrations", "record_type", "point"}
         if c.kind in unique_kinds:
             owner = self._keys.get((c.kind, c.key))
             if owner is not None:
@@ -35,8 +38,38 @@ class PluginHost:
             self._keys[(c.kind, c.key)] = c.plugin
         self.contributions.append(c)
 
-    def items(self, kind: str) -> list[Contribution]:
+    def items(self, kind) -> list[Contribution]:
+        """The contributions of a kind: a contribution ``Point`` or a built-in kind's name."""
+        kind = getattr(kind, "name", kind)
         return [c for c in self.contributions if c.kind == kind]
+
+    def declare_point(self, point, plugin: str) -> None:
+        if point.name in self.points:
+            raise PluginError(f"namespace clash: point {point.name!r} is declared by "
+                              f"{self.points[point.name].owner!r} and {plugin!r}")
+        object.__setattr__(point, "owner", plugin)
+        self.points[point.name] = point
+        self.add(Contribution(plugin, "point", point.name, point, point.kind))
+
+    def check_points(self) -> None:
+        """Every receiver and contribution names a declared point of the right kind (typos fail here)."""
+        from .points import CONTRIBUTION, SIGNAL
+        for plugin, role, name, given in self.pending_points:
+            point = self.points.get(name)
+            want = SIGNAL if role == "receiver" else CONTRIBUTION
+            if point is None:
+                owner = name.partition(".")[0]
+                core_owned = {p.name.partition(".")[0] for p in self.points.values() if p.owner == "core"}
+                if owner not in core_owned and not self.is_loaded(owner):
+                    continue   # dormant: the owner is not loaded here (a plugin's optional ``uses``)
+                raise PluginError(f"plugin {plugin!r}: {role} for {name!r}, which no loaded plugin declares")
+            if point.kind != want:
+                raise PluginError(f"plugin {plugin!r}: {name!r} is a {point.kind}, not a {want}")
+            if not isinstance(given, str) and given is not point:
+                raise PluginError(f"plugin {plugin!r}: {name!r} is not the declared point object")
+
+    def receivers(self, name: str) -> list[Contribution]:
+        return [c for c in self.contributions if c.kind == "receiver" and c.key == name]
 
     def values(self, kind: str) -> list:
         return [c.value for c in self.items(kind)]
@@ -69,5 +102,9 @@ class PluginHost:
             setup = load_setup(manifest)
             root = os.path.dirname(import_module(manifest.setup.partition(":")[0]).__file__)
             ctx = PluginContext(self, manifest.name, root, namespaces=manifest.namespaces)
+            package = manifest.setup.partition(":")[0].rpartition(".")[0]
+            if package and importlib.util.find_spec(f"{package}.points") is not None:
+                ctx.points(import_module(f"{package}.points"))   # a plugin's points.py is read by convention
             setup(ctx)
             self.add(Contribution(manifest.name, "loaded", manifest.name, manifest, manifest.version))
+        self.check_points()

@@ -21,4 +21,5 @@ def setup(ctx) -> None:
     ctx.app.register_blueprint(views.bp, url_prefix="/admin/sequences")
     ctx.menu("admin.sequences", _l("Reference numbers"), "sequences.index", "admin.sequences.manage",
              parent="admin.root", order=55)
-    ctx.contribute("sync", "core.sequences", sync_sequences, "store declared sequences")
+    from core.plugins.points import sync
+    ctx.contribute(sync, "core.sequences", sync_sequences, "store declared sequences")

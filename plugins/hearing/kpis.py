@@ -29,5 +29,6 @@ MEASURES = {
 
 
 def register(ctx) -> None:
+    from core.plugins.points import kpi_measure
     for name, measure in MEASURES.items():
-        ctx.contribute("kpi.measure", f"hearing.{name}", measure, str(measure.label))
+        ctx.contribute(kpi_measure, f"hearing.{name}", measure, str(measure.label))

@@ -61,11 +61,11 @@ def _web(ctx) -> None:
     ctx.menu("hearing.pool", _l("Panelist pool"), "hearing.pool", "hearing.hearing.read", parent="hearing.root",
              order=20)
     from .home import upcoming
-    ctx.contribute("petition.case_link", "hearing.request", petition_case_link,
+    from plugins.petition import points as petition_points
+    ctx.contribute(petition_points.case_link, "hearing.request", petition_case_link,
                    detail="a backlog case links to its hearing, or offers to request one")
     ctx.home_card("hearing.upcoming", upcoming, "hearing.hearing.read", order=20)
-    from core.audit import register_record_access
-    register_record_access("hearing_hearing", can_view, can_edit, url=hearing_url, app=ctx.app)
+    ctx.record_type("hearing_hearing", can_view, can_edit, url=hearing_url)
 
 
 def _documents(ctx) -> None:

@@ -14,8 +14,8 @@ from core.db import db
 from core.errors import ServiceError, clean_text
 from core.sequences import next_reference
 from core.settings import services as settings
-from core.signals import signal
 from core import clock
+from . import points
 from .models import OUTCOMES, PARTY_ROLES, STATES, Event, Hearing, HearingRoom, Notice, Participant
 
 RECORD_TYPE = "hearing_hearing"
@@ -242,7 +242,7 @@ def conclude(hearing: Hearing, outcome: str, conclusion: str, on_spot: bool = Fa
     log_note("petition_case", hearing.petition_id,
              _("Hearing %(ref)s concluded (%(outcome)s): %(text)s", ref=hearing.reference,
                outcome=OUTCOMES[outcome], text=conclusion[:2000]))
-    signal("hearing.concluded").send(hearing.petition, hearing=hearing, text=conclusion)
+    points.concluded.send(hearing.petition, hearing=hearing, text=conclusion)
 
 
 def serve_conclusion(hearing: Hearing, served_at: datetime | None = None) -> None:

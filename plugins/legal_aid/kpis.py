@@ -31,5 +31,6 @@ MEASURES = {
 
 
 def register(ctx) -> None:
+    from core.plugins.points import kpi_measure
     for name, measure in MEASURES.items():
-        ctx.contribute("kpi.measure", f"legal_aid.{name}", measure, str(measure.label))
+        ctx.contribute(kpi_measure, f"legal_aid.{name}", measure, str(measure.label))

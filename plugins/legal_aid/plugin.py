@@ -14,7 +14,6 @@ AID_STAFF = ["legal_aid.aid.read", "legal_aid.aid.manage", "legal_aid.aid.apply"
 
 
 def setup(ctx) -> None:
-    from core.audit import register_record_access
     from core.scheduler import JobSpec
     from . import access, aid_api, aid_views, admin_views, api, home, jobs, models, seed, signals, views  # noqa: F401
     from .deadlines import RULES as deadline_rules
@@ -54,8 +53,11 @@ def setup(ctx) -> None:
     ctx.deadline_rules(deadline_rules)
     ctx.pdf_template("legal_aid.document", "templates/pdf/document.html", title="诉访分离与法律援助文书",
                      loader=load_document)
-    ctx.connect("petition.statutory_channel", signals.on_petition_channel)
-    ctx.connect("mediation.escalate_to_legal", signals.on_dispute_escalated)
+    from plugins.petition import points as petition_points
+    ctx.connect(petition_points.statutory_channel, signals.on_petition_channel)
+    if ctx.is_loaded("mediation"):
+        from plugins.mediation import points as mediation_points
+        ctx.connect(mediation_points.escalate_to_legal, signals.on_dispute_escalated)
     daily = {"cron": {"hour": 8, "minute": 20}}
     ctx.job(JobSpec("legal_aid.filing_alerts", jobs.filing_alerts, daily,
                     _l("Warn when fewer than 7 days remain before a filing deadline")))
@@ -68,8 +70,9 @@ def setup(ctx) -> None:
     ctx.seed("demo", seed.seed_demo)
     __import__("plugins.legal_aid.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     from .channels import seed_defaults
-    ctx.contribute("sync", "legal_aid.channels", seed_defaults, "the default channel list")
-    register_record_access("legal_aid_referral", access.can_view_referral, access.can_edit_referral,
-                           url=access.referral_url, app=ctx.app)
-    register_record_access("legal_aid_application", access.can_view_aid, access.can_edit_aid,
-                           url=access.aid_url, app=ctx.app)
+    from core.plugins.points import sync
+    ctx.contribute(sync, "legal_aid.channels", seed_defaults, "the default channel list")
+    ctx.record_type("legal_aid_referral", access.can_view_referral, access.can_edit_referral,
+                    url=access.referral_url)
+    ctx.record_type("legal_aid_application", access.can_view_aid, access.can_edit_aid,
+                    url=access.aid_url)

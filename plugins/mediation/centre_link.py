@@ -47,10 +47,7 @@ def on_route(matter, case=None, route: str = "", unit=None, user=None, **_kw):
 
 def tell_centre(dispute, text: str, resolved: bool) -> None:
     host = current_app.extensions.get("concord")
-    point = getattr(host, "points", {}).get(ANSWER_POINT)
-    if point is None and not hasattr(host, "points"):     # a core without declared points: the bare signal
-        from core.signals import signal
-        point = signal(ANSWER_POINT)
+    point = host.points.get(ANSWER_POINT)    # declared by the centre plugin's points.py, when it is loaded
     if dispute.centre_code and point is not None:
         point.send(None, centre_code=dispute.centre_code, record_type="mediation_dispute", record_id=dispute.id,
                    text=text, resolved=resolved, at=clock.now())

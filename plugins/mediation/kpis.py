@@ -77,8 +77,9 @@ def hotspot_items(start: datetime, end: datetime, region_ids: list[int] | None):
 
 
 def register(ctx) -> None:
+    from core.plugins.points import kpi_default, kpi_hotspot_source, kpi_measure
     for name, measure in MEASURES.items():
-        ctx.contribute("kpi.measure", f"mediation.{name}", measure, str(measure.label))
-    ctx.contribute("kpi.hotspot_source", "mediation.disputes", hotspot_items, "disputes")
+        ctx.contribute(kpi_measure, f"mediation.{name}", measure, str(measure.label))
+    ctx.contribute(kpi_hotspot_source, "mediation.disputes", hotspot_items, "disputes")
     for kpi in DEFAULT_KPIS:
-        ctx.contribute("kpi.default", f"mediation.{kpi.code}", kpi, kpi.name)
+        ctx.contribute(kpi_default, f"mediation.{kpi.code}", kpi, kpi.name)

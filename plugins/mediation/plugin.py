@@ -19,7 +19,6 @@ DISPUTE_ALL = ["mediation.dispute.read", "mediation.dispute.create", "mediation.
 def setup(ctx) -> None:
     from flask import url_for
 
-    from core.audit import register_record_access
     from . import agreement_views, agreements, api, api_reports, grid_views, home, models, report_views, seed, views  # noqa: F401 - *_views add routes
     from .access import dispute_for
     from .deadlines import RULES as deadline_rules
@@ -78,9 +77,10 @@ def setup(ctx) -> None:
     __import__("plugins.mediation.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     ctx.seed("demo", seed.seed_demo)
     ctx.seed("scale", seed.seed_scale)
-    if ctx.host.is_loaded("centre"):     # a one-stop centre routes disputes to a mediation committee
-        from .centre_link import ROUTE_POINT, on_route
-        ctx.connect(ROUTE_POINT, on_route)
+    if ctx.is_loaded("centre"):     # a one-stop centre routes disputes to a mediation committee
+        from plugins.centre import points as centre_points
+        from .centre_link import on_route
+        ctx.connect(centre_points.route_matter, on_route)
     ctx.translations()
     from . import labels as event_labels
     event_labels.register()
@@ -97,8 +97,8 @@ def setup(ctx) -> None:
         return ((user.can("mediation.dispute.mediate") or user.can("mediation.dispute.create"))
                 and dispute_for(user, record_id) is not None)
 
-    register_record_access("mediation_dispute", _can_view, _can_edit,
-                           url=lambda rid: url_for("mediation.dispute", dispute_id=rid), app=ctx.app)
+    ctx.record_type("mediation_dispute", _can_view, _can_edit,
+                    url=lambda rid: url_for("mediation.dispute", dispute_id=rid))
 
 
 def _agreement_loader(record_id) -> dict:

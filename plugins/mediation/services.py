@@ -22,10 +22,9 @@ from core.notifications.services import notify
 from core.parties import PartyError, create_person, find_or_create_person
 from core.regions.models import Region
 from core.sequences import next_reference
-from core.signals import signal
 from core import clock
 from .access import can_use_grid
-from . import risks
+from . import points, risks
 from .models import CATEGORIES, LEVEL_ORDER, LEVELS, SOURCES, Dispute, DisputeParty, Grid
 
 RECORD_TYPE = "mediation_dispute"
@@ -291,10 +290,9 @@ def fail(dispute: Dispute, user, reason: str, legal_channel: str | None = None,
     tell_other_routes(dispute, user)
     if refer_police:  # 人民调解法 Art 25: possible criminal or public-order matter
         log_event("mediation.refer_police", RECORD_TYPE, dispute.id, text=reason[:500], user=user)
-        signal("mediation.refer_police").send(dispute)
     if legal_channel:
         log_event("mediation.escalate_to_legal", RECORD_TYPE, dispute.id, text=legal_channel, user=user)
-        signal("mediation.escalate_to_legal").send(dispute, channel=legal_channel)
+        points.escalate_to_legal.send(dispute, channel=legal_channel)
     return dispute
 
 

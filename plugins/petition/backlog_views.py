@@ -15,7 +15,7 @@ from core.shell.actions import perform, require_valid
 from core.regions.scope import in_scope, scope_condition
 from core.shell.listing import Column, Filter, ListView
 from core import clock
-from . import backlog
+from . import backlog, points
 from .backlog_models import SOURCES, STATES, BacklogCase
 from .forms import (BacklogAssignForm, BacklogCloseOutForm, BacklogReviewForm, BacklogStepDoneForm,
                     BacklogStepForm)
@@ -104,7 +104,7 @@ def _forms(bc: BacklogCase) -> dict:
 def _hearing_link(bc: BacklogCase) -> str | None:
     """A hearing can be requested from the backlog case when a plugin offers it (no import of it)."""
     host = current_app.extensions["concord"]
-    for contribution in host.items("petition.case_link"):
+    for contribution in host.items(points.case_link):
         link = contribution.value(bc.case, current_user)
         if link:
             return link

@@ -120,8 +120,9 @@ def hotspot_items(start: datetime, end: datetime, region_ids: list[int] | None):
 
 
 def register(ctx) -> None:
+    from core.plugins.points import kpi_default, kpi_hotspot_source, kpi_measure
     for name, measure in MEASURES.items():
-        ctx.contribute("kpi.measure", f"petition.{name}", measure, str(measure.label))
-    ctx.contribute("kpi.hotspot_source", "petition.cases", hotspot_items, "petitions")
+        ctx.contribute(kpi_measure, f"petition.{name}", measure, str(measure.label))
+    ctx.contribute(kpi_hotspot_source, "petition.cases", hotspot_items, "petitions")
     for kpi in DEFAULT_KPIS:
-        ctx.contribute("kpi.default", f"petition.{kpi.code}", kpi, kpi.name)
+        ctx.contribute(kpi_default, f"petition.{kpi.code}", kpi, kpi.name)

@@ -60,15 +60,17 @@ def setup(ctx) -> None:
     from .backlog import scan_job
     ctx.job(JobSpec("petition.backlog_scan", scan_job, {"cron": {"hour": 7, "minute": 30}},
                     _l("Flag backlog cases by rule (past time limits, repeated, re-check contested)")))
-    from .services import on_hearing_concluded
-    ctx.connect("hearing.concluded", on_hearing_concluded)
-    if ctx.host.is_loaded("centre"):     # a one-stop centre routes matters to the register
-        from .centre_link import ROUTE_POINT, on_route
-        ctx.connect(ROUTE_POINT, on_route)
+    if ctx.is_loaded("hearing"):   # a hearing's conclusion feeds the next written opinion
+        from plugins.hearing import points as hearing_points
+        from .services import on_hearing_concluded
+        ctx.connect(hearing_points.concluded, on_hearing_concluded)
+    if ctx.is_loaded("centre"):     # a one-stop centre routes matters to the register
+        from plugins.centre import points as centre_points
+        from .centre_link import on_route
+        ctx.connect(centre_points.route_matter, on_route)
     ctx.seed("demo", seed.seed_demo)
     __import__("plugins.petition.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     ctx.seed("scale", seed.seed_scale)
-    from core.audit import register_record_access
-    register_record_access("petition_case", can_view, can_edit, url=case_url, app=ctx.app)
-    register_record_access("petition_backlog", backlog_views.backlog_can_view, backlog_views.backlog_can_edit,
-                           url=backlog_views.backlog_url, app=ctx.app)
+    ctx.record_type("petition_case", can_view, can_edit, url=case_url)
+    ctx.record_type("petition_backlog", backlog_views.backlog_can_view, backlog_views.backlog_can_edit,
+                    url=backlog_views.backlog_url)

@@ -16,8 +16,8 @@ from core.calendar.deadlines import (extend as extend_deadline, find_deadline, m
                                      stop_if_running)
 from core.db import db
 from core.errors import ServiceError, clean_text
-from core.signals import signal
 from core import clock
+from . import points
 from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, STATES, PetitionCase, PetitionStep
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L
@@ -126,7 +126,7 @@ def classify(case: PetitionCase, category: str, route: str | None = None) -> Non
     _step(case, "classify")
     _log(case, "classify", _("Classified: %(c)s", c=CATEGORIES[category]) + (f" · {ROUTES[route]}" if route else ""))
     if route and route != "ordinary":
-        signal("petition.statutory_channel").send(case, channel=route)
+        points.statutory_channel.send(case, channel=route)
 
 
 def route_to_unit(case: PetitionCase, action: str, unit) -> None:
