@@ -60,6 +60,14 @@ def setup_court(ctx) -> None:
     ctx.pdf_template("mediation.subsidy_report", "templates/pdf/subsidy.html", title=_l("Case-based subsidy report"),
                      loader=court_views.subsidy_loader)
     court_kpis.register(ctx)
+    from core.labels import register_actions, register_record_type, register_setting_labels
+    register_setting_labels({
+        "mediation.subsidy_rates": _l("Case-based subsidy rates (grade:outcome=yuan)"),
+        "mediation.subsidy_pass_percent": _l("Case-file review pass mark (%)"),
+    })
+    register_record_type("mediation_court_case", _l("Court-commissioned case"))
+    register_actions("mediation.", {"court_received": _l("Court case received"),
+                                    "court_recusal": _l("Mediator refused for a conflict")})
     ctx.seed("demo", court_seed.seed_demo)
 
     def _can_view(user, record_id) -> bool:
