@@ -129,6 +129,11 @@ class PersonIn(ApiBody):
     phone: OptionalText(30) = None
 
 
+class OtherPartyIn(ApiBody):
+    name: Text(100)
+    phone: OptionalText(30) = None
+
+
 class MatterIn(ApiBody):
     kind: Kind
     summary: Text(500)
@@ -138,6 +143,8 @@ class MatterIn(ApiBody):
     route: Route | None = None
     unit_id: Id | None = None
     co_unit_ids: list[Id] = Field(default_factory=list, max_length=10)
+    other_parties: list[OtherPartyIn] = Field(default_factory=list, max_length=20,
+                                              description="the other side of a dispute (passed to mediation)")
     lead: bool | None = True
     answer: OptionalText(4000) = None
 

@@ -149,6 +149,7 @@ class Matter(db.Model):
     category: Mapped[str | None] = mapped_column(String(40))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     parties: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    other_parties: Mapped[list] = mapped_column(JSON, nullable=False, default=list)  # [{"name", "phone"?}]
     route: Mapped[str | None] = mapped_column(String(20), index=True)
     state: Mapped[str] = mapped_column(String(12), nullable=False, default="new", index=True)
     record_type: Mapped[str | None] = mapped_column(String(40))

@@ -37,6 +37,7 @@ MATTERS = [
     ("petition", None, "要求解决征地补偿款分配问题", None, "县自然资源局窗口"),
     ("dispute", "marriage_family", "赡养老人费用分担纠纷", None, None),
 ]
+OTHER_SIDE = ["君山区宏达建筑有限公司", "邻户刘某", "区人民医院", "某物业服务有限公司", "对方当事人王某"]
 CHANNEL_CYCLE = ["visit", "visit", "phone", "hotline_12345", "visit", "letter", "grid", "online"]
 
 
@@ -80,6 +81,7 @@ def seed_demo() -> dict:
         phone = f"138{7300 + i % 20:04d}{1000 + i % 20:04d}"
         village = villages[i % len(villages)] if villages else district
         matters = [{"kind": kind, "category": cat, "summary": summary, "route": route,
+                    "other_parties": [{"name": OTHER_SIDE[i % len(OTHER_SIDE)]}] if kind == "dispute" else [],
                     "co_unit_ids": [units[co].id] if co in units else [],
                     "answer": "已当场解答并告知办理途径" if kind in ("consultation",) else ""}]
         if i % 7 == 3:
@@ -99,9 +101,6 @@ def seed_demo() -> dict:
             for part in m.parts:
                 if part.state == "open" and m.record_type is None:
                     services.answer_part(part, "已按职责办理并答复当事人", clerk)
-                elif part.state == "open" and n % 3 == 0:
-                    services.answer_part(part, "已办结：双方达成协议并履行" if m.route == "mediation"
-                                         else "已书面答复", clerk)
         if services.all_answered(case) and n % 2 == 0:
             services.tell(case, "电话告知办理结果", clerk)
             if n % 4 == 0:

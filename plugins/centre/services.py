@@ -149,6 +149,12 @@ def _clean_matter(i: int, m, errors: dict) -> dict:
     out["route"] = route
     out["unit_id"] = m.get("unit_id") or None
     out["co_unit_ids"] = [u for u in (m.get("co_unit_ids") or []) if u]
+    others = m.get("other_parties") or []
+    if not isinstance(others, list) or len(others) > 20:
+        errors[f"matters.{i}.other_parties"] = _("At most 20 other parties.")
+        others = []
+    out["other_parties"] = [{"name": str(o.get("name") or "").strip()[:100], "phone": (o.get("phone") or None)}
+                            for o in others if isinstance(o, dict) and str(o.get("name") or "").strip()]
     out["answer"] = (m.get("answer") or "").strip()[:4000]
     out["lead"] = m.get("lead", True)
     return out
@@ -187,7 +193,7 @@ def register(*, channel: str, received_at: datetime | None, person: dict, matter
          + (" · " + _("known person matched") if matched else ""), clerk)
     for m in cleaned:
         matter = Matter(case=case, kind=m["kind"], summary=m["summary"], category=m["category"],
-                        amount=m["amount"], parties=m["parties"])
+                        amount=m["amount"], parties=m["parties"], other_parties=m["other_parties"])
         db.session.add(matter)
         db.session.flush()
         if m["kind"] == "consultation" or m["answer"]:

@@ -126,7 +126,9 @@ def _matters_from_form(form) -> list[dict]:
         out.append({"kind": form.get(f"m{i}_kind"), "summary": summary, "category": form.get(f"m{i}_category") or None,
                     "amount": form.get(f"m{i}_amount") or None, "parties": form.get(f"m{i}_parties") or 1,
                     "route": form.get(f"m{i}_route") or None, "unit_id": form.get(f"m{i}_unit") or None,
-                    "co_unit_ids": form.getlist(f"m{i}_co"), "answer": form.get(f"m{i}_answer") or ""})
+                    "co_unit_ids": form.getlist(f"m{i}_co"), "answer": form.get(f"m{i}_answer") or "",
+                    "other_parties": [{"name": n.strip()} for n in (form.get(f"m{i}_other") or "").replace("，", "、")
+                                      .replace(",", "、").split("、") if n.strip()]})
     return out
 
 
@@ -350,7 +352,7 @@ def report_xlsx():
     year, month = _month()
     data = report_data(year, month)
     headers = [_("Rank"), _("Unit"), _("Answered"), _("On time"), _("Late"), _("Overdue, still open"),
-               _("Supervision orders"), _("On-time rate (%)")]
+               _("Supervision orders"), _("On-time rate, per cent")]
     rows = [[r["rank"], r["unit"].name, r["answered"], r["on_time"], r["late"], r["overdue_open"], r["supervised"],
              r["rate"]] for r in data["rows"]]
     return single(_("Monthly report %(y)d-%(m)02d", y=year, m=month), headers, rows,

@@ -39,7 +39,8 @@ def on_route(matter, case=None, route: str = "", unit=None, user=None, **_kw):
             "description": f"一站式中心交办（案件码 {case.code}）：{getattr(unit, 'name', '')}",
             "risk_level": risks.codes()[-1], "source": "application", "found_at": case.received_at,
             "headcount": matter.parties or 1, "amount": matter.amount,
-            "parties": [{"name": person.name, "id_number": person.id_number, "phone": person.phone}]}
+            "parties": [{"name": person.name, "id_number": person.id_number, "phone": person.phone}]
+            + [{"name": o["name"], "phone": o.get("phone")} for o in (matter.other_parties or [])]}
     dispute, _created = services.log_dispute(user, data, alert=False)
     dispute.centre_code = case.code
     return {"record_type": "mediation_dispute", "record_id": dispute.id, "reference": dispute.reference}

@@ -101,6 +101,7 @@ def upgrade() -> None:
     sa.Column('category', sa.String(length=40), nullable=True),
     sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('parties', sa.Integer(), nullable=False),
+    sa.Column('other_parties', sa.JSON(), nullable=False),
     sa.Column('route', sa.String(length=20), nullable=True),
     sa.Column('state', sa.String(length=12), nullable=False),
     sa.Column('record_type', sa.String(length=40), nullable=True),
