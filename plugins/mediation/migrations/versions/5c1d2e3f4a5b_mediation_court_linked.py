@@ -2,7 +2,7 @@
 mediator roster, the case-file review checklist and reviews, monthly subsidy reports.
 
 Revision ID: 5c1d2e3f4a5b
-Revises: 0b5dd5737fc6
+Revises: 6f2d1b4c8e32
 Create Date: 2026-12-06 05:20:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '5c1d2e3f4a5b'
-down_revision = '0b5dd5737fc6'
+down_revision = '6f2d1b4c8e32'
 branch_labels = None
 depends_on = None
 
