@@ -347,7 +347,7 @@ def test_monthly_report_drill_down_freeze_and_diff(app, client, api_token):
 
 def test_agreement_pdf_and_confirmation_clock(app, client, api_token):
     from tests.conftest import login
-    did = _new(client, api_token)
+    did = _new(client, api_token, parties=[{"name": "张三", "phone": "13812345678"}, {"name": "李四"}])
     h = _auth(api_token("mediator"))
     client.post(f"/api/v1/disputes/{did}/actions/start", headers=h, json={})
     login(client, "mediator")

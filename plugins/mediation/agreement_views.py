@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.auth.guard import require
-from core.db import db
-from core.pdf import pdf_response, render_pdf
-from core import clock
+from core.toolkit import require
+from core.toolkit import db
+from core.toolkit import pdf_response, render_pdf
+from core.toolkit import clock
 from . import agreements
 from .access import dispute_for
 from .forms import AgreementForm, SignForm
@@ -32,14 +34,32 @@ def agreement(dispute_id: int):
         form.issues.data = d.summary
     if form.validate_on_submit():
         try:
-            agreements.save(d, {k: form[k].data for k in agreements.TEXT_FIELDS + ("perform_by",)})
+            data = {k: form[k].data for k in agreements.TEXT_FIELDS + ("perform_by",)}
+            data["parties"] = _particulars_from_form(d)
+            agreements.save(d, data)
             db.session.commit()
             flash(_("Agreement saved."), "success")
             return redirect(url_for("mediation.dispute", dispute_id=d.id))
         except MediationError as exc:
             db.session.rollback()
             flash(exc.message, "error")
-    return render_template("mediation/agreement.html", d=d, form=form, agreement=existing)
+    parties = [agreements.particulars(link) for link in d.parties]
+    return render_template("mediation/agreement.html", d=d, form=form, agreement=existing, parties=parties,
+                           genders=agreements.GENDERS)
+
+
+def _particulars_from_form(d) -> dict:
+    """party-<person id>-<field> inputs of the agreement page (人民调解法 Art 29 particulars)."""
+    out = {}
+    for link in d.parties:
+        given = {f: request.form.get(f"party-{link.person_id}-{f}", "").strip() for f in agreements.PARTY_FIELDS}
+        born = given.pop("birth_date")
+        try:
+            given["birth_date"] = date.fromisoformat(born) if born else None
+        except ValueError:
+            given["birth_date"] = "invalid"
+        out[link.person_id] = given
+    return out
 
 
 @bp.post("/disputes/<int:dispute_id>/agreement/sign")

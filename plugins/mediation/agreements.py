@@ -7,16 +7,74 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.audit.services import log_note
-from core.calendar.deadlines import deadlines_for, start_deadline
-from core.db import db
-from core import clock
-from .models import Agreement, Dispute
+from core.toolkit import log_note
+from core.toolkit import deadlines_for, start_deadline
+from core.toolkit import db
+from core.toolkit import clock
+from .models import Agreement, Dispute, DisputeParty
 from .services import RECORD_TYPE, MediationError, _stop_clock
 
 CLOCK = "mediation.judicial_confirmation_apply"
 TEXT_FIELDS = ("facts", "issues", "responsibilities", "terms", "performance")
 REQUIRED = ("facts", "issues", "terms")
+PARTY_FIELDS = ("gender", "ethnicity", "birth_date", "occupation", "address")
+GENDERS = {"male": "男", "female": "女"}
+_END_PUNCT = "。，、；：,.;:！!？? \t\n"
+
+
+def _require_two_parties(dispute: Dispute) -> None:
+    """An agreement settles a dispute between parties: fewer than two cannot make one (Art 29)."""
+    if len(dispute.parties) < 2:
+        raise MediationError({"parties": _("A mediation agreement needs at least two parties; add the other "
+                                           "party to the dispute first.")})
+
+
+def from_id_number(id_number: str | None) -> tuple[date | None, str | None]:
+    """Birth date and gender an 18-digit resident ID number carries (GB 11643: digits 7–14 the birth
+    date, digit 17 odd for men), or (None, None)."""
+    n = (id_number or "").strip().upper()
+    if len(n) != 18 or not n[:17].isdigit():
+        return None, None
+    try:
+        born = date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
+    except ValueError:
+        return None, None
+    return born, ("male" if int(n[16]) % 2 else "female")
+
+
+def particulars(link: DisputeParty) -> dict:
+    """One party's particulars for the agreement: recorded values first, then what the ID number says."""
+    person = link.person
+    born, gender = from_id_number(person.id_number)
+    return {"name": person.name, "gender": link.gender or gender, "ethnicity": link.ethnicity or "",
+            "birth_date": link.birth_date or born, "occupation": link.occupation or "",
+            "address": person.address or "", "id_number": person.id_number or "", "person_id": person.id}
+
+
+def save_particulars(dispute: Dispute, data: dict) -> None:
+    """*data*: {person_id: {gender, ethnicity, birth_date, occupation, address}} (blank keeps the value)."""
+    errors = {}
+    for link in dispute.parties:
+        given = data.get(link.person_id) or data.get(str(link.person_id)) or {}
+        gender = (given.get("gender") or "").strip()
+        if gender and gender not in GENDERS:
+            errors[f"party-{link.person_id}-gender"] = _("Not a valid choice.")
+        born = given.get("birth_date")
+        if born is not None and not isinstance(born, date):
+            errors[f"party-{link.person_id}-birth_date"] = _("Not a valid date.")
+        elif born is not None and born > clock.today():
+            errors[f"party-{link.person_id}-birth_date"] = _("Cannot lie in the future.")
+        if errors:
+            continue
+        link.gender = gender or link.gender
+        link.ethnicity = (given.get("ethnicity") or "").strip()[:20] or link.ethnicity
+        link.birth_date = born or link.birth_date
+        link.occupation = (given.get("occupation") or "").strip()[:100] or link.occupation
+        address = (given.get("address") or "").strip()[:200]
+        if address:
+            link.person.address = address
+    if errors:
+        raise MediationError(errors)
 
 
 def agreement_of(dispute: Dispute) -> Agreement | None:
@@ -29,6 +87,9 @@ def save(dispute: Dispute, data: dict) -> Agreement:
     agreement = agreement_of(dispute)
     if agreement is not None and agreement.signed_on is not None:
         raise MediationError({"state": _("The agreement is signed and can no longer be changed.")})
+    _require_two_parties(dispute)
+    if data.get("parties"):
+        save_particulars(dispute, data["parties"])
     errors = {}
     values = {}
     for name in TEXT_FIELDS:
@@ -60,6 +121,7 @@ def sign(dispute: Dispute, user, signed_on: date) -> Agreement:
         raise MediationError({"state": _("Draw up the agreement first.")})
     if agreement.signed_on is not None:
         raise MediationError({"state": _("The agreement is already signed.")})
+    _require_two_parties(dispute)
     if not isinstance(signed_on, date) or signed_on > clock.today():
         raise MediationError({"signed_on": _("Cannot lie in the future.")})
     agreement.signed_on = signed_on
@@ -78,19 +140,45 @@ def pdf_data(dispute: Dispute) -> dict:
     agreement = agreement_of(dispute)
     if agreement is None:
         raise MediationError({"state": _("Draw up the agreement first.")})
+    _require_two_parties(dispute)
     county = dispute.region
     while county is not None and county.level not in ("town", "county"):
         county = county.parent
     committee = f"{(county.name if county else '')}人民调解委员会"
+    day = agreement.signed_on or clock.today()
+    parties = []
+    for link in dispute.parties:
+        p = particulars(link)
+        born = p["birth_date"]
+        p["gender"] = GENDERS.get(p["gender"] or "", "")
+        p["age"] = (day.year - born.year - ((day.month, day.day) < (born.month, born.day))) if born else None
+        parties.append(p)
     return {
         "title": "人民调解协议书",
         "reference": dispute.reference,
         "committee": committee,
-        "parties": [{"name": p.person.name, "address": p.person.address or ""} for p in dispute.parties],
+        "parties": parties,
         "agreement": agreement,
+        # the text as typed, paragraph by paragraph (line breaks kept), without the closing punctuation
+        # the template adds its own to
+        "facts": _paragraphs(agreement.facts),
+        "issues": _paragraphs(agreement.issues),
+        "responsibilities": _paragraphs(agreement.responsibilities),
+        "terms": _paragraphs(agreement.terms),
+        "performance": _clause(agreement.performance) or "按协议内容履行",
+        "copies": len(parties) + 1,
         "mediator": dispute.mediator.display_name if dispute.mediator else "",
-        "date": agreement.signed_on or clock.today(),
+        "date": day,
     }
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def _clause(text: str | None) -> str:
+    """*text* as a clause the template continues ("…，于…前履行完毕。"): one line, no closing punctuation."""
+    return "；".join(_paragraphs(text)).rstrip(_END_PUNCT)
 
 
 def clocks(dispute: Dispute) -> list[dict]:

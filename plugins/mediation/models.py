@@ -9,10 +9,10 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.auth.models import User
-from core.db import TimestampMixin, VersionedMixin, db
-from core.parties.models import Person
-from core.regions.models import Region
+from core.toolkit import User
+from core.toolkit import TimestampMixin, VersionedMixin, db
+from core.toolkit import Person
+from core.toolkit import Region
 
 # contract §5 codes → domain.md §3's 15 standard categories
 CATEGORIES = {
@@ -171,6 +171,12 @@ class DisputeParty(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("mediation_dispute.id"), nullable=False, index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("core_person.id"), nullable=False, index=True)
+    # the particulars a 调解协议书 lists for each party (人民调解法 Art 29); gender and birth date
+    # default to what an 18-digit ID number says (plugins/mediation/agreements.py particulars)
+    gender: Mapped[str | None] = mapped_column(String(10))           # male | female
+    ethnicity: Mapped[str | None] = mapped_column(String(20))        # 民族, e.g. 汉族
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    occupation: Mapped[str | None] = mapped_column(String(100))      # 职业或工作单位
 
     dispute: Mapped[Dispute] = relationship(back_populates="parties")
     person: Mapped[Person] = relationship(lazy="joined")
