@@ -1,7 +1,7 @@
 """mediation: each party's particulars for the 调解协议书 (人民调解法 Art 29)
 
 Revision ID: 3e8a4f1c2b7d
-Revises: 6f2d1b4c8e32
+Revises: 5c1d2e3f4a5b
 Create Date: 2026-12-06 05:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '3e8a4f1c2b7d'
-down_revision = '6f2d1b4c8e32'
+down_revision = '5c1d2e3f4a5b'
 branch_labels = None
 depends_on = None
 
