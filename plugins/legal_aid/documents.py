@@ -63,7 +63,10 @@ def aid_available(app: AidApplication) -> list[tuple[str, str]]:
         if kind == "supplement_notice":
             ok = app.supplement_by is not None
         elif kind == "refusal_decision":
-            ok = bool(app.refusal_reason) and app.state in ("refused", "objection", "archived")
+            ok = bool(app.refusal_reason) and app.decided_at is not None and app.state in ("refused", "objection",
+                                                                                          "archived")
+        elif kind == "grant_decision":
+            ok = app.decided_at is not None and app.state in states
         elif kind == "assignment_notice":
             ok = app.provider_id is not None
         elif kind == "termination_decision":
@@ -75,9 +78,16 @@ def aid_available(app: AidApplication) -> list[tuple[str, str]]:
     return out
 
 
+class NotIssued(RecordNotFound):
+    """The record exists but the document does not (yet): e.g. a decision on an undecided application."""
+
+
 def aid_document(app: AidApplication, kind: str) -> dict:
     if kind not in AID_KINDS:
         raise RecordNotFound(f"no document {kind!r}")
+    if kind not in dict(aid_available(app)):
+        raise NotIssued(f"application {app.reference} ({app.state}) has no {AID_KINDS[kind][0]}: "
+                        "it is issued only once that step is taken")
     who = app.applicant.name
     intro = f"你于{_fmt(app.received_at)}提出的法律援助申请（编号{app.reference}，事项：{MATTERS.get(app.matter_type, '')}）收悉。"
     if kind == "accept_notice":
@@ -107,7 +117,7 @@ def aid_document(app: AidApplication, kind: str) -> dict:
         body = [intro, f"经审查，决定终止法律援助。理由：{TERMINATION_GROUNDS.get(app.termination_ground or '', '')}。"
                 f"{app.termination_text or ''}",
                 "你对本决定有异议的，可以依照《中华人民共和国法律援助法》第四十九条的规定提出。"]
-    on = (app.decided_at or app.received_at).date() if kind in ("grant_decision", "refusal_decision") else clock.today()
+    on = app.decided_at.date() if kind in ("grant_decision", "refusal_decision") else clock.today()
     return _base(AID_KINDS[kind][0], who, [("", body)], app.id, ISSUER_AID, on)
 
 

@@ -122,4 +122,7 @@ def load(record_id: str) -> dict:
     case = db.session.get(PetitionCase, int(key)) if key.isdigit() else None
     if case is None:
         raise RecordNotFound(f"no petition {key!r}")
+    if kind in KINDS and kind not in dict(available(case)):
+        # the same rule as the download route: no 处理意见书 for a case not yet answered, and so on
+        raise RecordNotFound(f"petition {case.reference} ({case.state}) has no {KINDS[kind][0]} yet")
     return document_data(case, kind)
