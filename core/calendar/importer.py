@@ -14,9 +14,7 @@ def import_notice(text: str, year: int | None = None, source: str = "国务院�
     Raises ``NoticeError`` for text it cannot read. The caller commits."""
     notice = parse_notice(text, year)
     plan = plan_notice(notice)
-    lines = [f"{p['date'].isoformat()}  {KIND_LABEL[p['kind']]}  {p['name']}"
-             + ("" if p["action"] == "add" else f"  ({'unchanged' if p['action'] == 'same' else 'was ' + p['was']})")
-             for p in plan]
+    lines = [f"{p['date'].isoformat()}  {KIND_LABEL[p['kind']]}  {p['name']}" + _note(p) for p in plan]
     listed = {p["date"] for p in plan}
     extra = [h for h in entries_for_year(notice.year) if h.date not in listed]
     lines += [f"note: {h.date.isoformat()} {h.kind} {h.name} is in the table but not in the notice (kept)"
@@ -32,3 +30,13 @@ def import_notice(text: str, year: int | None = None, source: str = "国务院�
         lines.append(f"{notice.year}: {added} added, {changed} changed; the year is now covered; "
                      f"{len(moved)} open deadlines recomputed")
     return {"year": notice.year, "plan": plan, "lines": lines, "moved": moved}
+
+
+def _note(p: dict) -> str:
+    if p["action"] == "add":
+        return ""
+    if p["action"] == "same":
+        return "  (unchanged)"
+    if p["action"] == "rename":   # same kind, another name: nothing a deadline depends on changes
+        return f"  (unchanged; named {p['was'].split(' ', 1)[1]} in the table)"
+    return f"  (was {p['was']})"

@@ -55,7 +55,11 @@ def normalise(text: str) -> str:
 
 
 def notice_year(text: str) -> int | None:
-    m = _TITLE_YEAR.search(unicodedata.normalize("NFKC", text))
+    """The year in the title, also when the title is printed over two lines (as gov.cn and the 国务院公报
+    set it: "国务院办公厅关于2026年\n部分节假日安排的通知"): line breaks and spaces in the opening
+    lines are ignored."""
+    head = unicodedata.normalize("NFKC", text)[:600]
+    m = _TITLE_YEAR.search(head) or _TITLE_YEAR.search(re.sub(r"\s+", "", head))
     return int(m.group(1)) if m else None
 
 

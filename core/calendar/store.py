@@ -147,13 +147,20 @@ def set_year_covered(year: int, covered: bool, source: str) -> None:
 
 
 def plan_notice(notice: Notice) -> list[dict]:
-    """What importing *notice* would do: one dict per entry with action add|change|same."""
+    """What importing *notice* would do: one dict per entry with action add|change|rename|same.
+    Only the kind (holiday or working day) moves deadlines: an entry whose name alone differs (the table's
+    "中秋节" where the notice says "国庆节、中秋节") is a *rename*, not a change."""
     current = {h.date: h for h in db.session.scalars(select(Holiday).where(
         Holiday.date.in_([e.date for e in notice.entries])))}
     plan = []
     for e in notice.entries:
         old = current.get(e.date)
-        action = "add" if old is None else ("same" if (old.kind, old.name) == (e.kind, e.name) else "change")
+        if old is None:
+            action = "add"
+        elif old.kind != e.kind:
+            action = "change"
+        else:
+            action = "same" if old.name == e.name else "rename"
         plan.append({"date": e.date, "kind": e.kind, "name": e.name, "action": action,
                      "was": None if old is None or action == "same" else f"{old.kind} {old.name}"})
     return plan
@@ -162,11 +169,11 @@ def plan_notice(notice: Notice) -> list[dict]:
 def apply_notice(notice: Notice, plan: list[dict], source: str) -> set[int]:
     """Write a planned import and mark the notice's year covered; returns the years touched."""
     current = {h.date: h for h in db.session.scalars(select(Holiday).where(
-        Holiday.date.in_([p["date"] for p in plan if p["action"] == "change"])))}
+        Holiday.date.in_([p["date"] for p in plan if p["action"] in ("change", "rename")])))}
     for p in plan:
         if p["action"] == "add":
             db.session.add(Holiday(date=p["date"], kind=p["kind"], name=p["name"], source=source))
-        elif p["action"] == "change":
+        elif p["action"] in ("change", "rename"):
             old = current[p["date"]]
             old.kind, old.name, old.source = p["kind"], p["name"], source
     set_year_covered(notice.year, True, source)
