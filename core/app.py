@@ -11,6 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from core.config import load_config, project_root
 from core.db import StaleEdit, db
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None, plugins=None) -> Flask:
     app = Flask("concord", root_path=os.path.join(root, "core"), instance_path=cfg["INSTANCE_PATH"],
                 template_folder=os.path.join(root, "templates"), static_folder="static")
     app.config.update(cfg)
+    _init_transport(app)
 
     db.init_app(app)
     csrf.init_app(app)
@@ -65,24 +67,45 @@ def create_app(config: dict | None = None, plugins=None) -> Flask:
     return app
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` for every route: at most 18 digits, so an id no database integer can hold matches no
+    route and is a 404 in one place (not an overflow, a 500, in each view). Matching by the pattern rather
+    than a range check keeps it a 404 where another method shares the path (a failed range check would
+    make werkzeug answer 405)."""
+    regex = r"\d{1,18}"
+
+
+def _init_transport(app: Flask) -> None:
+    """URL converter, trusted proxies and, in production, Secure cookies (HSTS is an after_request header)."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    proxies = app.config.get("TRUSTED_PROXIES")
+    if proxies not in (None, "", 0, False):
+        hops = int(proxies) if str(proxies).isdigit() else 1
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        # X-Forwarded-For/-Proto/-Host from *hops* proxies in front (nginx: 1): the audit log and the rate
+        # limits then see the client's address, and url_for builds https links
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if app.config.get("PRODUCTION"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
 def _is_manifest_list(plugins) -> bool:
     from core.plugins import Manifest
     return isinstance(plugins, (list, tuple)) and bool(plugins) and all(isinstance(p, Manifest) for p in plugins)
 
 
 def _init_login(app: Flask) -> None:
-    from core.auth.models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
+        # "id:session epoch", checked with the idle timeout and the session lifetime (core.security.sessions)
+        from core.security.sessions import load
+        return load(user_id)
 
 
 def _init_request_hooks(app: Flask) -> None:
@@ -98,6 +121,8 @@ def _init_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("PRODUCTION"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return set_cookie(response)
 
     @app.teardown_request

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core.auth.models import Permission, Role, User
 from core.auth.passwords import hash_password
 from core.auth.services import AuthError, validate_new_password
+from core.audit.log import log_event
 from core.db import db
 from core.plugins import dependents_of
 from core.regions.models import Region
@@ -19,19 +20,37 @@ class AdminError(Exception):
 
 def update_user(user: User, *, display_name: str, roles: list[str], region_code: str | None,
                 active: bool, password: str | None) -> None:
+    from core.security import policy, sessions
+    from core.security.duties import DutyError, check_roles
     user.display_name = display_name or user.username
     role_rows = [r for r in (db.session.get(Role, c) for c in roles) if r is not None]
     if not role_rows:
         raise AdminError(_("Choose at least one role."))
+    try:
+        check_roles([r.code for r in role_rows])
+    except DutyError as exc:
+        raise AdminError(str(exc)) from exc
+    before = sorted(r.code for r in user.roles)
     user.roles = role_rows
     user.region = db.session.scalar(select(Region).where(Region.code == region_code)) if region_code else None
+    was_active = user.active
     user.active = active
+    end_sessions = was_active and not active
     if password:
         try:
-            validate_new_password(password)
-        except AuthError as exc:
+            policy.check(password, user)
+        except policy.PolicyError as exc:
             raise AdminError(str(exc)) from exc
-        user.password_hash = hash_password(password)
+        # a password an administrator sets is an initial one: its holder changes it at the next sign-in
+        policy.set_password(user, password, must_change=True)
+        end_sessions = True
+    after = sorted(r.code for r in role_rows)
+    if after != before:
+        log_event("permission_change", "core_user", user.id, field="roles", old=",".join(before), new=",".join(after))
+    if end_sessions:
+        log_event("sessions_ended", "core_user", user.id, text=user.username,
+                  new="password reset" if password else "disabled")
+        sessions.end_all(user)
     user.__dict__.pop("_perm_cache", None)
 
 
@@ -39,7 +58,12 @@ def set_role_permissions(role: Role, codes: list[str], acting_user: User) -> Non
     perms = list(db.session.scalars(select(Permission).where(Permission.code.in_(codes))))
     if role.code == "admin" and "admin.roles.manage" not in {p.code for p in perms}:
         raise AdminError(_("The administrator role must keep the right to manage roles."))
+    before = sorted(p.code for p in role.permissions)
     role.permissions = perms
+    after = sorted(p.code for p in perms)
+    if before != after:
+        log_event("permission_change", "core_role", role.code, field="permissions",
+                  old=",".join(sorted(set(before) - set(after))), new=",".join(sorted(set(after) - set(before))))
 
 
 def disabled_plugins(app) -> set[str]:

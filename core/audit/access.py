@@ -75,3 +75,34 @@ def record_url(record_type: str, record_id) -> str | None:
     except Exception:  # a stale link is not worth a failed page
         current_app.logger.warning("no URL for %s %s", record_type, record_id)
         return None
+
+
+# -- derived views: one rule for every list made of other records ------------------------------------
+def visible(user, record_type: str, record_ids) -> set:
+    """The ids among *record_ids* that *user* may open: the registered ``can_view`` of the record type,
+    nothing for an unregistered type. Every derived view (dashboard drill-down and its exports, hotspots and
+    their digest, notifications, home cards) lists records through this, so none shows more than the
+    record's own page would."""
+    access = record_access(record_type)
+    if access is None or user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    out = set()
+    for rid in record_ids:
+        try:
+            if access.can_view(user, normalise_id(rid)):
+                out.add(rid)
+        except Exception:  # a record that vanished or a broken id is simply not shown
+            current_app.logger.warning("access check failed for %s %s", record_type, rid, exc_info=True)
+    return out
+
+
+def only_visible(user, items, record_type=None, key=None) -> list:
+    """*items* (dicts with ``record_type`` and ``id``, or anything with *key* giving ``(type, id)``) that
+    *user* may open, in their order."""
+    key = key or ((lambda i: (record_type, i)) if record_type else (lambda i: (i["record_type"], i["id"])))
+    wanted: dict[str, set] = {}
+    for item in items:
+        rtype, rid = key(item)
+        wanted.setdefault(rtype, set()).add(rid)
+    allowed = {(rtype, rid) for rtype, ids in wanted.items() for rid in visible(user, rtype, ids)}
+    return [i for i in items if key(i) in allowed]

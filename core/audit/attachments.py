@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.db import db
+from core.text import has_bidi_control
 from core import clock
 from .log import AuditError, log_event
 from .models import Attachment
@@ -27,7 +28,7 @@ MIME = {
     "jpeg": "image/jpeg",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "txt": "text/plain; charset=utf-8",
+    "txt": "text/plain",  # werkzeug adds "; charset=utf-8" to text types
 }
 EXTENSIONS = {"pdf": "pdf", "png": "png", "jpg": "jpeg", "jpeg": "jpeg", "docx": "docx", "xlsx": "xlsx",
               "txt": "txt"}
@@ -127,6 +128,8 @@ def add_attachment(record_type: str, record_id, file, filename: str | None = Non
     name = clean_filename(filename or getattr(file, "filename", None))
     if not name:
         raise AttachmentError(_("The file has no name."))
+    if has_bidi_control(name):
+        raise AttachmentError(_("The file name contains invisible text-direction characters."))
     limit = max_bytes()
     data = _read(file, limit)
     kind = check_file(name, data, limit)

@@ -14,7 +14,11 @@ from core.auth.models import User
 from core.db import VersionedMixin, db
 
 ACTIONS = ("create", "update", "delete", "note", "read_personal", "login", "attachment",
-           "activity", "activity_done")
+           "activity", "activity_done",
+           # 等保 2.0 security audit (core/security): every sign-in outcome, session end, permission change,
+           # export, and the retention jobs
+           "logout", "login_failed", "lockout", "second_factor", "password_change", "sessions_ended",
+           "permission_change", "export", "audit_purge", "deidentify")
 
 
 class AuditLog(db.Model):

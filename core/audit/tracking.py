@@ -63,7 +63,7 @@ def actor_id() -> int | None:
         return _user_id(loaded)
     from flask import session
     try:
-        return int(session.get("_user_id"))
+        return int(str(session.get("_user_id")).partition(":")[0])   # "id:session epoch"
     except (TypeError, ValueError):
         return None
 
