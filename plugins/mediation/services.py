@@ -143,8 +143,7 @@ def log_dispute(user, data: dict, alert: bool = True) -> tuple[Dispute, bool]:
         try:
             if row.get("id_number"):
                 person, _created = find_or_create_person(name, id_number=row.get("id_number"),
-                                                         phone=row.get("phone") or None, region_id=grid.region_id,
-                                                         viewer=user)
+                                                         phone=row.get("phone") or None, region_id=grid.region_id)
             else:
                 person = create_person(name, phone=row.get("phone") or None, region_id=grid.region_id)
         except PartyError as exc:
