@@ -80,6 +80,8 @@ PY
     install "[prod]"
     "$VENV/bin/concord" db upgrade
     mkdir -p instance && chmod 700 instance
+    # Secure cookies, HSTS and the separation of administrators (README, production)
+    export CONCORD_PRODUCTION="${CONCORD_PRODUCTION:-1}"
     "$VENV/bin/concord" scheduler &
     SCHED=$!
     stop_scheduler() { kill "$SCHED" 2>/dev/null || true; wait "$SCHED" 2>/dev/null || true; }

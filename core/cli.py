@@ -186,6 +186,8 @@ def users_create(name, roles, region, display_name):
         password = sys.stdin.readline().rstrip("\n")
     try:
         user = create_user(name, password, list(roles), region, display_name)
+        from core.security.policy import initial_password
+        initial_password(user, password)      # policy, 三员分立, changed at the first sign-in
         database.session.commit()
     except AuthError as exc:
         database.session.rollback()

@@ -68,6 +68,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "LANGUAGES": ["zh", "en"],
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
+        # production (./run.sh prod sets CONCORD_PRODUCTION=1): Secure cookies, HSTS, strict 三员分立
+        "PRODUCTION": False,
+        # how many reverse proxies (nginx: 1) stand in front and may set X-Forwarded-For/-Proto/-Host
+        "TRUSTED_PROXIES": 0,
         "PLUGINS": None,  # None = every installed plugin; or a list of names
         "DEMO": os.path.exists(os.path.join(instance, "demo-data")),  # written by `concord seed demo`
         "PROVINCE_OVERRIDES": {},

@@ -25,6 +25,9 @@ DEMO_USERS = [
     ("grid2", ["grid_worker"], GRID2_VILLAGE, "刘网格"),
     ("legal", ["legal"], DISTRICT, "周法务"),
     ("aid", ["aid"], DISTRICT, "吴援助"),
+    # 三员分立 (core/security/duties.py): admin is the system administrator
+    ("secadmin", ["security_admin"], DISTRICT, "安全管理员"),
+    ("auditor", ["audit_admin"], DISTRICT, "审计管理员"),
 ]
 
 

@@ -7,7 +7,7 @@ def setup_services(ctx) -> None:
 
     for name in ("core.api", "core.settings", "core.calendar", "core.audit", "core.sequences", "core.pdf",
                  "core.scheduler", "core.regions", "core.parties", "core.notifications", "core.concurrency",
-                 "core.kpi"):
+                 "core.kpi", "core.security"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

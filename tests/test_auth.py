@@ -77,7 +77,7 @@ def test_every_page_refuses_a_role_without_its_permission(app, client):
     routes = _routes_needing(app, None)
     assert routes, "no guarded routes found"
     for username in ("grid1", "aid", "leader", "mediator"):
-        client.get("/logout")
+        client.post("/logout")
         login(client, username)
         user = db.session.scalar(select(User).where(User.username == username))
         for path, perms in routes:
@@ -96,7 +96,7 @@ def test_each_demo_account_sees_only_its_menus(client):
     }
     import re
     for username, menus in expected.items():
-        client.get("/logout")
+        client.post("/logout")
         login(client, username)
         html = client.get("/").get_data(as_text=True)
         seen = set(re.findall(r'data-menu="([a-z_]+\.root)"', html))

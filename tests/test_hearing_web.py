@@ -41,7 +41,7 @@ def test_leader_reads_grid_worker_is_refused(login_as, client):
     h = _demo()
     assert client.get(f"/hearing/{h.id}").status_code == 200
     assert client.post(f"/hearing/{h.id}/act/send_notices").status_code == 403
-    client.get("/logout")
+    client.post("/logout")
     login_as("grid1")
     assert client.get("/hearing/").status_code == 403
 
@@ -126,7 +126,7 @@ def test_calendar_ics_and_feed(login_as, client):
     html = client.post("/hearing/feed").get_data(as_text=True)
     url = html.split('id="feed-url">')[1].split("<")[0]
     path = url.split("localhost", 1)[1]
-    client.get("/logout")
+    client.post("/logout")
     feed = client.get(path)
     assert feed.status_code == 200 and h.reference.encode() in feed.data
     assert client.get("/hearing/feed/wrong-token.ics").status_code == 404

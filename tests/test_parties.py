@@ -246,7 +246,7 @@ def test_parties_pages_need_their_permissions(app, client):
     login(client, "grid1")
     assert client.get("/parties/persons").status_code == 403
     assert client.get("/parties/organisations").status_code == 403
-    client.get("/logout")
+    client.post("/logout")
     login(client, "mediator")
     assert client.get("/parties/persons").status_code == 200
     assert client.get("/parties/organisations").status_code == 200

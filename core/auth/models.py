@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db, VersionedMixin, TimestampMixin
@@ -55,6 +55,12 @@ class User(UserMixin, VersionedMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # 等保 identity controls (core/security): raising the epoch ends every session and token of the user
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                       server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
 
     region: Mapped[Region | None] = relationship(lazy="joined")
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
@@ -62,6 +68,11 @@ class User(UserMixin, VersionedMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login keeps this in the session: the id and the session epoch, so a session signed in
+        before a logout, a password change or a disable stops matching (``core.app`` user loader)."""
+        return f"{self.id}:{self.session_epoch or 0}"
 
     @property
     def role_codes(self) -> set[str]:
@@ -75,7 +86,12 @@ class User(UserMixin, VersionedMixin, db.Model):
     def permission_codes(self) -> frozenset[str]:
         cached = self.__dict__.get("_perm_cache")
         if cached is None:
-            cached = frozenset(p.code for r in self.roles for p in r.permissions)
+            from core.security.duties import role_permissions, strict
+            if strict():   # 三员分立: each administrator role holds only its own duty
+                cached = frozenset().union(*[role_permissions(r.code, (p.code for p in r.permissions))
+                                             for r in self.roles])
+            else:
+                cached = frozenset(p.code for r in self.roles for p in r.permissions)
             self.__dict__["_perm_cache"] = cached
         return cached
 
@@ -84,6 +100,16 @@ class User(UserMixin, VersionedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class PasswordHistory(db.Model):
+    """Earlier password hashes of a user: a new password may not repeat the last N (core/security)."""
+    __tablename__ = "core_password_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
 class ApiToken(db.Model):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from core.auth.guard import login_only, public
+from core.security import signin as security
 from .forms import LoginForm
 from .services import AuthError, authenticate
 
@@ -33,17 +34,21 @@ def login():
             user = authenticate(form.username.data, form.password.data)
         except AuthError as exc:
             error, status = str(exc), 200
+            security.login_failed(form.username.data, error)
         else:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return security.after_password(user, _safe_next(request.args.get("next")))
     elif request.method == "POST":
         error = _("Enter your user name and password.")
     return render_template("auth/login.html", form=form, error=error), status
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.post("/logout")
 @public
 def logout():
+    """POST with the CSRF token (a GET could be triggered by any page); ends every session and API token
+    of the user, not only this browser's."""
+    if current_user.is_authenticated:
+        security.sign_out(current_user)
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -74,11 +74,16 @@ def _place_of(region: Region, paths: dict[int, str], by_path: dict[str, Region])
 
 
 def find(region: Region, start: datetime, end: datetime, region_ids: list[int] | None = None,
-         threshold: float = THRESHOLD, min_items: int = MIN_ITEMS) -> list[Hotspot]:
+         threshold: float = THRESHOLD, min_items: int = MIN_ITEMS, viewer=None) -> list[Hotspot]:
+    """Clusters of the records in the window; with *viewer*, only records that user may open take part
+    (core.audit.access.only_visible), so no hotspot shows or counts a record its reader could not open."""
     host = current_app.extensions["concord"]
     items: list[dict] = []
     for c in host.items(kpi_hotspot_source):
         items.extend(c.value(start, end, region_ids))
+    if viewer is not None:
+        from core.audit.access import only_visible
+        items = only_visible(viewer, items)
     if not items:
         return []
     rows = db.session.execute(select(Region.id, Region.path).where(Region.id.in_({i["region_id"] for i in items}))).all()
@@ -131,7 +136,7 @@ def weekly_digest(today: date | None = None) -> int:
             region = root_for(leader)
             if region is None:
                 continue
-            hot = find(region, start, end, subtree_ids(region))[:5]
+            hot = find(region, start, end, subtree_ids(region), viewer=leader)[:5]
             if not hot:
                 continue
             lines = [_("%(place)s · %(title)s: %(n)d records, %(people)d people", place=h.place.name if h.place else "",

@@ -3,12 +3,12 @@ the monthly statistical report (xlsx, PDF, frozen snapshots) and hotspots."""
 from __future__ import annotations
 
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.audit.access import record_access
+from core.audit.access import record_access, visible as openable
 from core.auth.guard import require
 from core.db import db
 from core.regions.models import Region
@@ -21,8 +21,7 @@ from .hotspots import find as find_hotspots, window
 from .regions import by_code, root_for, subtree_ids, visible
 from .report import ReportError, build, diff, report_for, submit
 from .services import breakdown, kpi_values
-
-bp = Blueprint("dashboard", __name__)
+from .blueprint import bp   # risk_views.py adds its routes to the same blueprint
 
 
 def _region() -> Region:
@@ -92,6 +91,7 @@ def breakdown_xlsx():
     t = breakdown(region, month)
     headers = [_("Region code"), _("Region")] + [str(label) for _k, label in t["columns"]]
     rows = [[r["region"].code, r["region"].name] + [r["values"].get(k, 0) for k, _l in t["columns"]] for r in t["rows"]]
+    rows.append([region.code, _("%(name)s itself", name=region.name)] + [t["own"].get(k, 0) for k, _l in t["columns"]])
     rows.append([region.code, _("Total")] + [t["totals"].get(k, 0) for k, _l in t["columns"]])
     return xlsx.single(_("Region breakdown"), headers, rows, f"regions-{region.code}-{month.code}")
 
@@ -101,10 +101,11 @@ def _records(measure: M.Measure, region: Region, period: P.Period, key: str | No
     hits = M.record_ids(measure, period.start, period.end, subtree_ids(region), key=key, limit=limit)
     objs = {o.id: o for o in db.session.scalars(select(measure.model).where(measure.model.id.in_([i for i, _a in hits])))}
     access = record_access(measure.record_type)
+    allowed = openable(current_user, measure.record_type, list(objs))   # only what the viewer may open
     rows = []
     for rid, at in hits:
         o = objs.get(rid)
-        if o is None:
+        if o is None or rid not in allowed:
             continue
         rows.append({"obj": o, "at": at, "reference": getattr(o, "reference", str(rid)),
                      "title": measure.title(o) if measure.title else str(o),
@@ -130,15 +131,8 @@ def records():
     if fmt == "xlsx":
         return xlsx.single(str(measure.label), headers, data, name)
     if fmt == "csv":
-        import csv, io
-        buf = io.StringIO()
-        buf.write("\ufeff")
-        w = csv.writer(buf)
-        w.writerow([str(h) for h in headers])
-        for row in data:
-            w.writerow([xlsx._cell(v) if not hasattr(v, "isoformat") else v.isoformat() for v in row])
-        return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+        from core.shell.listing import csv_file
+        return csv_file(name, headers, data)
     return render_template("dashboard/records.html", measure=measure, region=region, period=period, rows=rows,
                            key=key, total=len(rows))
 
@@ -209,7 +203,7 @@ def hotspots():
     except ValueError:
         days = 30
     start, end = window(days)
-    hot = find_hotspots(region, start, end, subtree_ids(region))[:50]
+    hot = find_hotspots(region, start, end, subtree_ids(region), viewer=current_user)[:50]
     urls = {}
     for h in hot:
         for i in h.items:
@@ -219,4 +213,3 @@ def hotspots():
                            trail=_trail(region))
 
 
-from . import risk_views  # noqa: E402,F401  (adds the risk routes to this blueprint)

@@ -93,7 +93,13 @@ def notify(users, title: str, body: str = "", url: str | None = None, record=Non
     record_type, record_id = _record_ref(record)
     now = clock.now()
     created = []
-    for user in _recipients(users):
+    recipients = _recipients(users)
+    if record_type and record_id is not None:
+        # a notification about a record goes only to those who may open it (core.audit.access.visible)
+        from core.audit.access import record_access, visible
+        if record_access(record_type) is not None:
+            recipients = [u for u in recipients if visible(u, record_type, [record_id])]
+    for user in recipients:
         n = Notification(user_id=user.id, title=title[:200], body=str(body or ""), url=(url or None),
                          record_type=record_type, record_id=record_id, created_at=now)
         INBOX.send(n)

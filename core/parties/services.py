@@ -156,8 +156,19 @@ def person_lock_key(id_number: str | None = None, name: str | None = None, phone
     return f"core.person.np:{name_norm}:{phone}" if name_norm and phone else None
 
 
+def person_in_scope(user, person: Person) -> bool:
+    """May *user* learn of and link to *person*: the person lies in the user's region, or the user may read
+    persons and sees this one (``core_person`` record access)."""
+    from core.regions.scope import user_can_see_region
+    if person.region_id is not None and user_can_see_region(user, person.region):
+        return True
+    from core.audit.access import may_view
+    return may_view(user, "core_person", person.id)
+
+
 def find_or_create_person(name: str, id_number: str | None = None, phone: str | None = None,
-                          address: str | None = None, region_id: int | None = None) -> tuple[Person, bool]:
+                          address: str | None = None, region_id: int | None = None,
+                          viewer=None) -> tuple[Person, bool]:
     """The person with this (valid) ID number if one exists, else a new one: ``(person, created)``.
     A name-and-phone match is not trusted enough to merge silently: use ``find_duplicates`` to ask."""
     cleaned = _clean_person(dict(name=name, id_number=id_number, phone=phone, address=address,
@@ -168,8 +179,10 @@ def find_or_create_person(name: str, id_number: str | None = None, phone: str | 
         serialise(person_lock_key(cleaned["id_number"]))
         existing = db.session.scalar(select(Person).where(Person.id_number == cleaned["id_number"])
                                      .order_by(Person.id).limit(1))
-        if existing is not None:
+        if existing is not None and (viewer is None or person_in_scope(viewer, existing)):
             return existing, False
+        # a person outside *viewer*'s scope is neither revealed nor attached: the caller gets a record of
+        # its own with the name it gave (the offices merge duplicates on the persons page)
     person = Person(**cleaned)
     db.session.add(person)
     db.session.flush()

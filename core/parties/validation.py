@@ -10,7 +10,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from core.text import has_bidi_control
 from core import clock
+
 # GB 11643-1999: weight of position i (0-based, 17 digits) is 2^(17-i) mod 11; check = table[sum mod 11]
 ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 ID_CHECK = "10X98765432"
@@ -137,6 +139,8 @@ def clean_name(value: str | None, max_len: int = 100) -> str:
     text = re.sub(r"\s+", " ", (value or "").strip())
     if not text:
         raise InvalidValue(_("A name is required."))
+    if has_bidi_control(text):
+        raise InvalidValue(_("The name contains invisible text-direction characters."))
     if len(text) > max_len:
         raise InvalidValue(_("The name is longer than %(n)d characters.", n=max_len))
     return text

@@ -89,7 +89,8 @@ class ListView:
     def filtered(self):
         stmt = self.stmt
         if self.q and self.search:
-            stmt = stmt.where(or_(*[col.contains(self.q) for col in self.search]))
+            # autoescape: % and _ typed by the user are searched for, not wildcards
+            stmt = stmt.where(or_(*[col.contains(self.q, autoescape=True) for col in self.search]))
         active = self.active_filters()
         for f in self.filters:
             if f.key in active:
@@ -154,14 +155,21 @@ class ListView:
         return xlsx.single(self.export_name, [str(c.label) for c in self.columns], rows, self.export_name)
 
     def csv_response(self, limit: int = 100_000) -> Response:
-        buf = io.StringIO()
-        buf.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
-        writer = csv.writer(buf)
-        writer.writerow([str(c.label) for c in self.columns])
-        for row in self._export_rows(limit):
-            writer.writerow([_csv_safe(c.get(row)) for c in self.columns])
-        return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={self.export_name}.csv"})
+        return csv_file(self.export_name, [c.label for c in self.columns],
+                        ([c.get(row) for c in self.columns] for row in self._export_rows(limit)))
+
+
+def csv_file(name: str, headers, rows) -> Response:
+    """A CSV download: UTF-8 with a BOM (Excel opens Chinese text correctly), formula-safe cells, dates
+    as text; ``text/csv; charset=utf-8`` once."""
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf)
+    writer.writerow([str(h) for h in headers])
+    for row in rows:
+        writer.writerow([_csv_safe(v) for v in row])
+    return Response(buf.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}.csv"})
 
 
 def _csv_safe(value) -> str:

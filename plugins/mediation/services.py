@@ -143,7 +143,8 @@ def log_dispute(user, data: dict, alert: bool = True) -> tuple[Dispute, bool]:
         try:
             if row.get("id_number"):
                 person, _created = find_or_create_person(name, id_number=row.get("id_number"),
-                                                         phone=row.get("phone") or None, region_id=grid.region_id)
+                                                         phone=row.get("phone") or None, region_id=grid.region_id,
+                                                         viewer=user)
             else:
                 person = create_person(name, phone=row.get("phone") or None, region_id=grid.region_id)
         except PartyError as exc:

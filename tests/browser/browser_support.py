@@ -331,6 +331,14 @@ class JourneyTab:
         return []
 
 
+def sign_out(page, url: str) -> None:
+    """Sign out with the top bar's button (logout is a POST with the CSRF token, never a link)."""
+    page.goto(url + "/")
+    if page.locator("form[action$='/logout'] button").count():
+        with page.expect_navigation():
+            page.click("form[action$='/logout'] button")
+
+
 def sign_in(page, url: str, username: str, password: str = "concord-demo") -> None:
     """Sign in through the login form of the server at *url*."""
     page.goto(url + "/login")
