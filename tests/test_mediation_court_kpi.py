@@ -50,3 +50,20 @@ def test_court_measures_count_and_average_days(app):
         assert after["court_days"] - before["court_days"] == 2 * days   # the average's numerator
         by_region = measures.by_region(m["mediation.court_received"], start, end, None)
         assert sum(by_region.values()) == after["court_received"]
+
+
+def test_home_card_and_daily_reminder(app, login_as):
+    from core.notifications.models import Notification
+    from plugins.mediation.court_jobs import card, remind_court_clocks
+    with app.app_context():
+        before = db.session.scalar(select(db.func.count(Notification.id)))
+        n = remind_court_clocks()   # the demo's extended and signed cases run clocks; some fall due soon
+        db.session.commit()
+        assert db.session.scalar(select(db.func.count(Notification.id))) - before == n
+        case = cs.register_case(_user("admin"), {"court": "君山区人民法院", "court_case_no": "(2026)湘0611民初671号",
+                                                 "kind": "pre_suit", "received_at": clock.now(), "claim": "赔偿",
+                                                 "category": "labour", "parties": [{"name": "丙"}]})
+        cs.assign(case, _user("admin"), _user("labour_mediator"))
+        db.session.commit()
+    page = login_as("labour_mediator").get("/").get_data(as_text=True)
+    assert "court files to sign for" in page or "件法院移送材料待签收" in page

@@ -26,7 +26,6 @@ SETTINGS = {
 
 
 def setup_court(ctx) -> None:
-    from core.audit import register_record_access
     from flask import url_for
 
     from . import court_api, court_kpis, court_models, court_seed, court_views
@@ -60,7 +59,12 @@ def setup_court(ctx) -> None:
     ctx.pdf_template("mediation.subsidy_report", "templates/pdf/subsidy.html", title=_l("Case-based subsidy report"),
                      loader=court_views.subsidy_loader)
     court_kpis.register(ctx)
-    from core.labels import register_actions, register_record_type, register_setting_labels
+    from core.toolkit import JobSpec
+    from . import court_jobs
+    ctx.job(JobSpec("mediation.court_clocks", court_jobs.remind_court_clocks, {"cron": {"hour": 8, "minute": 15}},
+                    _l("Remind mediators of court mediation clocks falling due")))
+    ctx.home_card("mediation.court_cases", court_jobs.card, "mediation.court.mediate", order=45)
+    from core.toolkit import register_actions, register_record_type, register_setting_labels
     register_setting_labels({
         "mediation.subsidy_rates": _l("Case-based subsidy rates (grade:outcome=yuan)"),
         "mediation.subsidy_pass_percent": _l("Case-file review pass mark (%)"),
@@ -78,5 +82,5 @@ def setup_court(ctx) -> None:
         from .court_access import case_for
         return user.can("mediation.court.mediate") and case_for(user, record_id) is not None
 
-    register_record_access("mediation_court_case", _can_view, _can_edit,
-                           url=lambda rid: url_for("mediation_court.court_case", case_id=rid), app=ctx.app)
+    ctx.record_type("mediation_court_case", _can_view, _can_edit,
+                    url=lambda rid: url_for("mediation_court.court_case", case_id=rid))
