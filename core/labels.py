@@ -170,12 +170,16 @@ CONTRIBUTION_KINDS = {
     "receiver": _l("Signal receivers"), "sender": _l("Signal senders"), "translations": _l("Translations"),
     "kpi.measure": _l("KPI measures"), "kpi.default": _l("Default KPIs"), "kpi.hotspot_source": _l("Hotspot sources"),
     "kpi.chart": _l("Dashboard charts"), "cli": _l("Commands"), "signal": _l("Signals"), "point": _l("Extension points"),
-    "record_access": _l("Record types"), "petition.case_link": _l("Links on petition pages"),
+    "record_access": _l("Record types"), "record_type": _l("Record types"), "tracked": _l("Tracked fields"),
 }
 
 
 def contribution_label(kind: str) -> str:
     label = CONTRIBUTION_KINDS.get(kind)
+    if not label:    # a contribution point declares its own label (core/plugins/points.py)
+        from flask import current_app
+        point = current_app.extensions["concord"].points.get(kind)
+        label = getattr(point, "label", None)
     return str(label) if label else _("Other contributions")
 
 

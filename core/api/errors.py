@@ -42,11 +42,15 @@ def answer(exc: ApiError):
     return api_error(exc.status, exc.code, exc.message, exc.fields)
 
 
+def invalid(fields: dict[str, str], message: str | None = None) -> ApiError:
+    """An ApiError answering 422 with *fields* (field → message); ``raise invalid({...})``."""
+    return ApiError(422, "invalid", message, fields)
+
+
 def run_service(fn, *args, **kwargs):
     """Call a service for an API view: its ``ServiceError`` becomes 422 with the fields, or 409 when the
     step is not possible in the record's present state (no field to point at)."""
     from core.errors import ServiceError
-    from .validation import invalid
     try:
         return fn(*args, **kwargs)
     except ServiceError as exc:

@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
-from .errors import ApiError
+from .errors import ApiError, invalid  # noqa: F401  (invalid: re-exported, it used to live here)
 
 BODY_FIELD = "_body"
 
@@ -83,11 +83,6 @@ def error_fields(exc: ValidationError) -> dict[str, str]:
     for err in exc.errors(include_url=False):
         fields.setdefault(_field_name(err.get("loc", ())), _message(err))
     return fields
-
-
-def invalid(fields: dict[str, str], message: str | None = None) -> ApiError:
-    """An ApiError answering 422 with *fields* (field → message); ``raise invalid({...})``."""
-    return ApiError(422, "invalid", message, fields)
 
 
 def _is_json(mimetype: str) -> bool:

@@ -17,7 +17,7 @@ from core.regions.scope import in_scope, scope_condition
 from core import clock
 from . import measures as M
 from .models import RISK_LEVELS, RISK_STATES, RISK_SUBJECTS, RiskAssessment, RiskLink
-from .views import bp
+from .blueprint import bp
 
 RECORD = "core_risk_assessment"
 

@@ -31,6 +31,7 @@ class Point:
     kind: str = SIGNAL
     payload: dict[str, str] | str = field(default_factory=dict)
     doc: str = ""
+    label: Any = ""       # how the Apps page names the contributions of this kind
     owner: str = ""       # filled in when registered
 
     def __post_init__(self):

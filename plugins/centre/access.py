@@ -2,8 +2,8 @@
 from flask import url_for
 from sqlalchemy import false
 
-from core.db import db
-from core.regions.scope import in_scope, scope_condition
+from core.toolkit import db
+from core.toolkit import in_scope, scope_condition
 from .models import Case
 
 

@@ -8,11 +8,11 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery, Text,
-                      run_service)
-from core.audit.masking import reveal
-from core.calendar.deadlines import deadlines_for
-from core.db import db
+from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
+    Text, run_service)
+from core.toolkit import reveal
+from core.toolkit import deadlines_for
+from core.toolkit import db
 from . import services, supervision
 from .access import case_for, is_grid_worker
 from .models import CASE_STATES, CHANNELS, KINDS, LIGHTS, RATINGS, ROUTES, Case, Matter, Supervision, Unit
@@ -116,7 +116,7 @@ cases = Collection(api, "centre-cases", model=Case, out=CaseOut, read="centre.ca
 def _load_case(id) -> Case:
     if is_grid_worker(current_user):
         raise ApiError(404)
-    from core.api import get_or_404_in_scope
+    from core.toolkit import get_or_404_in_scope
     return get_or_404_in_scope(Case, id, "region_id")
 
 
@@ -220,7 +220,7 @@ class SuperviseIn(VersionIn):
 def _matter(case: Case, matter_id: int) -> Matter:
     m = next((m for m in case.matters if m.id == matter_id), None)
     if m is None:
-        from core.api import invalid
+        from core.toolkit import invalid
         raise invalid({"matter_id": str(_l("No such matter on this case."))})
     return m
 
@@ -238,7 +238,7 @@ def _route(record, body):
 def _answer(record, body):
     part = next((p for m in record.matters for p in m.parts if p.id == body.part_id), None)
     if part is None:
-        from core.api import invalid
+        from core.toolkit import invalid
         raise invalid({"part_id": str(_l("No such part on this case."))})
     run_service(services.answer_part, part, body.answer, current_user)
 
@@ -321,7 +321,7 @@ def list_sups(query: SupQuery):
 def create_sup(body: SupIn):
     case = case_for(current_user, body.case_id)
     if case is None:
-        from core.api import invalid
+        from core.toolkit import invalid
         raise invalid({"case_id": str(_l("No centre case with this id in your scope."))})
     return run_service(supervision.issue, case, db.session.get(Unit, body.unit_id), body.reason, user=current_user)
 

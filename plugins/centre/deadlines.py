@@ -3,7 +3,7 @@ the local practice it encodes (a county changes the length in instance/concord.t
 the receiving route's statutory rule where one exists (信访工作条例, 法律援助法, the mediation rule)."""
 from flask_babel import lazy_gettext as _l
 
-from core.calendar.rules import DeadlineRule
+from core.toolkit import DeadlineRule
 
 LOCAL = "地方实践（无法定期限）"
 

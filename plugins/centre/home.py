@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.db import db
+from core.toolkit import db
 from .access import case_condition
 from .models import Case, Matter
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import clock
-from core.auth.models import Role, User
-from core.db import db
-from core.notifications.services import notify
+from core.toolkit import clock
+from core.toolkit import Role, User
+from core.toolkit import db
+from core.toolkit import notify
 from . import supervision
 from .models import Part
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from core.auth.guard import public
-from core.db import db
-from core.shell.ratelimit import too_many
+from core.toolkit import public
+from core.toolkit import db
+from core.toolkit import too_many
 from . import services
 from .models import RATINGS
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import clock
-from core.audit.log import log_event
-from core.calendar.deadlines import start_deadline, stop_if_running
-from core.db import db
-from core.errors import clean_text
+from core.toolkit import clock
+from core.toolkit import log_event
+from core.toolkit import start_deadline, stop_if_running
+from core.toolkit import db
+from core.toolkit import clean_text
 from .models import Case, Meeting, MeetingTask, Unit
 from .services import RECORD, CentreError
 

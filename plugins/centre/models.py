@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.auth.models import User
-from core.db import TimestampMixin, VersionedMixin, db
-from core.parties.models import Person
-from core.regions.models import Region
+from core.toolkit import User
+from core.toolkit import TimestampMixin, VersionedMixin, db
+from core.toolkit import Person
+from core.toolkit import Region
 
 # contract §9 codes
 CHANNELS = {"visit": _l("Visit"), "letter": _l("Letter"), "online": _l("Online"), "phone": _l("Phone"),

@@ -16,7 +16,7 @@ LEAD = list(PERMISSIONS)
 
 
 def setup(ctx) -> None:
-    from core.scheduler import JobSpec
+    from core.toolkit import JobSpec
     from . import api, home, jobs, links, models, seed, services, views
     from .deadlines import RULES
 
@@ -66,6 +66,5 @@ def setup(ctx) -> None:
     ctx.seed("demo", seed.seed_demo)
     ctx.seed("scale", seed.seed_scale)
     ctx.translations()
-    from core.audit import register_record_access
     from .access import can_edit_case, can_view_case, case_url
-    register_record_access("centre_case", can_view_case, can_edit_case, url=case_url, app=ctx.app)
+    ctx.record_type("centre_case", can_view_case, can_edit_case, url=case_url)

@@ -1,6 +1,6 @@
 """The one-stop centre's extension points (see core/plugins/points.py; read by convention when the centre
 plugin loads). Receivers in other plugins import this module only, never the centre's models."""
-from core.plugins.points import Point
+from core.toolkit import Point
 
 route_matter = Point(
     "centre.route_matter",

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core import clock
-from core.auth.models import Role, User
-from core.db import db
-from core.regions.models import Region
+from core.toolkit import clock
+from core.toolkit import Role, User
+from core.toolkit import db
+from core.toolkit import Region
 from . import meetings, services, supervision
 from .models import Case, Unit
 from .triage import seed_defaults
@@ -42,7 +42,7 @@ CHANNEL_CYCLE = ["visit", "visit", "phone", "hotline_12345", "visit", "letter", 
 
 
 def _ensure_accounts(district: Region) -> list[str]:
-    from core.auth.services import create_user
+    from core.toolkit import create_user
     made = []
     for username, role, name in ACCOUNTS:
         if db.session.get(Role, role) is None:       # roles not contributed (an older core): skip the account
@@ -139,12 +139,12 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=None, **_kw) -> d
     seed_defaults(district.id)
     from .models import Matter, Part
     from .deadlines import DEFAULT_PART_RULE
-    from core.calendar.deadlines import start_deadline
-    from core.parties import create_person
+    from core.toolkit import start_deadline
+    from core.toolkit import create_person
     units = db.session.scalars(select(Unit).where(Unit.route != "petition")).all()
     rng = random.Random(7)
     now = clock.now().replace(microsecond=0)
-    from core.sequences import next_reference
+    from core.toolkit import next_reference
     for i in range(n):
         at = now - timedelta(days=rng.randrange(0, 365), minutes=rng.randrange(0, 600))
         person = create_person(f"{NAMES[i % len(NAMES)]}{i}", phone=f"139{i % 10**8:08d}")

@@ -13,13 +13,13 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import clock
-from core.audit.log import log_event
-from core.calendar.deadlines import find_deadline, start_deadline, stop_if_running
-from core.db import db
-from core.errors import ServiceError, clean_text
-from core.parties import PartyError, create_person, find_duplicates
-from core.sequences import next_reference
+from core.toolkit import clock
+from core.toolkit import log_event
+from core.toolkit import find_deadline, start_deadline, stop_if_running
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
+from core.toolkit import PartyError, create_person, find_duplicates
+from core.toolkit import next_reference
 from core.signals import signal
 from .deadlines import DEFAULT_PART_RULE, PART_RULE
 from .models import (CATEGORIES, CHANNELS, KIND_ROUTE, KINDS, RATINGS, ROUTES, Case, Matter, Part, TriageRule,
@@ -85,7 +85,7 @@ def _rule_holds(rule: TriageRule, kind, category, amount, parties, region, text)
 
 
 def _within(region, region_id: int) -> bool:
-    from core.regions.models import Region
+    from core.toolkit import Region
     root = db.session.get(Region, region_id)
     return root is not None and region.path.startswith(root.path)
 

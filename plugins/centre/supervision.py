@@ -8,17 +8,17 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from core import clock
-from core.audit.log import log_event
-from core.auth.models import Role, User
-from core.calendar.deadlines import start_deadline, stop_if_running
-from core.calendar.services import compute
-from core.db import db
-from core.errors import clean_text
-from core.notifications.services import notify
-from core.regions.scope import in_scope
-from core.sequences import next_reference
-from core.settings.services import get as setting
+from core.toolkit import clock
+from core.toolkit import log_event
+from core.toolkit import Role, User
+from core.toolkit import start_deadline, stop_if_running
+from core.toolkit import compute_deadline as compute
+from core.toolkit import db
+from core.toolkit import clean_text
+from core.toolkit import notify
+from core.toolkit import in_scope
+from core.toolkit import next_reference
+from core.toolkit import setting
 from .models import Case, Matter, Part, Supervision, Unit
 from .services import CentreError, RECORD
 

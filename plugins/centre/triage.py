@@ -6,8 +6,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.db import db
-from core.errors import ServiceError, clean_text
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
 from .models import CATEGORIES, KINDS, ROUTES, TriageRule, Unit
 
 # name, kind, route, speciality

@@ -11,14 +11,14 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from core import clock
-from core.auth.guard import require
-from core.calendar.deadlines import deadline_rows
-from core.db import db
-from core.errors import ServiceError
-from core.regions.models import Region
-from core.shell.actions import perform
-from core.shell.listing import Column, Filter, ListView
+from core.toolkit import clock
+from core.toolkit import require
+from core.toolkit import deadline_rows
+from core.toolkit import db
+from core.toolkit import ServiceError
+from core.toolkit import Region
+from core.toolkit import perform
+from core.toolkit import Column, Filter, ListView
 from . import meetings, services, supervision
 from .access import case_condition, case_for
 from .models import (CASE_STATES, CATEGORIES, CHANNELS, KINDS, LIGHTS, RATINGS, ROUTES, Case, Matter, Meeting,
@@ -253,7 +253,7 @@ def slip_data(c: Case) -> dict:
 
 
 def slip_loader(record_id) -> dict:
-    from core.pdf.templating import RecordNotFound
+    from core.toolkit import RecordNotFound
     c = db.session.get(Case, int(record_id)) if str(record_id).isdigit() else None
     if c is None:
         raise RecordNotFound(f"no centre case {record_id!r}")
@@ -263,7 +263,7 @@ def slip_loader(record_id) -> dict:
 @bp.get("/cases/<int:case_id>/slip.pdf")
 @require("centre.case.read")
 def slip(case_id: int):
-    from core.pdf import pdf_response, render_pdf
+    from core.toolkit import pdf_response, render_pdf
     c = _load(case_id)
     return pdf_response(render_pdf("centre.slip", **slip_data(c)), f"{c.code}.pdf")
 
@@ -308,7 +308,7 @@ def supervisions():
 
 
 def _scope_regions():
-    from core.regions.scope import scope_condition
+    from core.toolkit import scope_condition
     return select(Region.id).where(scope_condition(Region.id, current_user))
 
 
@@ -324,7 +324,7 @@ def _month() -> tuple[int, int]:
 
 
 def report_data(year: int, month: int) -> dict:
-    from core.regions.scope import scope_condition
+    from core.toolkit import scope_condition
     rows = supervision.monthly_ranking(year, month, scope_condition(Case.region_id, current_user))
     return {"year": year, "month": month, "rows": rows, "region": current_user.region.name if current_user.region
             else "", "issued": clock.today().isoformat()}
@@ -340,7 +340,7 @@ def report():
 @bp.get("/supervisions/report.pdf")
 @require("centre.case.read")
 def report_pdf():
-    from core.pdf import pdf_response, render_pdf
+    from core.toolkit import pdf_response, render_pdf
     year, month = _month()
     return pdf_response(render_pdf("centre.report", **report_data(year, month)), f"centre-report-{year}-{month:02d}.pdf")
 
@@ -348,7 +348,7 @@ def report_pdf():
 @bp.get("/supervisions/report.xlsx")
 @require("centre.case.read")
 def report_xlsx():
-    from core.shell.xlsx import single
+    from core.toolkit import xlsx_single as single
     year, month = _month()
     data = report_data(year, month)
     headers = [_("Rank"), _("Unit"), _("Answered"), _("On time"), _("Late"), _("Overdue, still open"),
@@ -395,7 +395,7 @@ def meeting_new():
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    from core.regions.scope import in_scope
+    from core.toolkit import in_scope
     m = db.session.get(Meeting, meeting_id)
     if m is None or not in_scope(current_user, m.region_id):
         abort(404)

@@ -1,8 +1,8 @@
 """Who may see or change one hearing (chatter, views, the audit log): the petition's region scope."""
 from flask import url_for
 
-from core.db import db
-from core.regions.scope import in_scope
+from core.toolkit import db
+from core.toolkit import in_scope
 from .models import Hearing
 
 

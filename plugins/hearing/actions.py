@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core.auth.models import User
-from core.db import db
-from core.errors import ServiceError
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import ServiceError
 from . import minutes, panel, services, session
 from .models import Evidence, HearingRoom, Notice, Panelist, Participant, Recusal
 

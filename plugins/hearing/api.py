@@ -9,13 +9,13 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
-                      Text, VersionedPatch, invalid, run_service)
-from core.audit.masking import reveal
-from core.calendar.deadlines import deadlines_for
-from core.db import db
-from core.pdf import pdf_response
-from core.regions.scope import in_scope
+from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
+    Text, VersionedPatch, invalid, run_service)
+from core.toolkit import reveal
+from core.toolkit import deadlines_for
+from core.toolkit import db
+from core.toolkit import pdf_response
+from core.toolkit import in_scope
 from . import minutes, panel, services, session
 from .models import Hearing, HearingRoom, Panelist, Participant
 

@@ -16,11 +16,11 @@ from flask_login import current_user
 from icalendar import Calendar, Event as IcsEvent
 from sqlalchemy import select
 
-from core.auth.guard import public, require
-from core.auth.models import User
-from core.db import db
-from core.regions.scope import scope_condition
-from core import clock
+from core.toolkit import public, require
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import scope_condition
+from core.toolkit import clock
 from .models import FeedToken, Hearing
 from .services import ACTIVE
 from .views import bp, load

@@ -7,7 +7,7 @@ article nobody can look up. A province sets its own in ``instance/concord.toml``
 (``[deadlines."hearing.decide"] length = 7``, ``unit = "working"``, with its ``source`` clause)."""
 from flask_babel import lazy_gettext as _l
 
-from core.calendar.rules import DeadlineRule
+from core.toolkit import DeadlineRule
 
 LOCAL = "地方实践（无全国性规定；{}，按本省听证办法调整）"
 

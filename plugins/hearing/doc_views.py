@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.auth.guard import require
-from core.db import db
-from core.pdf import pdf_response, render_pdf
-from core.regions.scope import scope_condition
-from core import clock
+from core.toolkit import require
+from core.toolkit import db
+from core.toolkit import pdf_response, render_pdf
+from core.toolkit import scope_condition
+from core.toolkit import clock
 from . import documents, minutes
 from .models import ExportJob, Hearing, MinutesVersion, Notice
 from .views import bp, load

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core.db import db
-from core.pdf import RecordNotFound, render_pdf
-from core import clock
+from core.toolkit import db
+from core.toolkit import RecordNotFound, render_pdf
+from core.toolkit import clock
 from .minutes import ROLE_ZH, SECTIONS, current_version, deliberation, last_locked
 from .models import Hearing, MinutesVersion, Notice, PdfCache
 

@@ -7,9 +7,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.db import db
-from core.regions.scope import scope_condition
-from core import clock
+from core.toolkit import db
+from core.toolkit import scope_condition
+from core.toolkit import clock
 from .models import Hearing
 from .services import ACTIVE
 

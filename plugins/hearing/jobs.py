@@ -7,10 +7,10 @@ from datetime import date
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
-from core.calendar.models import Deadline
-from core.db import db
-from core.notifications.services import notify
-from core import clock as local_clock
+from core.toolkit import Deadline
+from core.toolkit import db
+from core.toolkit import notify
+from core.toolkit import clock as local_clock
 from .models import Hearing
 from .services import latest_notice_day
 

@@ -12,5 +12,5 @@ ACTIONS = {
 
 
 def register() -> None:
-    from core.labels import register_actions
+    from core.toolkit import register_actions
     register_actions("hearing.", ACTIONS)

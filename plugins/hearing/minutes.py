@@ -11,8 +11,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.db import db
-from core.errors import ServiceError, clean_text
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
 from .models import (OUTCOMES, PARTY_ROLES, ROLES, VOTES, Confirmation, Event, Evidence, Hearing, MinutesVersion,
                      Participant, TextModule, Vote)
 from .services import event, now, require_state

@@ -11,8 +11,8 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Larg
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import VersionedMixin, db
-from core.parties.models import Person
+from core.toolkit import VersionedMixin, db
+from core.toolkit import Person
 
 STATES = {
     "applied": _l("Applied"), "refused": _l("Refused"), "accepted": _l("Accepted"),

@@ -7,10 +7,10 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.db import db
-from core.parties.validation import normalise_name
-from core.errors import ServiceError, clean_text
-from core import clock
+from core.toolkit import db
+from core.toolkit import normalise_name
+from core.toolkit import ServiceError, clean_text
+from core.toolkit import clock
 from .models import PANELIST_KINDS, PARTY_ROLES, Hearing, PanelMember, Panelist, Participant
 from .services import add_participant, clashes, event, require_state, setting
 

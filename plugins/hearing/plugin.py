@@ -24,7 +24,7 @@ def setup(ctx) -> None:
         "default_duration_minutes": 120,
         "confirm_link_limit": 30,   # public minutes-confirmation look-ups per address per 10 minutes
     })
-    from core.labels import register_setting_labels
+    from core.toolkit import register_setting_labels
     register_setting_labels({
         "hearing.panel_size_min": _l("Smallest panel"), "hearing.panel_size_max": _l("Largest panel"),
         "hearing.default_duration_minutes": _l("Default hearing length (minutes)"),
@@ -43,7 +43,7 @@ def setup(ctx) -> None:
     __import__("plugins.hearing.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     _web(ctx)
     _documents(ctx)
-    from core.scheduler import JobSpec
+    from core.toolkit import JobSpec
     from .jobs import remind
     ctx.job(JobSpec("hearing.remind", remind, {"cron": {"hour": 8, "minute": 5}},
                     _l("Remind of hearing decisions, notices, hearing days and conclusion service")))

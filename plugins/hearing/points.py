@@ -1,5 +1,5 @@
 """The hearing plugin's extension points (see core/plugins/points.py)."""
-from core.plugins.points import Point
+from core.toolkit import Point
 
 concluded = Point(
     "hearing.concluded", payload={"sender": "PetitionCase or None", "hearing": "Hearing", "text": "str"},

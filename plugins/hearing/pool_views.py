@@ -7,10 +7,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.auth.guard import require
-from core.db import db
-from core.errors import ServiceError
-from core import clock
+from core.toolkit import require
+from core.toolkit import db
+from core.toolkit import ServiceError
+from core.toolkit import clock
 from . import panel, services
 from .models import PANELIST_KINDS, Panelist
 from .views import bp

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, render_template, request
 from sqlalchemy import select
 
-from core.auth.guard import public
-from core.db import db
-from core.errors import ServiceError
-from core.shell.ratelimit import too_many
+from core.toolkit import public
+from core.toolkit import db
+from core.toolkit import ServiceError
+from core.toolkit import too_many
 from . import minutes
 from .models import Hearing
 from .services import setting

@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from core.calendar.deadlines import find_deadline
-from core.calendar.services import compute_rule
-from core.db import db
-from core.errors import ServiceError, clean_text
-from core import clock
+from core.toolkit import find_deadline
+from core.toolkit import compute_rule
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
+from core.toolkit import clock
 from .models import Hearing
 from .services import ACTIVE, LIVE, add_participant, event, require_state, setting
 
@@ -140,10 +140,10 @@ def postpone(hearing: Hearing, reason: str, scheduled_at: datetime, **kw) -> Non
     if kw.get("duration") is None and hearing.ends_at and old:
         kw["duration"] = int((hearing.ends_at - old).total_seconds() // 60)
     if hearing.host_user_id and "host" not in kw:
-        from core.auth.models import User
+        from core.toolkit import User
         kw["host"] = db.session.get(User, hearing.host_user_id)
     if hearing.recorder_user_id and "recorder" not in kw:
-        from core.auth.models import User
+        from core.toolkit import User
         kw["recorder"] = db.session.get(User, hearing.recorder_user_id)
     schedule(hearing, scheduled_at, postponing=True, **kw)
     hearing.state = "scheduled"

@@ -6,9 +6,9 @@ from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
-from core.auth.models import User
-from core.db import db
-from core import clock
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import clock
 from .models import Hearing, HearingRoom
 
 ROOMS = [("第一听证室", "君山区信访局三楼", 30), ("第二听证室", "君山区综治中心二楼", 20)]
@@ -46,7 +46,7 @@ def seed_demo() -> dict:
         return {"hearings": 0}
     from flask_babel import force_locale
 
-    from core.audit import audit_actor
+    from core.toolkit import audit_actor
     from . import panel, services
     from .minutes import ensure_text_modules
     ensure_text_modules()

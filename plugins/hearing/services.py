@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.audit.log import log_event
-from core.calendar.deadlines import start_deadline, stop_if_running
-from core.db import db
-from core.errors import ServiceError, clean_text
-from core.sequences import next_reference
-from core.settings import services as settings
-from core import clock
+from core.toolkit import log_event
+from core.toolkit import start_deadline, stop_if_running
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
+from core.toolkit import next_reference
+from core.toolkit import settings
+from core.toolkit import clock
 from . import points
 from .models import OUTCOMES, PARTY_ROLES, STATES, Event, Hearing, HearingRoom, Notice, Participant
 
@@ -238,7 +238,7 @@ def conclude(hearing: Hearing, outcome: str, conclusion: str, on_spot: bool = Fa
     rule = "hearing.conclusion_spot" if on_spot else "hearing.conclusion_later"
     start_deadline(hearing, rule, (hearing.ended_at or hearing.concluded_at).date())
     event(hearing, "concluded", f"{OUTCOMES[outcome]}：{conclusion[:500]}")
-    from core.audit.services import log_note
+    from core.toolkit import log_note
     log_note("petition_case", hearing.petition_id,
              _("Hearing %(ref)s concluded (%(outcome)s): %(text)s", ref=hearing.reference,
                outcome=OUTCOMES[outcome], text=conclusion[:2000]))

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from core.db import db
-from core.errors import ServiceError, clean_text
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
 from .models import ROLES, Evidence, Hearing, Participant, Recusal, Statement
 from .services import event, now, require_state
 

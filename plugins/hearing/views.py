@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.auth.guard import require
-from core.auth.models import User
-from core.calendar.deadlines import deadline_rows
-from core.db import db
-from core.errors import ServiceError
-from core.regions.scope import scope_condition
-from core.shell.actions import perform
-from core.shell.listing import Column, Filter, ListView
-from core import clock
+from core.toolkit import require
+from core.toolkit import User
+from core.toolkit import deadline_rows
+from core.toolkit import db
+from core.toolkit import ServiceError
+from core.toolkit import scope_condition
+from core.toolkit import perform
+from core.toolkit import Column, Filter, ListView
+from core.toolkit import clock
 from . import services
 from .access import hearing_for
 from .models import ATTENDANCE_ROLES, OUTCOMES, ROLES, STATES, VOTES, Hearing, Notice

@@ -5,9 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.auth.guard import require
-from core.db import StaleEdit, check_version, db
-from core.parties.models import Organisation
+from core.toolkit import require
+from core.toolkit import StaleEdit, check_version, db
+from core.toolkit import Organisation
 from . import channels as channels_mod
 from .forms import ChannelLineForm
 from .models import ChannelRule

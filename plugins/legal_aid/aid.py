@@ -8,16 +8,16 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.audit.log import log_event
-from core.calendar.deadlines import find_deadline, pause, resume, start_deadline, stop_if_running
-from core.calendar.engine import DeadlineInputError
-from core.db import db
-from core.errors import ServiceError, clean_text
-from core.parties import PartyError, find_or_create_person
-from core.parties.models import Organisation, Person
-from core.parties.validation import normalise_name
-from core.sequences import next_reference
-from core import clock
+from core.toolkit import log_event
+from core.toolkit import find_deadline, pause, resume, start_deadline, stop_if_running
+from core.toolkit import DeadlineInputError
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
+from core.toolkit import PartyError, find_or_create_person
+from core.toolkit import Organisation, Person
+from core.toolkit import normalise_name
+from core.toolkit import next_reference
+from core.toolkit import clock
 from .aid_lists import (DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, NO_MEANS_TEST, TERMINATION_GROUNDS)
 from .models import AID_STATES, AidApplication, Provider
 

@@ -8,10 +8,10 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from core.api import ApiBody, ApiError, Collection, Id, LocalDate, LocalDateTime, OptionalText, PageQuery, Text, \
-    VersionedPatch, invalid
-from core.db import db
-from core.regions.scope import in_scope
+from core.toolkit import (ApiBody, ApiError, Collection, Id, LocalDate, LocalDateTime, OptionalText, PageQuery,
+    Text, VersionedPatch, invalid)
+from core.toolkit import db
+from core.toolkit import in_scope
 from . import aid
 from .aid_lists import DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, TERMINATION_GROUNDS
 from .api import DeadlineOut, PersonOut, ReasonIn, VersionIn, _deadlines, _person, _run, api

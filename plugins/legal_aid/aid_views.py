@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.auth.guard import require
-from core.labels import rule_title
-from core.calendar.deadlines import deadline_batch, deadline_rows, deadlines_for
-from core.db import db
-from core.shell.actions import perform, require_valid
-from core.parties.models import Organisation
-from core.regions.scope import in_scope, scope_condition
-from core.regions.services import region_choices
-from core.shell.listing import Column, Filter, ListView
+from core.toolkit import require
+from core.toolkit import rule_title
+from core.toolkit import deadline_batch, deadline_rows, deadlines_for
+from core.toolkit import db
+from core.toolkit import perform, require_valid
+from core.toolkit import Organisation
+from core.toolkit import in_scope, scope_condition
+from core.toolkit import region_choices
+from core.toolkit import Column, Filter, ListView
 from . import aid, documents, services
 from .aid_lists import DOCUMENTS, ELIGIBILITY, MATTERS
 from .forms import (AidNewForm, EarlyAidForm, ObjectionDecisionForm, ProviderChoiceForm, ProviderForm, ReasonForm,
@@ -159,7 +159,7 @@ def aid_item(app_id: int):
 @bp.get("/aid/<int:app_id>/document/<kind>.pdf")
 @require("legal_aid.aid.read")
 def aid_document(app_id: int, kind: str):
-    from core.pdf import pdf_response, render_pdf
+    from core.toolkit import pdf_response, render_pdf
     app = _load(app_id)
     if kind not in dict(documents.aid_available(app)):
         abort(404)

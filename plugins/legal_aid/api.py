@@ -9,12 +9,12 @@ from flask_login import current_user
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from core.api import (ApiBlueprint, ApiBody, Collection, Id, LocalDate, OptionalText, PageQuery, Text,
-                      VersionedPatch, invalid, run_service)
-from core.audit.masking import reveal
-from core.calendar.deadlines import deadlines_for
-from core.db import db
-from core.regions.scope import in_scope
+from core.toolkit import (ApiBlueprint, ApiBody, Collection, Id, LocalDate, OptionalText, PageQuery, Text,
+    VersionedPatch, invalid, run_service)
+from core.toolkit import reveal
+from core.toolkit import deadlines_for
+from core.toolkit import db
+from core.toolkit import in_scope
 from plugins.petition.models import PetitionCase
 from . import services
 from .models import CHANNELS, REFERRAL_STATES, SERVICE_METHODS, Referral

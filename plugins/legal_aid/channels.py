@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from core.calendar.services import get_rule, rules as all_rules
-from core.db import db
-from core.errors import ServiceError
-from core.parties import ORG_KINDS, organisation_by_code
-from core.parties.models import Organisation
+from core.toolkit import get_rule, all_rules
+from core.toolkit import db
+from core.toolkit import ServiceError
+from core.toolkit import ORG_KINDS, organisation_by_code
+from core.toolkit import Organisation
 from .models import CHANNELS, ChannelRule
 
 # channel → (request type, keywords, legal basis, receiving body kind, demo body code, filing rule, what to bring)

@@ -2,7 +2,7 @@
 is referred to (诉访分离: the "referral" namespace this plugin owns)."""
 from flask_babel import lazy_gettext as _l
 
-from core.calendar.rules import DeadlineRule
+from core.toolkit import DeadlineRule
 
 AID = "法律援助法"
 

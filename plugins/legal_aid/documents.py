@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.db import db
-from core.pdf import RecordNotFound
-from core import clock
+from core.toolkit import db
+from core.toolkit import RecordNotFound
+from core.toolkit import clock
 from .aid_lists import DOCUMENTS, EXEMPT_GROUPS, MATTERS, TERMINATION_GROUNDS
 from .models import AidApplication, Referral
 

@@ -6,10 +6,10 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.calendar.models import Deadline
-from core.db import db
-from core.regions.scope import scope_condition
-from core import clock
+from core.toolkit import Deadline
+from core.toolkit import db
+from core.toolkit import scope_condition
+from core.toolkit import clock
 from .models import AID_OPEN, AidApplication, Referral
 
 PENDING = ("draft", "notified", "sent", "received")

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.auth.models import Role, User
-from core.calendar.models import Deadline
-from core.db import db
-from core.notifications.services import notify
-from core.regions.scope import in_scope
-from core import clock
+from core.toolkit import Role, User
+from core.toolkit import Deadline
+from core.toolkit import db
+from core.toolkit import notify
+from core.toolkit import in_scope
+from core.toolkit import clock
 from . import aid, services
 from .models import AidApplication, Referral
 

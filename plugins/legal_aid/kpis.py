@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.kpi import Chart, Measure
+from core.toolkit import Chart, Measure
 from .models import AID_STATES, CHANNELS, AidApplication as A, Referral as R
 
 
@@ -31,6 +31,6 @@ MEASURES = {
 
 
 def register(ctx) -> None:
-    from core.plugins.points import kpi_measure
+    from core.toolkit import kpi_measure
     for name, measure in MEASURES.items():
         ctx.contribute(kpi_measure, f"legal_aid.{name}", measure, str(measure.label))

@@ -16,9 +16,9 @@ AID_ACTIONS = {
 
 
 def register() -> None:
-    from core.labels import register_actions
+    from core.toolkit import register_actions
     register_actions("legal_aid.referral.", REFERRAL_ACTIONS)
     register_actions("legal_aid.aid.", AID_ACTIONS)
-    from core.labels import register_enum
+    from core.toolkit import register_enum
     from .models import CHANNELS
     register_enum("legal_channel", CHANNELS)

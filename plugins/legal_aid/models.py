@@ -9,9 +9,9 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .aid_lists import ELIGIBILITY, MATTERS
-from core.db import VersionedMixin, db
-from core.parties.models import Organisation, Person
-from core.regions.models import Region
+from core.toolkit import VersionedMixin, db
+from core.toolkit import Organisation, Person
+from core.toolkit import Region
 
 # contract §5 channel codes
 CHANNELS = {

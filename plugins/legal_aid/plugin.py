@@ -14,7 +14,7 @@ AID_STAFF = ["legal_aid.aid.read", "legal_aid.aid.manage", "legal_aid.aid.apply"
 
 
 def setup(ctx) -> None:
-    from core.scheduler import JobSpec
+    from core.toolkit import JobSpec
     from . import access, aid_api, aid_views, admin_views, api, home, jobs, models, seed, signals, views  # noqa: F401
     from .deadlines import RULES as deadline_rules
     from .documents import load as load_document
@@ -70,7 +70,7 @@ def setup(ctx) -> None:
     ctx.seed("demo", seed.seed_demo)
     __import__("plugins.legal_aid.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     from .channels import seed_defaults
-    from core.plugins.points import sync
+    from core.toolkit import sync
     ctx.contribute(sync, "legal_aid.channels", seed_defaults, "the default channel list")
     ctx.record_type("legal_aid_referral", access.can_view_referral, access.can_edit_referral,
                     url=access.referral_url)

@@ -6,13 +6,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from core.auth.models import User
-from core.calendar.services import compute_rule
-from core.db import db
-from core.parties import create_organisation, organisation_by_code
-from core.regions.models import Region
+from core.toolkit import User
+from core.toolkit import compute_rule
+from core.toolkit import db
+from core.toolkit import create_organisation, organisation_by_code
+from core.toolkit import Region
 from plugins.petition.models import PetitionCase
-from core import clock
+from core.toolkit import clock
 from . import aid, channels, services
 from .models import AidApplication, Provider, Referral
 
@@ -57,7 +57,7 @@ def seed_demo() -> dict:
     ])
     legal = db.session.scalar(select(User).where(User.username == "legal"))
     aid_user = db.session.scalar(select(User).where(User.username == "aid"))
-    from core.audit import audit_actor
+    from core.toolkit import audit_actor
     made = 0
     case = db.session.scalar(select(PetitionCase).where(PetitionCase.state == "registered")
                              .order_by(PetitionCase.id).limit(1))

@@ -9,16 +9,16 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.audit.log import log_event
-from core.audit.services import model_for_table
-from core.calendar.deadlines import deadlines_for, met, start_deadline, stop_if_running
-from core.db import db
-from core.errors import ServiceError, clean_text
-from core.parties.models import Organisation
-from core.sequences import next_reference
+from core.toolkit import log_event
+from core.toolkit import model_for_table
+from core.toolkit import deadlines_for, met, start_deadline, stop_if_running
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
+from core.toolkit import Organisation
+from core.toolkit import next_reference
 from plugins.petition import services as petition_services
 from plugins.petition.models import PetitionCase
-from core import clock
+from core.toolkit import clock
 from . import channels
 from .models import CHANNELS, REFERRAL_STATES, SERVICE_METHODS, Referral
 

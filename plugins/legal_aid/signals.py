@@ -7,10 +7,10 @@ from flask import has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.auth.models import Role, User
-from core.db import db
-from core.notifications.services import notify
-from core.regions.scope import in_scope
+from core.toolkit import Role, User
+from core.toolkit import db
+from core.toolkit import notify
+from core.toolkit import in_scope
 from . import channels, services
 from .models import CHANNELS, Referral
 

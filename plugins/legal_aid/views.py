@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core.auth.guard import require
-from core.calendar.deadlines import deadline_batch, deadline_rows
-from core.db import db
-from core.shell.actions import perform, require_valid
-from core.parties.models import Organisation
-from core.regions.scope import in_scope, scope_condition
-from core.shell.listing import Column, Filter, ListView
+from core.toolkit import require
+from core.toolkit import deadline_batch, deadline_rows
+from core.toolkit import db
+from core.toolkit import perform, require_valid
+from core.toolkit import Organisation
+from core.toolkit import in_scope, scope_condition
+from core.toolkit import Column, Filter, ListView
 from plugins.petition.models import PetitionCase
 from . import documents, services
 from .forms import (FeedbackForm, NotifyForm, OutcomeForm, ReasonForm, ReceiptForm, ReferralEditForm,
@@ -170,7 +170,7 @@ def referral(ref_id: int):
 @bp.get("/<int:ref_id>/notice.pdf")
 @require("legal_aid.referral.read")
 def notice(ref_id: int):
-    from core.pdf import pdf_response, render_pdf
+    from core.toolkit import pdf_response, render_pdf
     ref = _load(ref_id)
     if not ref.channel or ref.body_id is None:
         flash(_("Choose the legal channel and the receiving body first."), "error")

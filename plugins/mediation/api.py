@@ -10,11 +10,11 @@ from flask_login import current_user
 from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 
-from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery, Text,
-                      VersionedPatch, invalid)
-from core.audit.services import reveal
-from core.auth.models import User
-from core.db import db
+from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
+    Text, VersionedPatch, invalid)
+from core.toolkit import reveal
+from core.toolkit import User
+from core.toolkit import db
 from . import refusal, services
 from .access import can_see_dispute, can_use_grid, dispute_condition, grid_condition
 from . import risks

@@ -6,10 +6,10 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from core.api import Collection, PageQuery, invalid
-from core.db import db
-from core.regions.models import Region
-from core.regions.scope import user_can_see_region
+from core.toolkit import Collection, PageQuery, invalid
+from core.toolkit import db
+from core.toolkit import Region
+from core.toolkit import user_can_see_region
 from . import reports
 from .api import api
 from .models import Committee

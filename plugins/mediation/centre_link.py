@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from core import clock
-from core.db import db
-from core.regions.models import Region
+from core.toolkit import clock
+from core.toolkit import db
+from core.toolkit import Region
 
 ROUTE_POINT = "centre.route_matter"      # sender: the centre's matter; kwargs case, route, unit, user
 ANSWER_POINT = "centre.matter_answered"  # sender: None; kwargs centre_code, record_type, record_id, text, resolved

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from core.auth.models import User
-from core.db import db
-from core.regions.models import Region
-from core.regions.scope import in_scope
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import Region
+from core.toolkit import in_scope
 from .models import Committee, CommitteeMember
 from .services import MediationError
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.db import db
-from core.regions.scope import in_scope, scope_condition
+from core.toolkit import db
+from core.toolkit import in_scope, scope_condition
 from .court_models import CourtCase
 
 

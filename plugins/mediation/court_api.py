@@ -10,13 +10,13 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from core.api import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDate, LocalDateTime, OptionalText,
-                      PageQuery, Text, VersionedPatch, invalid, run_service)
-from core.audit.masking import reveal
-from core.auth.models import User
-from core.calendar.deadlines import deadlines_for
-from core.db import db
-from core.pdf import pdf_response, render_pdf
+from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDate, LocalDateTime, OptionalText,
+    PageQuery, Text, VersionedPatch, invalid, run_service)
+from core.toolkit import reveal
+from core.toolkit import User
+from core.toolkit import deadlines_for
+from core.toolkit import db
+from core.toolkit import pdf_response, render_pdf
 from . import court_services as cs
 from .court_access import visible_cases
 from .court_models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, ROLES, RULINGS, CourtCase, MediatorProfile
@@ -171,7 +171,7 @@ def list_cases(query: CaseQuery):
 
 @cases.create(body=CourtCaseIn, permission="mediation.court.register", summary=_l("Register a court case by hand"))
 def create_case(body: CourtCaseIn):
-    from core.regions.models import Region
+    from core.toolkit import Region
     data = body.model_dump()
     region = None
     if body.region_id is not None:
@@ -397,7 +397,7 @@ class MediatorOut(BaseModel):
 
 
 def _profile_region_ok(record: MediatorProfile) -> bool:
-    from core.regions.scope import in_scope
+    from core.toolkit import in_scope
     return record.user.region_id is None or in_scope(current_user, record.user.region_id)
 
 

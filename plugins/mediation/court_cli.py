@@ -25,8 +25,8 @@ def import_court(path: str, region_code: str | None):
     """Import a court's batch (UTF-8 CSV, xlsx or JSON): one line per case created; a bad row stops all."""
     from sqlalchemy import select
 
-    from core.db import db
-    from core.regions.models import Region
+    from core.toolkit import db
+    from core.toolkit import Region
     from .court_import import ImportFailed, import_batch
     from .court_services import default_region
 

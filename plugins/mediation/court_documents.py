@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core import clock
-from core.calendar.deadlines import find_deadline
+from core.toolkit import clock
+from core.toolkit import find_deadline
 from .court_models import CourtCase
 from .court_rules import CONFIRMATION
 from .court_services import CourtError, handback_missing

@@ -18,8 +18,8 @@ import os
 
 from flask_babel import gettext as _
 
-from core import clock
-from core.db import db
+from core.toolkit import clock
+from core.toolkit import db
 from .court_models import CourtBatch, CourtCase
 from .court_services import CourtError, clean_case, create_case
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select
 
-from core.kpi import KpiDefault, Measure, clock_query
+from core.toolkit import KpiDefault, Measure, clock_query
 
 from .court_models import KINDS, CourtCase as C
 from .court_rules import ORDINARY, PRE_SUIT, SUMMARY

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.auth.models import User
-from core.db import VersionedMixin, db
-from core.parties.models import Person
-from core.regions.models import Region
+from core.toolkit import User
+from core.toolkit import VersionedMixin, db
+from core.toolkit import Person
+from core.toolkit import Region
 from .models import Committee
 
 KINDS = {"commissioned": _l("Commissioned after filing (委托调解)"), "pre_suit": _l("Pre-suit (委派调解)")}

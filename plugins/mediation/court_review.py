@@ -10,9 +10,9 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from core import clock
-from core.audit.services import log_note
-from core.db import db
+from core.toolkit import clock
+from core.toolkit import log_note
+from core.toolkit import db
 from . import court_workflow as wf
 from .court_models import GRADES, CaseReview, CourtCase, ReviewItem
 from .court_services import RECORD_TYPE, CourtError

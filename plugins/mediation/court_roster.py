@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.auth.models import User
-from core.db import db
+from core.toolkit import User
+from core.toolkit import db
 from .court_models import MEDIATOR_KINDS, MediatorProfile
 from .court_services import CourtError, caseload, mediators
 from .models import CATEGORIES, Committee

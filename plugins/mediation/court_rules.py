@@ -13,7 +13,7 @@ Checked against the texts (see README, "Court-linked mediation"):
 """
 from flask_babel import lazy_gettext as _l
 
-from core.calendar.rules import DeadlineRule
+from core.toolkit import DeadlineRule
 
 SPC_2025 = "最高人民法院关于严格依法规范民事案件立案与调解工作的意见 第三条"
 ORDINARY = "mediation.court_commissioned_ordinary"

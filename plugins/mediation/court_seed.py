@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core import clock
-from core.auth.models import User
-from core.db import db
+from core.toolkit import clock
+from core.toolkit import User
+from core.toolkit import db
 from .court_models import CourtCase, MediatorProfile
 from .models import Committee
 
@@ -40,8 +40,8 @@ DEMO_CASES = [
 
 
 def _mediator_users(committee: Committee | None) -> dict[str, User]:
-    from core.auth.services import create_user
-    from core.seed import DEMO_PASSWORD, DISTRICT
+    from core.toolkit import create_user
+    from core.toolkit import DEMO_PASSWORD, DISTRICT
     users = {}
     for username, name, *_rest in DEMO_MEDIATORS:
         user = db.session.scalar(select(User).where(User.username == username))
@@ -64,7 +64,7 @@ def _mediator_users(committee: Committee | None) -> dict[str, User]:
 
 
 def seed_demo() -> None:
-    from core.audit import audit_actor
+    from core.toolkit import audit_actor
     from . import court_services as cs
     from .court_review import ensure_checklist, items, score
     from .court_services import default_region

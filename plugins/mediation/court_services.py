@@ -11,17 +11,17 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import clock
-from core.audit.services import log_event, log_note
-from core.auth.models import User
-from core.calendar import deadlines as clocks
-from core.db import db
-from core.errors import ServiceError
-from core.parties import find_or_create_person, create_person
-from core.parties.validation import InvalidValue, clean_id_number, clean_name, clean_phone
-from core.regions.models import Region
-from core.regions.scope import in_scope
-from core.sequences import next_reference
+from core.toolkit import clock
+from core.toolkit import log_event, log_note
+from core.toolkit import User
+from core.toolkit import deadlines as clocks
+from core.toolkit import db
+from core.toolkit import ServiceError
+from core.toolkit import find_or_create_person, create_person
+from core.toolkit import InvalidValue, clean_id_number, clean_name, clean_phone
+from core.toolkit import Region
+from core.toolkit import in_scope
+from core.toolkit import next_reference
 from . import court_workflow as wf
 from .court_models import KINDS, PROCEDURES, ROLES, CourtCase, CourtParty, Handback, MediatorProfile
 from .court_rules import CONFIRMATION, rule_for

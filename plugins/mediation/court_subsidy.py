@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import clock
-from core.db import db
-from core.regions.models import Region
+from core.toolkit import clock
+from core.toolkit import db
+from core.toolkit import Region
 from .court_models import GRADES, CaseReview, CourtCase, SubsidyReport
 from .court_services import CourtError, handback_missing
 from .reports import parse_month
@@ -25,7 +25,7 @@ CENT = Decimal("0.01")
 def _setting(key: str):
     from .court_plugin import SETTINGS
     try:
-        from core.settings.services import get
+        from core.toolkit import setting as get
         return get(f"mediation.{key}")
     except (KeyError, RuntimeError, ImportError):
         return SETTINGS[key]

@@ -12,14 +12,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from core import clock
-from core.auth.guard import require
-from core.auth.models import User
-from core.calendar.deadlines import deadline_rows
-from core.db import db
-from core.pdf import pdf_response, render_pdf
-from core.shell.actions import perform
-from core.shell.listing import Column, Filter, ListView
+from core.toolkit import clock
+from core.toolkit import require
+from core.toolkit import User
+from core.toolkit import deadline_rows
+from core.toolkit import db
+from core.toolkit import pdf_response, render_pdf
+from core.toolkit import perform
+from core.toolkit import Column, Filter, ListView
 from . import court_services as cs
 from . import court_workflow as wf
 from .court_access import case_for, visible_cases
@@ -257,7 +257,7 @@ def confirmation_loader(record_id) -> dict:
 
 
 def _loader(record_id, kind: str) -> dict:
-    from core.pdf.templating import RecordNotFound
+    from core.toolkit import RecordNotFound
     from .court_documents import confirmation_data, handback_data
     c = db.session.get(CourtCase, int(record_id)) if str(record_id).isdigit() else None
     if c is None:
@@ -352,7 +352,7 @@ def _subsidy_args():
 @bp.get("/subsidy")
 @require("mediation.subsidy.read")
 def subsidy():
-    from core.regions.services import region_choices
+    from core.toolkit import region_choices
     from .court_subsidy import current
     region, month = _subsidy_args()
     data, frozen = current(region, month)
@@ -387,8 +387,8 @@ def subsidy_pdf_data(region, month: str) -> dict:
 
 def subsidy_loader(record_id) -> dict:
     """``concord pdf render mediation.subsidy_report --record REGIONCODE:YYYY-MM``."""
-    from core.pdf.templating import RecordNotFound
-    from core.regions.models import Region
+    from core.toolkit import RecordNotFound
+    from core.toolkit import Region
     from .reports import parse_month
     code, _sep, month = str(record_id).partition(":")
     region = db.session.scalar(select(Region).where(Region.code == code)) if code else None

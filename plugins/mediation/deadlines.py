@@ -2,7 +2,7 @@
 A province or city changes a length in instance/concord.toml ([deadlines."mediation.period"])."""
 from flask_babel import lazy_gettext as _l
 
-from core.calendar.rules import DeadlineRule
+from core.toolkit import DeadlineRule
 
 RULES = [
     DeadlineRule("mediation.judicial_confirmation_apply", 30, "calendar", "agreement_effective", None,

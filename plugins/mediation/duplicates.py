@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import clock
-from core.parties.models import Person
-from core.parties.services import person_lock_key
-from core.parties.validation import InvalidValue, clean_phone, normalise_name
+from core.toolkit import clock
+from core.toolkit import Person
+from core.toolkit import person_lock_key
+from core.toolkit import InvalidValue, clean_phone, normalise_name
 from .models import Dispute, DisputeParty
 
 RECENT = timedelta(days=7)       # an open dispute of the same party found this long ago is still asked about
@@ -62,7 +62,7 @@ def candidates(*, grid_id: int, category: str | None, summary: str | None, found
     start = datetime.combine(day, datetime.min.time())
     same_day = base.where(Dispute.grid_id == grid_id, Dispute.found_at >= start,
                                      Dispute.found_at < start + timedelta(days=1)).order_by(Dispute.id).limit(200)
-    from core.db import db
+    from core.toolkit import db
     for d in db.session.scalars(same_day):
         score = similarity(d.summary, summary)
         if score >= 0.5 or (d.category == category and score >= 0.3):

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.auth.guard import require
-from core.auth.models import Role, User
-from core.db import db
-from core.regions.scope import scope_condition
-from core.regions.services import region_choices
+from core.toolkit import require
+from core.toolkit import Role, User
+from core.toolkit import db
+from core.toolkit import scope_condition
+from core.toolkit import region_choices
 from .access import can_use_grid
 from .forms import GridForm, GridImportForm
 from .grids import import_csv, save_grid
@@ -95,7 +95,7 @@ def grid_import():
 @bp.get("/committees")
 @require("mediation.dispute.read")
 def committees():
-    from core.shell.listing import Column, ListView
+    from core.toolkit import Column, ListView
     from .models import Committee
     manage = current_user.can("mediation.grid.manage")
     stmt = select(Committee).where(scope_condition(Committee.region_id, current_user))
@@ -152,7 +152,7 @@ def committee_new():
 @bp.route("/committees/<int:committee_id>", methods=["GET", "POST"])
 @require("mediation.grid.manage")
 def committee_edit(committee_id: int):
-    from core.regions.scope import in_scope
+    from core.toolkit import in_scope
     from .models import Committee
     committee = db.session.get(Committee, committee_id)
     if committee is None or not in_scope(current_user, committee.region_id):

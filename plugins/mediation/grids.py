@@ -7,10 +7,10 @@ import io
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from core.auth.models import User
-from core.db import db
-from core.regions.models import Region
-from core.regions.scope import in_scope
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import Region
+from core.toolkit import in_scope
 from .models import Grid, GridWorker
 from .services import MediationError
 

@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.db import db
+from core.toolkit import db
 from .access import dispute_condition, is_grid_worker
 from .models import Dispute
 

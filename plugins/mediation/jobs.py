@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.auth.models import User
-from core.calendar.models import Deadline
-from core.db import db
-from core.notifications.services import notify
-from core.settings.services import get as setting
-from core import clock
+from core.toolkit import User
+from core.toolkit import Deadline
+from core.toolkit import db
+from core.toolkit import notify
+from core.toolkit import setting
+from core.toolkit import clock
 from .models import Agreement, Dispute, MonthlyReport
 from .services import PERIOD, RECORD_TYPE, alert_red
 

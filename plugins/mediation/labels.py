@@ -9,5 +9,5 @@ ACTIONS = {
 
 
 def register() -> None:
-    from core.labels import register_actions
+    from core.toolkit import register_actions
     register_actions("mediation.", ACTIONS)

@@ -9,9 +9,9 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.audit.services import AttachmentError, add_attachment
-from core.db import db
-from core import clock
+from core.toolkit import AttachmentError, add_attachment
+from core.toolkit import db
+from core.toolkit import clock
 from .models import Dispute, Photo
 from .services import RECORD_TYPE, MediationError
 
@@ -20,7 +20,7 @@ DEFAULT_MAX_KB = 5120
 
 
 def max_bytes() -> int:
-    from core.settings.services import get
+    from core.toolkit import setting as get
     try:
         kb = int(get("mediation.photo_max_kb") or DEFAULT_MAX_KB)
     except (KeyError, TypeError, ValueError):

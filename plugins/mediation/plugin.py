@@ -52,11 +52,11 @@ def setup(ctx) -> None:
                      loader=_agreement_loader)
     ctx.pdf_template("mediation.ledger", "templates/pdf/ledger.html", title=_l("Monthly dispute ledger"),
                      loader=report_views.pdf_loader)
-    from core.scheduler import JobSpec
+    from core.toolkit import JobSpec
     from . import jobs
     from .risks import SETTINGS as risk_settings
     ctx.settings({"report_due_day": 20, "photo_max_kb": 5120, **risk_settings})
-    from core.labels import register_setting_labels
+    from core.toolkit import register_setting_labels
     register_setting_labels({
         "mediation.report_due_day": _l("Monthly ledger due on day"),
         "mediation.photo_max_kb": _l("Largest photo (KB)"),
@@ -102,8 +102,8 @@ def setup(ctx) -> None:
 
 
 def _agreement_loader(record_id) -> dict:
-    from core.db import db
-    from core.pdf.templating import RecordNotFound
+    from core.toolkit import db
+    from core.toolkit import RecordNotFound
     from .agreements import pdf_data
     from .models import Dispute
     from .services import MediationError

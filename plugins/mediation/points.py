@@ -2,7 +2,7 @@
 
 A police referral (人民调解法 Art 25) is recorded as the audit event ``mediation.refer_police`` on the
 dispute; it used to be sent as a signal too, which nothing received, so that signal is gone."""
-from core.plugins.points import Point
+from core.toolkit import Point
 
 escalate_to_legal = Point(
     "mediation.escalate_to_legal", payload={"sender": "Dispute", "channel": "str"},

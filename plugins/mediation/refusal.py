@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core.audit.services import log_event, log_note
-from core.db import db
+from core.toolkit import log_event, log_note
+from core.toolkit import db
 from .models import Dispute
 from .services import RECORD_TYPE, MediationError, _require_state, _stop_clock, tell_other_routes
 

@@ -8,12 +8,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from core.auth.guard import require
-from core.db import db
-from core.regions.models import Region
-from core.regions.scope import user_can_see_region
-from core.regions.services import region_choices
-from core import clock
+from core.toolkit import require
+from core.toolkit import db
+from core.toolkit import Region
+from core.toolkit import user_can_see_region
+from core.toolkit import region_choices
+from core.toolkit import clock
 from . import reports
 from . import risks
 from .models import CATEGORIES, LEVELS, SOURCES, STATES
@@ -120,7 +120,7 @@ def pdf_data(region: Region, month: str) -> dict:
 
 def pdf_loader(record_id) -> dict:
     """``concord pdf render mediation.ledger --record REGIONCODE:YYYY-MM``."""
-    from core.pdf.templating import RecordNotFound
+    from core.toolkit import RecordNotFound
     code, _sep, month = str(record_id).partition(":")
     region = db.session.scalar(select(Region).where(Region.code == code)) if code else None
     if region is None:
@@ -136,7 +136,7 @@ def pdf_loader(record_id) -> dict:
 @require("mediation.report.read")
 def report_pdf():
     """The month's ledger as PDF, alongside the xlsx."""
-    from core.pdf import pdf_response, render_pdf
+    from core.toolkit import pdf_response, render_pdf
     region, month = _region(), _month()
     pdf = render_pdf("mediation.ledger", **pdf_data(region, month))
     return pdf_response(pdf, f"ledger-{region.code}-{month}.pdf")

@@ -12,9 +12,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.db import db
-from core.regions.models import Region
-from core import clock
+from core.toolkit import db
+from core.toolkit import Region
+from core.toolkit import clock
 from . import ledger_key
 from .models import Dispute, Grid, MonthlyReport
 from .services import MediationError

@@ -23,7 +23,7 @@ FALLBACK_COLOUR = "#dddddd"
 
 
 def _read(key: str):
-    from core.settings.services import get
+    from core.toolkit import setting as get
     try:
         return get(f"mediation.{key}")
     except (KeyError, RuntimeError):

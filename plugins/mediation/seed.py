@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from core.auth.models import User
-from core.db import db
-from core.regions.models import Region
-from core import clock
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import Region
+from core.toolkit import clock
 from .ledger_key import pack
 from .models import CATEGORIES, RISKS, SOURCES, Committee, CommitteeMember, Dispute, Grid, GridWorker
 
@@ -54,7 +54,7 @@ def _grids() -> list[Grid]:
 
 
 def seed_demo() -> None:
-    from core.audit import audit_actor
+    from core.toolkit import audit_actor
     from .services import log_dispute
 
     if db.session.scalar(select(Grid.id).limit(1)) is not None:

@@ -12,17 +12,17 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.audit.models import Attachment
-from core.audit.services import add_activity, log_event, log_note
-from core.auth.models import User
-from core.calendar.deadlines import start_deadline, stop_if_running
-from core.calendar.services import compute_rule
-from core.db import db
-from core.notifications.services import notify
-from core.parties import PartyError, create_person, find_or_create_person
-from core.regions.models import Region
-from core.sequences import next_reference
-from core import clock
+from core.toolkit import Attachment
+from core.toolkit import add_activity, log_event, log_note
+from core.toolkit import User
+from core.toolkit import start_deadline, stop_if_running
+from core.toolkit import compute_rule
+from core.toolkit import db
+from core.toolkit import notify
+from core.toolkit import PartyError, create_person, find_or_create_person
+from core.toolkit import Region
+from core.toolkit import next_reference
+from core.toolkit import clock
 from .access import can_use_grid
 from . import points, risks
 from .models import CATEGORIES, LEVEL_ORDER, LEVELS, SOURCES, Dispute, DisputeParty, Grid
@@ -118,7 +118,7 @@ def log_dispute(user, data: dict, alert: bool = True) -> tuple[Dispute, bool]:
     returns the dispute created the first time instead of a duplicate."""
     uuid = (data.get("client_uuid") or "").strip() or None
     if uuid:
-        from core.concurrency.locks import serialise
+        from core.toolkit import serialise
         serialise(f"mediation.dispute.client_uuid:{uuid}")   # two syncs of one capture at once: one dispute
         existing = db.session.scalar(select(Dispute).where(Dispute.client_uuid == uuid))
         if existing is not None:
@@ -243,7 +243,7 @@ def _stop_clock(dispute: Dispute) -> None:
 
 def recusal_conflict(dispute: Dispute, mediator: User) -> str | None:
     """Why *mediator* may not mediate this dispute (a party by name or phone), or None."""
-    from core.parties.validation import normalise_name
+    from core.toolkit import normalise_name
     name = normalise_name(mediator.display_name or "")
     phone = "".join(ch for ch in (mediator.phone or "") if ch.isdigit())
     for p in dispute.parties:

@@ -11,12 +11,12 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.audit.services import AttachmentError, add_attachment
-from core.auth.guard import login_only, require
-from core.db import StaleEdit, check_version, db
-from core.shell.listing import Column, Filter, ListView
-from core.shell.record_actions import chosen_action, status_actions
-from core.labels import DEADLINE_STATUS, enum_labels
+from core.toolkit import AttachmentError, add_attachment
+from core.toolkit import login_only, require
+from core.toolkit import StaleEdit, check_version, db
+from core.toolkit import Column, Filter, ListView
+from core.toolkit import chosen_action, status_actions
+from core.toolkit import DEADLINE_STATUS, enum_labels
 from . import refusal, risks, services
 from .access import can_use_grid, dispute_for, visible_disputes, visible_grids
 from .forms import ActionForm, CaptureForm
@@ -42,7 +42,7 @@ def _filters():
 
 def _drill_down(stmt):
     """The monthly ledger's drill-down arguments: month=YYYY-MM, region=<code> (at or below), grid=<id>."""
-    from core.regions.models import Region
+    from core.toolkit import Region
     from .reports import in_month
     month = (request.args.get("month") or "")[:7]
     if month:
@@ -95,7 +95,7 @@ def capture():
             data["parties"] = [{"name": form.party_name.data, "phone": form.party_phone.data or None}]
         # is this the same matter? asked before anything is written, under the lock the registration
         # holds, so two captures of one dispute sent at the same instant cannot both pass unasked
-        from core.concurrency.locks import serialise
+        from core.toolkit import serialise
         from . import duplicates
         serialise(*duplicates.lock_keys(data["grid_id"], data.get("parties")))
         sent_uuid = (data.get("client_uuid") or "").strip()
@@ -275,7 +275,7 @@ def dispute(dispute_id: int):
 
 def _start(d: Dispute, form) -> None:
     """Start with the mediator chosen in the picker (default: the acting user)."""
-    from core.auth.models import User
+    from core.toolkit import User
     raw = (form.mediator_id.data or "").strip()
     mediator = None
     if raw:

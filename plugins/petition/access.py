@@ -1,8 +1,8 @@
 """Who may see or change one petition case (used by chatter, views and the audit log)."""
 from flask import url_for
 
-from core.db import db
-from core.regions.scope import in_scope
+from core.toolkit import db
+from core.toolkit import in_scope
 from .models import PetitionCase
 
 

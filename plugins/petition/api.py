@@ -9,13 +9,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from core.api import (ApiBlueprint, ApiBody, Collection, Id, LocalDateTime, OptionalText, PageQuery,
-                      Text, VersionedPatch, invalid, run_service)
-from core.audit.masking import reveal
-from core.calendar.deadlines import deadlines_for
-from core.db import db
-from core.parties.models import Organisation
-from core.regions.scope import in_scope
+from core.toolkit import (ApiBlueprint, ApiBody, Collection, Id, LocalDateTime, OptionalText, PageQuery, Text,
+    VersionedPatch, invalid, run_service)
+from core.toolkit import reveal
+from core.toolkit import deadlines_for
+from core.toolkit import db
+from core.toolkit import Organisation
+from core.toolkit import in_scope
 from . import services
 from .models import PetitionCase
 

@@ -9,14 +9,14 @@ from datetime import date, datetime
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.audit.log import log_event
-from core.audit.models import Attachment
-from core.auth.models import Role, User
-from core.calendar.models import Deadline
-from core.db import db
-from core.notifications.services import notify
-from core.regions.scope import in_scope
-from core import clock
+from core.toolkit import log_event
+from core.toolkit import Attachment
+from core.toolkit import Role, User
+from core.toolkit import Deadline
+from core.toolkit import db
+from core.toolkit import notify
+from core.toolkit import in_scope
+from core.toolkit import clock
 from .backlog_models import BacklogCase, BacklogReview, BacklogStep
 from .models import OPEN_STATES, PetitionCase
 from .services import PetitionError, _text

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.auth.models import User
-from core.db import VersionedMixin, db
+from core.toolkit import User
+from core.toolkit import VersionedMixin, db
 from .models import PetitionCase
 
 # why a case became backlog: the automatic rules (see backlog.RULES) or by hand

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.auth.guard import require
-from core.auth.models import User
-from core.db import db
-from core.shell.actions import perform, require_valid
-from core.regions.scope import in_scope, scope_condition
-from core.shell.listing import Column, Filter, ListView
-from core import clock
+from core.toolkit import require
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import perform, require_valid
+from core.toolkit import in_scope, scope_condition
+from core.toolkit import Column, Filter, ListView
+from core.toolkit import clock
 from . import backlog, points
 from .backlog_models import SOURCES, STATES, BacklogCase
 from .forms import (BacklogAssignForm, BacklogCloseOutForm, BacklogReviewForm, BacklogStepDoneForm,

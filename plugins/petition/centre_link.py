@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core import clock
+from core.toolkit import clock
 
 ROUTE_POINT = "centre.route_matter"      # sender: the centre's matter; kwargs case, route, unit, user
 ANSWER_POINT = "centre.matter_answered"  # sender: None; kwargs centre_code, record_type, record_id, text, resolved

@@ -1,7 +1,7 @@
 """The petition time limits of 信访工作条例 (2022), declared as data for the deadline engine."""
 from flask_babel import lazy_gettext as _l
 
-from core.calendar.rules import DeadlineRule
+from core.toolkit import DeadlineRule
 
 ACT = "信访工作条例"
 

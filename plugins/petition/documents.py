@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.db import db
-from core.pdf import RecordNotFound
-from core import clock
+from core.toolkit import db
+from core.toolkit import RecordNotFound
+from core.toolkit import clock
 from .models import PetitionCase
 
 CHANNEL_TEXT = {"visit": "来访", "letter": "来信", "online": "网上信访", "phone": "电话",

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.audit.log import log_event
-from core.calendar.models import Deadline
-from core.db import db
-from core.notifications.services import notify
-from core.regions.scope import in_scope
-from core import clock
+from core.toolkit import log_event
+from core.toolkit import Deadline
+from core.toolkit import db
+from core.toolkit import notify
+from core.toolkit import in_scope
+from core.toolkit import clock
 from .models import CHANNELS, OPEN_STATES, PetitionCase
 from .services import PetitionError, _move, _stop_all, _text
 

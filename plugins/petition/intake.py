@@ -8,11 +8,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.calendar.deadlines import start_deadline
-from core.db import db
-from core.parties import PartyError, find_or_create_person
-from core.sequences import next_reference
-from core import clock
+from core.toolkit import start_deadline
+from core.toolkit import db
+from core.toolkit import PartyError, find_or_create_person
+from core.toolkit import next_reference
+from core.toolkit import clock
 from .models import CHANNELS, PetitionCase
 from .services import MAX_REPRESENTATIVES, QUERY_ALPHABET, PetitionError, _log, _step, _text
 
@@ -109,7 +109,7 @@ def register(*, channel: str, received_at: datetime, request: str, facts: str = 
 def duplicate_candidates(*, name: str | None, id_number: str | None = None, phone: str | None = None,
                          request: str = "", region_id: int | None = None, limit: int = 10) -> list[dict]:
     """Open or recent cases that may be the same matter, each with the reasons it matched."""
-    from core.parties import find_duplicates
+    from core.toolkit import find_duplicates
     found: dict[int, dict] = {}
 
     def add(case, code, reason):
@@ -147,7 +147,7 @@ def intake_lock_keys(*, name: str | None, id_number: str | None = None, phone: s
     """What an intake locks (``core.concurrency.locks.serialise``) before its duplicate check, so that the
     check and the registration are one step: the region (similar requests are looked for there) and the
     petitioner (by ID number, else name and phone)."""
-    from core.parties.services import person_lock_key
+    from core.toolkit import person_lock_key
     return [k for k in (f"petition.intake.region:{region_id}", person_lock_key(id_number, name, phone)) if k]
 
 

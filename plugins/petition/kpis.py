@@ -7,8 +7,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, literal, or_, select
 
-from core.db import db
-from core.kpi import Chart, Column, KpiDefault, Measure, Rate, clock_query
+from core.toolkit import db
+from core.toolkit import Chart, KpiColumn as Column, KpiDefault, Measure, Rate, clock_query
 from .backlog_models import BacklogCase
 from .models import CATEGORIES, CHANNELS, ROUTES, PetitionCase as C
 
@@ -120,7 +120,7 @@ def hotspot_items(start: datetime, end: datetime, region_ids: list[int] | None):
 
 
 def register(ctx) -> None:
-    from core.plugins.points import kpi_default, kpi_hotspot_source, kpi_measure
+    from core.toolkit import kpi_default, kpi_hotspot_source, kpi_measure
     for name, measure in MEASURES.items():
         ctx.contribute(kpi_measure, f"petition.{name}", measure, str(measure.label))
     ctx.contribute(kpi_hotspot_source, "petition.cases", hotspot_items, "petitions")

@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import VersionedMixin, db
-from core.parties.models import Organisation, Person
-from core.regions.models import Region
+from core.toolkit import VersionedMixin, db
+from core.toolkit import Organisation, Person
+from core.toolkit import Region
 
 CHANNELS = {
     "visit": _l("Visit"), "letter": _l("Letter"), "online": _l("Online"), "phone": _l("Phone"),

@@ -50,7 +50,7 @@ def setup(ctx) -> None:
     ctx.home_card("petition.backlog_mine", backlog_views.leader_card, "petition.backlog.lead", order=5)
     from .documents import load as load_document
     ctx.pdf_template("petition.document", "templates/pdf/document.html", title="信访事项文书", loader=load_document)
-    from core.scheduler import JobSpec
+    from core.toolkit import JobSpec
     from .supervision import remind_due
     ctx.job(JobSpec("petition.remind_due", remind_due, {"cron": {"hour": 8, "minute": 0}},
                     _l("Warn officers and leaders of petition time limits due soon or overdue")))

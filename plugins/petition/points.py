@@ -1,6 +1,8 @@
 """The petition plugin's extension points (see core/plugins/points.py). Other plugins import this module
 only, never the petition plugin's models or services."""
-from core.plugins.points import CONTRIBUTION, Point
+from flask_babel import lazy_gettext as _l
+
+from core.toolkit import CONTRIBUTION, Point
 
 statutory_channel = Point(
     "petition.statutory_channel", payload={"sender": "PetitionCase", "channel": "str"},
@@ -9,6 +11,7 @@ statutory_channel = Point(
 
 case_link = Point(
     "petition.case_link", CONTRIBUTION, payload="fn(case, user) -> {label, url, …} or None",
+    label=_l("Links on petition pages"),
     doc="A link shown on a backlog case (包案) to another plugin's record about it, or the way to open one "
         "(e.g. request a hearing). The first contribution that answers wins.")
 

@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from core.auth.guard import public
-from core.db import db
-from core.shell.ratelimit import too_many
+from core.toolkit import public
+from core.toolkit import db
+from core.toolkit import too_many
 from . import services
 from .forms import RatingForm
 

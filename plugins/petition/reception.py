@@ -7,12 +7,12 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.audit.log import log_event
-from core.auth.models import User
-from core.calendar.services import is_working_day
-from core.db import db
-from core.regions.scope import in_scope
-from core import clock
+from core.toolkit import log_event
+from core.toolkit import User
+from core.toolkit import is_working_day
+from core.toolkit import db
+from core.toolkit import in_scope
+from core.toolkit import clock
 from .models import PetitionCase
 from .reception_models import Reception, ReceptionBooking
 from .services import PetitionError, _text

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.auth.models import User
-from core.db import VersionedMixin, db
-from core.regions.models import Region
+from core.toolkit import User
+from core.toolkit import VersionedMixin, db
+from core.toolkit import Region
 
 BOOKING_STATES = {"booked": _l("Booked"), "received": _l("Received"), "cancelled": _l("Cancelled"),
                   "no_show": _l("Did not come")}

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.auth.guard import require
-from core.auth.models import User
-from core.db import db
-from core.regions.scope import in_scope, scope_condition
-from core.regions.services import region_choices
+from core.toolkit import require
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import in_scope, scope_condition
+from core.toolkit import region_choices
 from . import reception
 from .forms import BookingForm, ReceptionForm, RotaForm
 from .reception_models import Reception, ReceptionBooking

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
 
-from core.auth.models import User
-from core.db import db
-from core.parties.models import Organisation, Person
-from core.parties.validation import id_check_char, normalise_name
-from core.regions.models import Region
-from core import clock
+from core.toolkit import User
+from core.toolkit import db
+from core.toolkit import Organisation, Person
+from core.toolkit import id_check_char, normalise_name
+from core.toolkit import Region
+from core.toolkit import clock
 from . import services
 from .models import PetitionCase
 
@@ -70,7 +70,7 @@ def _apply(case: PetitionCase, step: str, units, at: datetime) -> None:
 def seed_demo() -> dict:
     if db.session.scalar(select(func.count(PetitionCase.id))):
         return {"petitions": 0}
-    from core.audit import audit_actor
+    from core.toolkit import audit_actor
     district = db.session.scalar(select(Region).where(Region.code == DISTRICT))
     officer = db.session.scalar(select(User).where(User.username == "officer"))
     if district is None:
@@ -121,7 +121,7 @@ def _demo_backlog(district: Region) -> int:
 def _demo_reception(district: Region) -> int:
     """Leader reception on the next four Wednesdays (the next working day when a Wednesday is a holiday)."""
     from datetime import date
-    from core.calendar.services import is_working_day
+    from core.toolkit import is_working_day
     from . import reception
     leader = db.session.scalar(select(User).where(User.username == "leader"))
     if leader is None:

@@ -11,12 +11,11 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.audit.log import log_event
-from core.calendar.deadlines import (extend as extend_deadline, find_deadline, met, start_deadline,
-                                     stop_if_running)
-from core.db import db
-from core.errors import ServiceError, clean_text
-from core import clock
+from core.toolkit import log_event
+from core.toolkit import extend as extend_deadline, find_deadline, met, start_deadline, stop_if_running
+from core.toolkit import db
+from core.toolkit import ServiceError, clean_text
+from core.toolkit import clock
 from . import points
 from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, STATES, PetitionCase, PetitionStep
 
@@ -103,7 +102,7 @@ def _stop(case: PetitionCase, rule: str) -> None:
 
 
 def _stop_all(case: PetitionCase) -> None:
-    from core.calendar.deadlines import deadlines_for
+    from core.toolkit import deadlines_for
     for d in deadlines_for(case):
         if d["status"] in LIVE:
             met(case, d["rule"])
@@ -289,7 +288,7 @@ def rate(case: PetitionCase, value: str) -> None:
     case.satisfaction = value
     _step(case, "rated")
     if value == "unsatisfied" and case.officer_id:
-        from core.audit.activities import add_activity
+        from core.toolkit import add_activity
         add_activity("petition_case", case.id, _("Follow up: the petitioner is not satisfied with the reply "
                                                    "(explain, or guide to a review)"),
                      case.officer_id, due_date=clock.today(), user=case.officer_id)

@@ -7,12 +7,14 @@ from datetime import date
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
-from core.auth.models import Role, User
-from core.calendar.models import Deadline
-from core.db import db
-from core.notifications.services import notify
-from core.regions.scope import in_scope
-from core import clock as local_clock
+from core.toolkit import Role, User
+from core.toolkit import attention, running_clocks
+from core.toolkit import Deadline
+from core.toolkit import rule_title
+from core.toolkit import db
+from core.toolkit import notify
+from core.toolkit import in_scope
+from core.toolkit import clock as local_clock
 from .models import OPEN_STATES, PetitionCase
 
 SOON_DAYS = 3
@@ -50,7 +52,7 @@ def remind_due(today: date | None = None) -> int:
 # -- 预警信息: the overdue list and the weekly warning digest for leaders -----------------------------
 def warnings(user, today: date | None = None) -> dict:
     """What a leader or officer should look at now, within the user's region scope."""
-    from core.regions.scope import scope_condition
+    from core.toolkit import scope_condition
     from .backlog_models import BacklogCase
     today = today or local_clock.today()
     week_ago = date.fromordinal(today.toordinal() - 7)

@@ -8,16 +8,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from core.auth.guard import require
-from core.calendar.deadlines import deadline_rows
-from core.db import db
-from core.shell.actions import perform, require_valid
-from core.shell.record_actions import chosen_action, status_actions
-from core.parties.models import Organisation
-from core.regions.scope import in_scope, scope_condition
-from core.regions.services import region_choices
-from core.shell.listing import Column, Filter, ListView
-from core import clock
+from core.toolkit import require
+from core.toolkit import deadline_rows
+from core.toolkit import db
+from core.toolkit import perform, require_valid
+from core.toolkit import chosen_action, status_actions
+from core.toolkit import Organisation
+from core.toolkit import in_scope, scope_condition
+from core.toolkit import region_choices
+from core.toolkit import Column, Filter, ListView
+from core.toolkit import clock
 from . import documents, services
 from .backlog import backlog_of
 from .forms import ClassifyForm, IntakeForm, MergeForm, OpinionForm, ReasonForm, ReplyForm, UnitForm
@@ -100,7 +100,7 @@ def new():
             return render_template("petition/new.html", form=form, candidates=[], booking=booking)
         # the duplicate check and the registration below are one step: the same petitioner or region
         # submitted at the same instant waits here until the first is committed, then sees it as a candidate
-        from core.concurrency.locks import serialise
+        from core.toolkit import serialise
         from .intake import intake_lock_keys
         serialise(*intake_lock_keys(name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
                                     region_id=region_id))
@@ -162,7 +162,7 @@ def new():
 
 def _attach(case: PetitionCase, files) -> None:
     """Files handed in with the petition, stored on the case (checked by type and content)."""
-    from core.audit.attachments import AttachmentError, add_attachment
+    from core.toolkit import AttachmentError, add_attachment
     for upload in files or []:
         if not getattr(upload, "filename", ""):
             continue
@@ -237,7 +237,7 @@ def case(case_id: int):
 @bp.get("/<int:case_id>/document/<kind>.pdf")
 @require("petition.case.read")
 def document(case_id: int, kind: str):
-    from core.pdf import pdf_response, render_pdf
+    from core.toolkit import pdf_response, render_pdf
     c = _load(case_id)
     if kind not in dict(documents.available(c)):
         abort(404)
