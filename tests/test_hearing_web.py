@@ -78,7 +78,7 @@ def test_full_web_flow_to_locked_minutes(login_as):
     h = db.session.get(Hearing, h.id)
     assert h.state == "scheduled", html
     _post(client, h.id, "send_notices")
-    _post(client, h.id, "open")
+    _post(client, h.id, "open", confirm="1")      # on another day than scheduled: confirmed (issue 19)
     for p in h.participants:
         _post(client, h.id, "arrive", participant_id=p.id)
     _post(client, h.id, "step", step="petitioner")

@@ -233,3 +233,33 @@ def deadline_rows(record, today: date | None = None) -> list[dict]:
             title = d["rule"]
         out.append({**d, "title": title, "status_label": labels.get(d["status"], d["status"])})
     return out
+
+
+# -- attention: the one definition of overdue and due soon ------------------------------------------------
+DUE_SOON_DAYS = 7     # "due soon" = due within the next 7 calendar days (today included); every view uses it
+
+
+def attention(due: date, today: date | None = None) -> str:
+    """``overdue`` (the due day has passed), ``due_soon`` (due within DUE_SOON_DAYS) or ``later``."""
+    today = today or clock.today()
+    left = due.toordinal() - today.toordinal()
+    if left < 0:
+        return "overdue"
+    return "due_soon" if left <= DUE_SOON_DAYS else "later"
+
+
+def attention_horizon(today: date | None = None) -> date:
+    """The last due day that still counts as due soon (for a query's ``Deadline.due <= …``)."""
+    today = today or clock.today()
+    return date.fromordinal(today.toordinal() + DUE_SOON_DAYS)
+
+
+def running_clocks(record_type: str, model, *where, today: date | None = None, limit: int = 500):
+    """(record, Deadline) pairs of running clocks of *record_type* due by the attention horizon, nearest
+    first: what every warnings list, home card and figure of "overdue / due soon" counts."""
+    from sqlalchemy import select as _select
+    stmt = (_select(model, Deadline).join(Deadline, (Deadline.record_type == record_type)
+                                          & (Deadline.record_id == model.id))
+            .where(Deadline.status.in_(("open", "overdue")), Deadline.due <= attention_horizon(today), *where)
+            .order_by(Deadline.due, Deadline.id).limit(limit))
+    return db.session.execute(stmt).all()

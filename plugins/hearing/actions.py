@@ -74,6 +74,8 @@ def run(h, action: str, form, user) -> str:  # noqa: C901 - one dispatcher, one 
     elif action == "schedule":
         kw = _schedule_kwargs(form)
         services.schedule(h, kw.pop("scheduled_at"), **kw)
+        if form.get("unit_rep"):
+            services.set_unit_representative(h, form.get("unit_rep"), form.get("unit_name"))
         return _("Scheduled.")
     elif action == "postpone":
         kw = _schedule_kwargs(form)
@@ -97,6 +99,10 @@ def run(h, action: str, form, user) -> str:  # noqa: C901 - one dispatcher, one 
     elif action == "absent":
         session.record_absence(h, _get(Participant, form, "participant_id", h), form.get("note"))
     elif action == "open":
+        offset = session.opening_offset(h)
+        if offset and form.get("confirm") != "1":   # the minutes carry the day it opens: say so first
+            raise ServiceError({"confirm": _("The hearing is scheduled for %(day)s; confirm opening it on another day.",
+                                             day=h.scheduled_at.date().isoformat())})
         session.open_session(h)
     elif action == "step":
         session.set_step(h, form.get("step"))

@@ -29,7 +29,6 @@ def setup(ctx) -> None:
         "hearing.panel_size_min": _l("Smallest panel"), "hearing.panel_size_max": _l("Largest panel"),
         "hearing.default_duration_minutes": _l("Default hearing length (minutes)"),
         "hearing.confirm_link_limit": _l("Public minutes look-ups per address per 10 minutes"),
-        "hearing.province": _l("Province whose hearing rules apply"),
     })
     ctx.sequence("hearing.hearing", "JS-TZ-{year}-{n:04d}")
     ctx.migrations("migrations/versions")

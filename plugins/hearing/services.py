@@ -163,6 +163,25 @@ def _seed_parties(hearing: Hearing) -> None:
     add_participant(hearing, "unit", _("Unit representative"), unit=hearing.organiser)
 
 
+def unit_representative(hearing: Hearing):
+    return next((p for p in hearing.participants if p.role == "unit"), None)
+
+
+def set_unit_representative(hearing: Hearing, name: str, unit: str | None = None):
+    """Who attends for the handling unit (承办单位参加人), a real name instead of the placeholder."""
+    errors: dict = {}
+    name = clean_text(name, "unit_rep", 100, errors)
+    unit = clean_text(unit or hearing.organiser or "", "unit_name", 200, errors, required=False)
+    if errors:
+        raise ServiceError(errors)
+    p = unit_representative(hearing)
+    if p is None:
+        return add_participant(hearing, "unit", name, unit=unit)
+    p.name, p.unit = name, unit
+    db.session.flush()
+    return p
+
+
 def add_participant(hearing: Hearing, role: str, name: str, unit: str = "", person_id: int | None = None,
                     panel_member_id: int | None = None) -> Participant:
     from .models import ATTENDANCE_ROLES

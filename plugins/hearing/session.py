@@ -51,6 +51,15 @@ def open_session(hearing: Hearing, at: datetime | None = None) -> None:
     set_step(hearing, "identity")
 
 
+def opening_offset(hearing: Hearing, today=None) -> int:
+    """Days between today and the scheduled day: negative = early, positive = late, 0 = on the day."""
+    if hearing.scheduled_at is None:
+        return 0
+    from core.toolkit import clock
+    today = today or clock.today()
+    return today.toordinal() - hearing.scheduled_at.date().toordinal()
+
+
 def set_step(hearing: Hearing, step: str) -> None:
     if step not in AGENDA:
         raise ServiceError({"step": _("Choose a step of the agenda.")})

@@ -147,7 +147,9 @@ def hearing(hearing_id: int):
         modules=minutes.text_modules(), flags=panel.official_conflicts(h) if h.host_name else [],
         version=minutes.current_version(h), can_manage=current_user.can("hearing.hearing.manage"),
         can_run=current_user.can("hearing.hearing.run"), panel_min=services.setting("panel_size_min"),
-        panel_max=services.setting("panel_size_max"), earliest=services.earliest_day())
+        panel_max=services.setting("panel_size_max"), earliest=services.earliest_day(),
+        opening_offset=session.opening_offset(h) if h.state == "notified" else 0,
+        unit_placeholder=str(_("Unit representative")))
 
 
 @bp.post("/<int:hearing_id>/act/<action>")

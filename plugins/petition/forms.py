@@ -19,7 +19,8 @@ class IntakeForm(FlaskForm):
     name = StringField(_l("Petitioner's name"), validators=[DataRequired(), Length(max=100)])
     id_number = StringField(_l("ID number"), validators=[Optional(), Length(max=18)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
-    region_id = SelectField(_l("Region"), validators=[DataRequired()])
+    region_id = SelectField(_l("Region"), validators=[DataRequired()],
+                            render_kw={"data-searchable": _l("Type part of the name to narrow the list")})
     group_size = IntegerField(_l("Number of people"), default=1, validators=[NumberRange(1, 10000)])
     representatives = TextAreaField(_l("Representatives (one per line: name, ID number, phone; at most 5)"),
                                     validators=[Optional(), Length(max=1000)])
@@ -33,7 +34,7 @@ class IntakeForm(FlaskForm):
 
 
 class ClassifyForm(FlaskForm):
-    category = SelectField(_l("Category"), choices=_choices(CATEGORIES))
+    category = SelectField(_l("Category"), choices=[("", "—")] + _choices(CATEGORIES), validators=[DataRequired()])
     route = SelectField(_l("Statutory route"), choices=[("", "—")] + _choices(ROUTES), validators=[Optional()])
 
 

@@ -65,7 +65,21 @@ def status():
     if result is not None:
         rating.code.data = result.query_code
     return render_template("petition/status.html", form=form, result=result, searched=searched,
-                           rating=rating, labels=step_labels(), other=other)
+                           rating=rating, labels=step_labels(), other=other, reply=reply_summary(result))
+
+
+def reply_summary(case) -> dict | None:
+    """What the petitioner may read after the reply: the decision, a summary of the 处理意见, and the right
+    to ask for a review (复查) with its last day (the running clock of the core deadline service)."""
+    if case is None or case.replied_at is None:
+        return None
+    from core.toolkit import deadlines_for
+    review = next((d for d in deadlines_for(case) if d["rule"] == "petition.review_request"), None)
+    text = (case.decision_text or "").strip()
+    return {"decision": case.decision_label, "text": text if len(text) <= 400 else text[:399] + "…",
+            "replied_at": case.replied_at, "review_due": review["due"] if review else None,
+            "review_open": bool(review and review["status"] in ("open", "paused")),
+            "review_basis": review["basis"] if review else "", "review_asked": case.state != "replied"}
 
 
 STATUS_POINT = "petition.status_lookup"

@@ -292,6 +292,19 @@ def rate(case: PetitionCase, value: str) -> None:
         add_activity("petition_case", case.id, _("Follow up: the petitioner is not satisfied with the reply "
                                                    "(explain, or guide to a review)"),
                      case.officer_id, due_date=clock.today(), user=case.officer_id)
+    if value == "unsatisfied":
+        _tell_unsatisfied(case)
+
+
+def _tell_unsatisfied(case: PetitionCase) -> int:
+    """不满意: the handling officer and the supervising leaders of the region hear of it at once."""
+    from core.toolkit import notify
+    from core.toolkit import in_scope
+    from .supervision import _leaders
+    users = ([case.officer_id] if case.officer_id else []) + [u for u in _leaders() if in_scope(u, case.region_id)]
+    return len(notify(users, _("Not satisfied with the reply: %(ref)s", ref=case.reference),
+                      _("The petitioner rated the reply 不满意; explain it, or guide them to a review (复查)."),
+                      url=f"/petition/{case.id}", record=case))
 
 
 def flag_backlog(case: PetitionCase, reason: str) -> None:

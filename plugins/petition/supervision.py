@@ -38,9 +38,10 @@ def remind_due(today: date | None = None) -> int:
     with force_locale("zh"):
         for case, clock in rows:
             overdue = clock.due < today
-            title = (_("Overdue: %(ref)s, %(rule)s was due on %(due)s", ref=case.reference, rule=clock.rule_code,
+            rule = rule_title(clock.rule_code)
+            title = (_("Overdue: %(ref)s, %(rule)s was due on %(due)s", ref=case.reference, rule=rule,
                        due=clock.due.isoformat()) if overdue else
-                     _("Due soon: %(ref)s, %(rule)s is due on %(due)s", ref=case.reference, rule=clock.rule_code,
+                     _("Due soon: %(ref)s, %(rule)s is due on %(due)s", ref=case.reference, rule=rule,
                        due=clock.due.isoformat()))
             users = [case.officer_id] if case.officer_id else []
             if overdue:
@@ -56,17 +57,13 @@ def warnings(user, today: date | None = None) -> dict:
     from .backlog_models import BacklogCase
     today = today or local_clock.today()
     week_ago = date.fromordinal(today.toordinal() - 7)
-    horizon = date.fromordinal(today.toordinal() + 7)
     scoped = scope_condition(PetitionCase.region_id, user)
-    clocks = db.session.execute(
-        select(PetitionCase, Deadline).join(Deadline, (Deadline.record_type == "petition_case")
-                                            & (Deadline.record_id == PetitionCase.id))
-        .where(scoped, PetitionCase.state.in_(OPEN_STATES), Deadline.status.in_(("open", "overdue")),
-               Deadline.due <= horizon).order_by(Deadline.due).limit(500)).all()
+    # the core deadline service's one definition of overdue / due soon (the home card counts the same)
+    clocks = running_clocks("petition_case", PetitionCase, scoped, PetitionCase.state.in_(OPEN_STATES), today=today)
     recent = select(PetitionCase).where(scoped, PetitionCase.received_at >= week_ago)
     return {
-        "overdue": [(c, d) for c, d in clocks if d.due < today],
-        "due_soon": [(c, d) for c, d in clocks if d.due >= today],
+        "overdue": [(c, d) for c, d in clocks if attention(d.due, today) == "overdue"],
+        "due_soon": [(c, d) for c, d in clocks if attention(d.due, today) == "due_soon"],
         "urgent": list(db.session.scalars(recent.where(PetitionCase.urgent.is_(True)))),
         "repeat": list(db.session.scalars(recent.where(PetitionCase.repeat.is_(True)))),
         "skip_level": list(db.session.scalars(recent.where(PetitionCase.skip_level.is_(True)))),

@@ -87,6 +87,7 @@ def new():
     booking = _booking(request.values.get("booking", type=int))
     if request.method == "GET":
         form.region_id.data = str(current_user.region_id or "")
+        form.received_at.data = clock.now().replace(second=0, microsecond=0)   # 接收时间: now, unless changed
         if booking is not None:
             form.channel.data, form.name.data, form.request.data = "visit", booking.visitor_name, booking.topic
             form.phone.data = booking.phone
@@ -195,6 +196,8 @@ def _forms(case: PetitionCase) -> dict:
     units = db.session.scalars(select(Organisation).where(Organisation.active.is_(True))
                                .order_by(Organisation.name)).all()
     forms = {"classify": ClassifyForm(prefix="classify")}
+    if request.method == "GET" and case.category:          # an empty category shows —, never a guess
+        forms["classify"].category.data, forms["classify"].route.data = case.category, case.route or ""
     for action in ("forward", "assign"):
         forms[action] = UnitForm(prefix=action)
         forms[action].handling_unit.choices = [(o.id, o.name) for o in units]
@@ -284,21 +287,25 @@ def _dispatch(c: PetitionCase, action: str, forms: dict) -> None:
         getattr(services, action)(c)
 
 
+from core.toolkit import DUE_SOON_DAYS  # noqa: E402
+
+
 def home_card(user):
     """The officer's open cases with the nearest deadlines."""
-    from core.calendar.models import Deadline
-    stmt = (select(PetitionCase, Deadline).join(Deadline, (Deadline.record_type == "petition_case")
-                                                & (Deadline.record_id == PetitionCase.id))
-            .where(PetitionCase.state.in_(OPEN_STATES), Deadline.status.in_(("open", "overdue")),
-                   scope_condition(PetitionCase.region_id, user))
-            .order_by(Deadline.due).limit(8))
-    rows = db.session.execute(stmt).all()
+    from core.toolkit import attention, running_clocks
+    from core.toolkit import rule_title
+    today = clock.today()
+    # the same clocks /petition/warnings lists: overdue, or due within the core's DUE_SOON_DAYS
+    rows = running_clocks("petition_case", PetitionCase, PetitionCase.state.in_(OPEN_STATES),
+                          scope_condition(PetitionCase.region_id, user), today=today)
     if not rows:
         return None
-    return {"title": _("Petitions: nearest deadlines"), "url": url_for("petition.index"), "count": len(rows),
-            "items": [{"label": f"{c.reference} · {c.state_label}", "url": url_for("petition.case", case_id=c.id),
-                       "due": d.due.isoformat(), "status": "overdue" if d.due < clock.today()
-                       else "open"} for c, d in rows]}
+    # each line names its clock (a case with two running clocks is listed once per clock, never anonymously)
+    return {"title": _("Petitions: overdue or due within %(n)d days", n=DUE_SOON_DAYS),
+            "url": url_for("petition.warnings"), "count": len(rows),
+            "items": [{"label": f"{c.reference} · {rule_title(d.rule_code)}",
+                       "url": url_for("petition.case", case_id=c.id), "due": d.due.isoformat(),
+                       "status": "overdue" if attention(d.due, today) == "overdue" else "open"} for c, d in rows[:8]]}
 
 
 @bp.get("/warnings")

@@ -10,12 +10,13 @@
       type: spec.type,
       data: {labels: spec.labels, datasets: spec.datasets.map(function (d, i) {
         var c = palette[i % palette.length];
-        return {label: d.label, data: d.data, backgroundColor: c, borderColor: c, fill: false, spanGaps: true};
+        return {label: d.label, data: d.data, backgroundColor: c, borderColor: c, fill: false, spanGaps: false};  // a month without data stays a gap, never 0 %
       })},
       options: {responsive: true, maintainAspectRatio: false, animation: false,
         plugins: {legend: {position: "bottom", labels: {boxWidth: 12}}},
         scales: {x: {stacked: !!spec.stacked}, y: {stacked: !!spec.stacked, beginAtZero: true,
-                 suggestedMax: line ? 100 : undefined}}}
+                 suggestedMax: line ? 100 : undefined,
+                 ticks: line ? {} : {precision: 0}}}}   // counts are whole petitions
     });
   });
 })();
