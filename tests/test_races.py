@@ -200,7 +200,7 @@ def test_same_api_create_with_one_key_and_parallel_logins(db_url, tmp_path):
 
         # a burst of wrong passwords: at most LOGIN_MAX_FAILURES (5) are compared, every other is locked out
         answers = at_once(lambda i: call(base, "POST", "/api/v1/auth/token",
-                                         {"username": "aid", "password": f"wrong-{i}"}), 40)
+                                         {"username": "aid", "password": f"wrong-{i}"}), 80)
         assert all(s == 401 for s, _b in answers), answers
         messages = [b["error"]["message"] for _s, b in answers]
         compared = [m for m in messages if m in ("Wrong user name or password.", "用户名或密码错误。")]
