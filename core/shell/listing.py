@@ -149,11 +149,28 @@ class ListView:
         return db.session.scalars(stmt.limit(limit)).unique()
 
     def xlsx_response(self, limit: int = 100_000) -> Response:
-        """The list as a worksheet: the column labels (Chinese in the Chinese UI) as a bold frozen header,
-        numbers and dates as typed cells."""
+        """The list as a worksheet named after the record type (信访事项, 纠纷 … in the Chinese UI), the column
+        labels as a bold frozen header, numbers as numbers and dates as date cells: a column whose key is a
+        date or datetime attribute exports that value, not the text the page shows."""
         from . import xlsx
-        rows = [[c.get(row) for c in self.columns] for row in self._export_rows(limit)]
-        return xlsx.single(self.export_name, [str(c.label) for c in self.columns], rows, self.export_name)
+        rows = [[self._export_value(c, row) for c in self.columns] for row in self._export_rows(limit)]
+        return xlsx.single(self.sheet_title(), [str(c.label) for c in self.columns], rows, self.export_name)
+
+    @staticmethod
+    def _export_value(column: Column, row):
+        raw = getattr(row, column.key, None)
+        if isinstance(raw, (date, datetime)):
+            return raw.replace(microsecond=0) if isinstance(raw, datetime) else raw
+        return column.get(row)
+
+    def sheet_title(self) -> str:
+        """The label of the listed record type (``__record_label__``), else the export name."""
+        try:
+            entity = self.stmt.column_descriptions[0]["entity"]
+        except (AttributeError, IndexError, KeyError):
+            entity = None
+        label = getattr(entity, "__record_label__", None)
+        return str(label) if label else self.export_name
 
     def csv_response(self, limit: int = 100_000) -> Response:
         return csv_file(self.export_name, [c.label for c in self.columns],
