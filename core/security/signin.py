@@ -25,10 +25,21 @@ def login_failed(username: str, message: str) -> None:
     """A failed sign-in: subject the account tried (when it exists), the address, and the outcome."""
     name = (username or "").strip()[:60]
     user = db.session.scalar(select(User).where(User.username == name)) if name else None
-    from core import clock
-    locked = user is not None and user.locked_until is not None and user.locked_until > clock.now()
+    locked = _locked(name)
     _audit("lockout" if locked else "login_failed", user.id if user else None, text=name,
            result="locked" if locked else "refused", user=user if user else False)
+
+
+def _locked(username: str) -> bool:
+    """Is the account locked now (core.auth.throttle keeps the count and the lock in their own rows)?"""
+    from core import clock
+    try:
+        from core.concurrency.models import LoginThrottle
+    except ImportError:  # pragma: no cover - throttle not installed
+        return False
+    until = db.session.execute(select(LoginThrottle.locked_until).where(
+        LoginThrottle.subject == f"user:{username.lower()[:100]}")).scalar()
+    return until is not None and until > clock.now()
 
 
 def after_password(user: User, next_url: str):
