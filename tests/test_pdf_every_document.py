@@ -1,0 +1,88 @@
+"""Every formal document, rendered from the demo records with a petitioner named 张𠀀𪚥 (characters
+outside the BMP), read back: the name by pypdf and by pdftotext, a real glyph for each of its characters
+in the embedded fonts, the page count, and a last page that holds more than the signature."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from core.db import db
+from core.pdf import render
+from core.pdf.fetcher import system_fonts_missing
+
+from tests.test_pdf_formal import drawn_with_a_glyph, embedded_programs, pdftotext
+
+NAME = "张𠀀𪚥"
+pytestmark = pytest.mark.skipif(bool(system_fonts_missing()), reason="fallback font packages not installed")
+
+
+def _documents():
+    """(label, template id, data) of every document the demo records have."""
+    from plugins.hearing import documents as hdoc
+    from plugins.hearing.models import Hearing
+    from plugins.legal_aid import documents as ldoc
+    from plugins.legal_aid.models import AidApplication, Referral
+    from plugins.legal_aid.services import filing_deadline
+    from plugins.petition import documents as pdoc
+    from plugins.petition.models import PetitionCase
+
+    out = []
+    cases = db.session.scalars(select(PetitionCase).order_by(PetitionCase.id)).all()
+    seen = set()
+    for case in cases:
+        for kind, _title in pdoc.available(case):
+            if kind not in seen:
+                seen.add(kind)
+                case.petitioner.name = NAME
+                out.append((f"petition {kind}", "petition.document", pdoc.document_data(case, kind)))
+    ref = db.session.scalar(select(Referral).where(Referral.person_id.is_not(None)).limit(1))
+    ref.person.name = NAME
+    due = filing_deadline(ref)
+    out.append(("referral notice", "legal_aid.document", ldoc.referral_notice(ref, due["due"] if due else None)))
+    from plugins.legal_aid import aid
+    from tests.test_legal_aid_aid import _apply
+    granted, refused = _apply(), _apply()
+    aid.grant(granted)
+    aid.refuse(refused, "不符合经济困难条件，且不属于免予核查的情形。")
+    seen = set()
+    for app in db.session.scalars(select(AidApplication).order_by(AidApplication.id)):
+        for kind, _title in ldoc.aid_available(app):
+            if kind not in seen:
+                seen.add(kind)
+                app.applicant.name = NAME
+                out.append((f"legal aid {kind}", "legal_aid.document", ldoc.aid_document(app, kind)))
+    for h in db.session.scalars(select(Hearing).order_by(Hearing.id)):
+        h.petition.petitioner.name = NAME
+        if h.state in ("concluded", "served"):
+            out.append(("hearing conclusion", "hearing.document", hdoc.conclusion_data(h)))
+            out.append(("hearing minutes", "hearing.minutes", hdoc.minutes_data(h)))
+            break
+    db.session.flush()
+    return out
+
+
+def test_every_formal_document_reads_back(app, tmp_path):
+    docs = _documents()
+    labels = {label for label, *_ in docs}
+    assert {"petition opinion", "petition accept_notice", "referral notice", "legal aid grant_decision",
+            "legal aid refusal_decision"} <= labels, labels
+    for label, template, data in docs:
+        result = render(template, **data)
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(result.pdf)).pages]
+        assert result.pages == len(pages) >= 1, label
+        text = "".join("".join(p.split()) for p in pages)
+        assert NAME in text, (label, text[:200])
+        assert NAME in "".join(pdftotext(result.pdf, tmp_path).split()), label
+        programs = embedded_programs(result.pdf)
+        assert all(drawn_with_a_glyph(programs, ch) for ch in NAME), (label, list(programs))
+        issuer = data.get("issuer")
+        if issuer and data.get("date") and template != "hearing.minutes":
+            last = "".join(pages[-1].split())
+            assert issuer in last, (label, last)
+            rest = last.replace(issuer, "").replace(f"—{len(pages)}—", "")
+            d = data["date"]
+            rest = rest.replace(f"{d.year}年{d.month}月{d.day}日", "") if hasattr(d, "year") else rest
+            assert rest.strip(), f"{label}: the last page holds only the signature"
