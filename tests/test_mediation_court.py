@@ -40,19 +40,18 @@ def _import(rows, name="batch.csv"):
     ("mediation.court_commissioned_ordinary", "2026-03-02", "2026-03-17"),
     # +7 days = Mon 9 March
     ("mediation.court_commissioned_summary", "2026-03-02", "2026-03-09"),
-    # Fri 2026-03-06 + 7 = Fri 13 March; Wed 2026-03-04 + 7 = Wed 11 March
+    # Wed 2026-03-04 + 7 = Wed 11 March
     ("mediation.court_commissioned_summary", "2026-03-04", "2026-03-11"),
-    # 30 days from Thu 2026-09-03 = Sat 3 October, inside 国庆: rolls to the first working day after the holiday
-    ("mediation.pre_suit", "2026-09-03", None),
+    # 30 days from Thu 2026-09-03 = Sat 3 October, inside 国庆 (1–7 October): rolls to Thu 8 October
+    ("mediation.pre_suit", "2026-09-03", "2026-10-08"),
+    # 7 days from Mon 2026-09-28 = Mon 5 October, a holiday: rolls to 8 October
+    ("mediation.court_commissioned_summary", "2026-09-28", "2026-10-08"),
     ("mediation.judicial_confirmation_apply", "2026-03-02", "2026-04-01"),
 ])
 def test_rules_worked_examples(app, rule, start, due):
     with app.app_context():
         result = compute_rule(rule, date.fromisoformat(start))
-        if due is None:  # holiday roll-forward: strictly after 3 October and a working day after the 国庆 break
-            assert result["due"] > "2026-10-03" and result["due"] <= "2026-10-12"
-        else:
-            assert result["due"] == due
+        assert result["due"] == due
         assert result["basis"]
 
 

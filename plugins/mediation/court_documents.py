@@ -55,6 +55,7 @@ def confirmation_data(case: CourtCase) -> dict:
     return {
         "title": "司法确认申请书", "reference": case.reference, "court": case.court,
         "court_case_no": case.court_case_no, "committee": _committee(case),
+        "kind_word": "委派" if case.kind == "pre_suit" else "委托",
         "mediator": case.mediator.display_name if case.mediator else "", "parties": _parties(case),
         "claim": case.claim, "terms": case.agreement_terms, "signed_on": case.agreement_signed_on,
         "apply_by": row.due if row else None, "basis": row.basis if row else "人民调解法 第三十三条",
