@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
-    Text, run_service)
+    Text, VersionedPatch, run_service)
 from core.toolkit import reveal
 from core.toolkit import deadlines_for
 from core.toolkit import db
@@ -156,6 +156,16 @@ class CaseIn(ApiBody):
     matters: list[MatterIn] = Field(min_length=1, max_length=services.MAX_MATTERS)
 
 
+class CasePatch(VersionedPatch):
+    channel: Channel | None = None
+    received_at: LocalDateTime | None = None
+
+
+@cases.update(body=CasePatch, permission="centre.case.register", summary=_l("Correct how and when it came in"))
+def update_case(record: Case, body: CasePatch):
+    run_service(services.correct_intake, record, body.changes())
+
+
 class CaseQuery(PageQuery):
     state: State | None = None
     channel: Channel | None = None
@@ -300,6 +310,15 @@ class SupIn(ApiBody):
     case_id: Id
     unit_id: Id
     reason: Text(2000)
+
+
+class SupPatch(VersionedPatch):
+    reason: Text(2000) | None = None
+
+
+@sups.update(body=SupPatch, permission="centre.supervise", summary=_l("Reword an open supervision order"))
+def update_sup(record: Supervision, body: SupPatch):
+    run_service(supervision.reword, record, body.changes().get("reason"))
 
 
 class SupQuery(PageQuery):

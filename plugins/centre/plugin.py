@@ -25,6 +25,8 @@ def setup(ctx) -> None:
     ctx.permissions(PERMISSIONS, default_grants={
         "admin": LEAD, "officer": ["centre.case.read"], "leader": ["centre.case.read"],
         "mediator": ["centre.case.read"], "legal": ["centre.case.read"], "aid": ["centre.case.read"],
+        # grid workers see no centre case (contract §9: 404), however their scope is drawn
+        "grid_worker": ["centre.case.read"],
     })
     if hasattr(ctx, "role"):   # contributed roles (core.plugins.context); older cores drop the two roles
         ctx.role("centre", _l("Centre window clerk"), _l("Registers visitors once and routes their matters"),

@@ -209,6 +209,23 @@ def register(*, channel: str, received_at: datetime | None, person: dict, matter
     return case
 
 
+def correct_intake(case: Case, changes: dict, user=None) -> Case:
+    """Correct how and when the case came in (a typing error at the window); the clocks keep their start."""
+    errors: dict = {}
+    if "channel" in changes and changes["channel"] not in CHANNELS:
+        errors["channel"] = _("Choose a channel from the list.")
+    at = changes.get("received_at")
+    if "received_at" in changes and (not isinstance(at, datetime) or at > _now().replace(hour=23, minute=59)):
+        errors["received_at"] = _("The date of receipt cannot be in the future.")
+    if errors:
+        raise CentreError(errors)
+    for key in ("channel", "received_at"):
+        if key in changes:
+            setattr(case, key, changes[key])
+    _log(case, "correct", _("Intake corrected"), user)
+    return case
+
+
 def resolve_on_spot(matter: Matter, answer: str, user=None) -> None:
     """A consultation answered or a 先行调解 that succeeded at the window: the matter is resolved there."""
     if matter.state not in ("new",):

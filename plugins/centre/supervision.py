@@ -114,6 +114,18 @@ def issue(case: Case, unit: Unit, reason: str, user=None, part: Part | None = No
     return sup
 
 
+def reword(sup: Supervision, reason: str | None) -> Supervision:
+    if reason is None:
+        return sup
+    if sup.state != "open":
+        raise CentreError(_("This supervision order is already answered."))
+    errors: dict = {}
+    sup.reason = clean_text(reason, "reason", 2000, errors)
+    if errors:
+        raise CentreError(errors)
+    return sup
+
+
 def answer(sup: Supervision, text: str, user=None) -> Supervision:
     if sup.state != "open":
         raise CentreError(_("This supervision order is already answered."))

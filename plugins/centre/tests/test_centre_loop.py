@@ -198,8 +198,19 @@ def test_slip_and_monthly_report_documents(app, client, api_token, login_as):
 def test_grid_workers_cannot_read_centre_cases(app, client, api_token):
     case = _register(client, api_token("centre")).get_json()
     h = {"Authorization": f"Bearer {api_token('grid1')}"}
-    r = client.get(f"/api/v1/centre-cases/{case['id']}", headers=h)
-    assert r.status_code in (403, 404) and r.status_code != 200
+    assert client.get(f"/api/v1/centre-cases/{case['id']}", headers=h).status_code == 404
+    assert client.get("/api/v1/centre-cases", headers=h).get_json()["total"] == 0
+
+
+def test_patch_checks_the_version(app, client, api_token):
+    h = {"Authorization": f"Bearer {api_token('centre')}"}
+    case = _register(client, api_token("centre")).get_json()
+    r = client.patch(f"/api/v1/centre-cases/{case['id']}", headers=h, json={"version": case["version"],
+                                                                           "channel": "phone"})
+    assert r.status_code == 200 and r.get_json()["channel"] == "phone"
+    stale = client.patch(f"/api/v1/centre-cases/{case['id']}", headers=h, json={"version": case["version"],
+                                                                               "channel": "letter"})
+    assert stale.status_code == 409
 
 
 def test_pages_render_for_the_clerk_and_the_leader(app, client, login_as):
