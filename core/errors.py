@@ -13,6 +13,11 @@ class ServiceError(ValueError):
         self.errors = errors if isinstance(errors, dict) else {"": errors}
         super().__init__("; ".join(str(v) for v in self.errors.values()))
 
+    @property
+    def message(self) -> str:
+        """Every message in one line (for a flash or a log)."""
+        return " ".join(str(m) for m in self.errors.values())
+
 
 def clean_text(value, field: str, max_len: int, errors: dict, required: bool = True) -> str:
     """Trimmed text of at most *max_len* characters; a problem is recorded in *errors* under *field*."""

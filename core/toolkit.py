@@ -69,7 +69,7 @@ _EXPORTS["settings"] = ("core.settings.services", None)
 _export("core.settings.services", setting="get")
 _export("core.scheduler", "JobSpec")
 # -- pages: forms, lists, actions, labels -----------------------------------------------------------------
-_export("core.shell.actions", "perform", "require_valid")
+_export("core.shell.actions", "perform", "require_valid", "unit_of_work")
 _export("core.shell.listing", "Column", "Filter", "ListView")
 _export("core.shell.ratelimit", "too_many")
 _export("core.shell.record_actions", "chosen_action", "status_actions")

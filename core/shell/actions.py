@@ -3,6 +3,7 @@ service, then commit and say so — or roll back and show every message (a stale
 not possible now). Nothing is half-written."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Callable
 
 from flask import flash, request
@@ -10,6 +11,25 @@ from flask_babel import gettext as _
 
 from core.db import StaleEdit, check_version, db
 from core.errors import ServiceError
+
+
+@contextmanager
+def unit_of_work():
+    """The one commit of a request that changes data: the block's changes are committed when it ends, or
+    rolled back when it raises (the exception goes on to the view, which shows it). Views never commit by
+    hand; ``perform`` (form steps) and the API's operations do the same for theirs.
+
+        try:
+            with unit_of_work():
+                services.save(record, data)
+        except ServiceError as exc:
+            ...show exc.errors..."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
 
 
 def form_errors(form) -> ServiceError:

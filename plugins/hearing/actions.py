@@ -146,6 +146,8 @@ def run(h, action: str, form, user) -> str:  # noqa: C901 - one dispatcher, one 
                         form.get("note", ""))
     elif action == "lock":
         v = minutes.lock(h, user)
+        from .documents import render_minutes
+        render_minutes(h, None, v)      # the locked PDF is cached with the lock (reads write nothing)
         return _("Minutes locked. SHA-256: %(h)s", h=v.content_hash)
     elif action == "correct":
         minutes.correct(h, _sections(form), form.get("reason"), user)

@@ -355,7 +355,6 @@ def list_statements(id: int):
 def minutes_pdf(id: int):
     from .documents import render_minutes
     h = hearings.load(id)
-    pdf = render_minutes(h)
-    db.session.commit()
+    pdf = render_minutes(h)     # a read writes nothing
     return pdf_response(pdf, f"{h.reference}-minutes.pdf")
 

@@ -17,6 +17,7 @@ from icalendar import Calendar, Event as IcsEvent
 from sqlalchemy import select
 
 from core.toolkit import public, require
+from core.toolkit import unit_of_work
 from core.toolkit import User
 from core.toolkit import db
 from core.toolkit import scope_condition
@@ -107,8 +108,8 @@ def user_for_feed(token: str) -> User | None:
 def feed_page():
     token = None
     if request.method == "POST":
-        token = new_feed_token(current_user)
-        db.session.commit()
+        with unit_of_work():
+            token = new_feed_token(current_user)
     has = db.session.get(FeedToken, current_user.id) is not None
     url = url_for("hearing.feed", token=token, _external=True) if token else None
     return render_template("hearing/feed.html", url=url, has=has)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import db
 from core.toolkit import pdf_response, render_pdf
 from core.toolkit import scope_condition
@@ -44,8 +45,7 @@ def minutes_version(hearing_id: int, number: int):
 @require("hearing.hearing.read")
 def minutes_pdf(hearing_id: int):
     h = load(hearing_id)
-    pdf = documents.render_minutes(h)
-    db.session.commit()   # the cache row of a locked version
+    pdf = documents.render_minutes(h)     # a read writes nothing: the locked version was cached when locked
     return pdf_response(pdf, f"{h.reference}-minutes.pdf")
 
 
@@ -57,8 +57,7 @@ def minutes_pdfa(hearing_id: int):
     if v is None:
         flash(_("PDF/A is made for locked minutes only."), "error")
         return redirect(url_for("hearing.minutes", hearing_id=h.id))
-    pdf = documents.render_minutes(h, "pdf/a-2b", v)
-    db.session.commit()
+    pdf = documents.render_minutes(h, "pdf/a-2b", v)   # a read writes nothing: the cache is filled by the export
     return pdf_response(pdf, f"{h.reference}-minutes-v{v.number}-pdfa.pdf")
 
 
@@ -118,10 +117,10 @@ def export():
             flash(_("The period cannot end before it starts."), "error")
         else:
             ids = documents.period_hearings(d_from, d_to, scope_condition(Hearing.region_id, current_user))
-            job = ExportJob(user_id=current_user.id, date_from=d_from, date_to=d_to, hearing_ids=ids,
-                            created_at=clock.now())
-            db.session.add(job)
-            db.session.commit()
+            with unit_of_work():
+                job = ExportJob(user_id=current_user.id, date_from=d_from, date_to=d_to, hearing_ids=ids,
+                                created_at=clock.now())
+                db.session.add(job)
             return redirect(url_for("hearing.export", job=job.id))
     job_id = request.args.get("job", type=int)
     if job_id:
@@ -142,8 +141,8 @@ def _job(job_id: int) -> ExportJob:
 @require("hearing.hearing.read")
 def export_step(job_id: int):
     job = _job(job_id)
-    documents.export_step(job, chunk=2)
-    db.session.commit()
+    with unit_of_work():
+        documents.export_step(job, chunk=2)
     return jsonify({"done": job.done, "total": len(job.hearing_ids),
                     "finished": job.done >= len(job.hearing_ids),
                     "download": url_for("hearing.export_download", job_id=job.id)})
@@ -155,7 +154,6 @@ def export_download(job_id: int):
     job = _job(job_id)
     if job.done < len(job.hearing_ids):
         abort(409)
-    data = documents.export_zip(job)
-    db.session.commit()
+    data = documents.export_zip(job)     # a read writes nothing (export_step filled the PDF cache)
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f"attachment; filename=minutes-{job.date_from}-{job.date_to}.zip"})

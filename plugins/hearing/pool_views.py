@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import db
 from core.toolkit import ServiceError
 from core.toolkit import clock
@@ -33,18 +34,17 @@ def pool():
         if not current_user.can("hearing.pool.manage"):
             abort(403)
         try:
-            data = {k: request.form.get(k, "") for k in ("name", "kind", "work_unit", "qualification",
-                                                          "declared_ties")}
-            data.update(term_start=_day(request.form.get("term_start"), "term_start"),
-                        term_end=_day(request.form.get("term_end"), "term_end"),
-                        active=request.form.get("active", "1") == "1")
-            p = panel.save_panelist(editing, data)
+            with unit_of_work():
+                data = {k: request.form.get(k, "") for k in ("name", "kind", "work_unit", "qualification",
+                                                              "declared_ties")}
+                data.update(term_start=_day(request.form.get("term_start"), "term_start"),
+                            term_end=_day(request.form.get("term_end"), "term_end"),
+                            active=request.form.get("active", "1") == "1")
+                p = panel.save_panelist(editing, data)
         except ServiceError as exc:
-            db.session.rollback()
             for msg in exc.errors.values():
                 flash(str(msg), "error")
         else:
-            db.session.commit()
             flash(_("Saved: %(name)s", name=p.name), "success")
             return redirect(url_for("hearing.pool"))
     return render_template("hearing/pool.html", pool=panel.pool(active_only=False), kinds=PANELIST_KINDS,
@@ -58,14 +58,13 @@ def rooms():
         if not current_user.can("hearing.pool.manage"):
             abort(403)
         try:
-            services.add_room(request.form.get("name"), request.form.get("address", ""),
-                              request.form.get("capacity", type=int) or 0)
+            with unit_of_work():
+                services.add_room(request.form.get("name"), request.form.get("address", ""),
+                                  request.form.get("capacity", type=int) or 0)
         except ServiceError as exc:
-            db.session.rollback()
             for msg in exc.errors.values():
                 flash(str(msg), "error")
         else:
-            db.session.commit()
             flash(_("Room added."), "success")
             return redirect(url_for("hearing.rooms"))
     return render_template("hearing/rooms.html", rooms=services.rooms(),
@@ -80,14 +79,13 @@ def modules():
         if not current_user.can("hearing.pool.manage"):
             abort(403)
         try:
-            minutes.save_module(request.form.get("code"), request.form.get("title"), request.form.get("text"),
-                                request.form.get("step") or None)
+            with unit_of_work():
+                minutes.save_module(request.form.get("code"), request.form.get("title"), request.form.get("text"),
+                                    request.form.get("step") or None)
         except ServiceError as exc:
-            db.session.rollback()
             for msg in exc.errors.values():
                 flash(str(msg), "error")
         else:
-            db.session.commit()
             flash(_("Text module saved."), "success")
             return redirect(url_for("hearing.modules"))
     from .session import agenda_labels

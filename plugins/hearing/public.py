@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, render_template, request
 from sqlalchemy import select
 
 from core.toolkit import public
+from core.toolkit import unit_of_work
 from core.toolkit import db
 from core.toolkit import ServiceError
 from core.toolkit import too_many
@@ -52,13 +53,12 @@ def confirm():
         status = request.form.get("status")
         if v is not None and signer is not None and status in ("confirmed", "refused"):
             try:
-                minutes.confirm(h, signer, status, "link", request.form.get("note", ""))
+                with unit_of_work():
+                    minutes.confirm(h, signer, status, "link", request.form.get("note", ""))
             except ServiceError as exc:
-                db.session.rollback()
                 for msg in exc.errors.values():
                     flash(str(msg), "error")
             else:
-                db.session.commit()
                 done = status
     done = done or (next((c.status for c in v.confirmations if signer and c.participant_id == signer.id), None)
                     if v is not None else None)

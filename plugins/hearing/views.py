@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import User
 from core.toolkit import deadline_rows
 from core.toolkit import db
@@ -83,20 +84,19 @@ def new():
     petitions = _petitions()
     if request.method == "POST":
         try:
-            case_id = request.form.get("petition_id", type=int)
-            case = next((c for c in petitions if c.id == case_id), None) or (
-                db.session.get(PetitionCase, case_id) if case_id else None)
-            if case is None or case not in petitions:
-                raise ServiceError({"petition_id": _("Choose a petition in your scope.")})
-            origin = request.form.get("origin", "application")
-            consent = parse_dt(request.form.get("consent_at"), "consent_at", required=False)
-            h = services.apply(case, origin=origin, consent_at=consent, matter=request.form.get("matter", ""),
-                               owner=current_user)
+            with unit_of_work():
+                case_id = request.form.get("petition_id", type=int)
+                case = next((c for c in petitions if c.id == case_id), None) or (
+                    db.session.get(PetitionCase, case_id) if case_id else None)
+                if case is None or case not in petitions:
+                    raise ServiceError({"petition_id": _("Choose a petition in your scope.")})
+                origin = request.form.get("origin", "application")
+                consent = parse_dt(request.form.get("consent_at"), "consent_at", required=False)
+                h = services.apply(case, origin=origin, consent_at=consent, matter=request.form.get("matter", ""),
+                                   owner=current_user)
         except ServiceError as exc:
-            db.session.rollback()
             _flash_errors(exc)
         else:
-            db.session.commit()
             if h.state == "refused":
                 flash(_("The application was refused: %(r)s", r=h.decision_note), "error")
             else:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import StaleEdit, check_version, db
 from core.toolkit import Organisation
 from . import channels as channels_mod
@@ -45,18 +46,16 @@ def channel_form(line_id: int | None = None):
     form = _form(line)
     if form.validate_on_submit():
         try:
-            if line is not None:
-                check_version(line, request.form.get("version"))
-            line = channels_mod.save_line(line, {f.name: f.data for f in form if f.name != "csrf_token"})
+            with unit_of_work():
+                if line is not None:
+                    check_version(line, request.form.get("version"))
+                line = channels_mod.save_line(line, {f.name: f.data for f in form if f.name != "csrf_token"})
         except StaleEdit:
-            db.session.rollback()
             flash(_("Someone else changed this record meanwhile. Reload and try again."), "error")
         except channels_mod.ChannelError as exc:
-            db.session.rollback()
             for key, msg in exc.errors.items():
                 getattr(form, key).errors.append(msg) if hasattr(form, key) else flash(msg, "error")
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("legal_aid.channels"))
     return render_template("legal_aid/channel_form.html", form=form, line=line)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import rule_title
 from core.toolkit import deadline_batch, deadline_rows, deadlines_for
 from core.toolkit import db
@@ -93,22 +94,21 @@ def aid_new():
             form.region_id.errors.append(_("Choose a region in your scope."))
             return render_template("legal_aid/aid_new.html", form=form, referral=ref)
         try:
-            app = aid.create_application(
-                applicant={"name": form.name.data, "id_number": form.id_number.data or None,
-                           "phone": form.phone.data or None},
-                person_id=ref.person_id if ref is not None and ref.person and ref.person.name == form.name.data else None,
-                region_id=region_id, matter_type=form.matter_type.data, summary=form.summary.data,
-                opposing_party=form.opposing_party.data or "", exempt_group=form.exempt_group.data or None,
-                hardship_evidence=form.hardship_evidence.data or None, documents_missing=form.documents_missing.data,
-                detainee=form.detainee.data, referral=ref, limitation_due=form.limitation_due.data, user=current_user)
+            with unit_of_work():
+                app = aid.create_application(
+                    applicant={"name": form.name.data, "id_number": form.id_number.data or None,
+                               "phone": form.phone.data or None},
+                    person_id=ref.person_id if ref is not None and ref.person and ref.person.name == form.name.data else None,
+                    region_id=region_id, matter_type=form.matter_type.data, summary=form.summary.data,
+                    opposing_party=form.opposing_party.data or "", exempt_group=form.exempt_group.data or None,
+                    hardship_evidence=form.hardship_evidence.data or None, documents_missing=form.documents_missing.data,
+                    detainee=form.detainee.data, referral=ref, limitation_due=form.limitation_due.data, user=current_user)
         except aid.AidError as exc:
-            db.session.rollback()
             for key, msg in exc.errors.items():
                 target = getattr(form, key.split(".")[-1], None) if key else None
                 (target.errors.append(msg) if target is not None and isinstance(target.errors, list)
                  else flash(msg, "error"))
             return render_template("legal_aid/aid_new.html", form=form, referral=ref)
-        db.session.commit()
         flash(_("Application %(ref)s received.", ref=app.reference), "success")
         return redirect(url_for("legal_aid.aid_item", app_id=app.id))
     return render_template("legal_aid/aid_new.html", form=form, referral=ref)
@@ -213,10 +213,11 @@ def providers():
         if not current_user.can("legal_aid.aid.manage"):
             abort(403)
         if form.validate_on_submit():
-            db.session.add(Provider(name=form.name.data.strip(), kind=form.kind.data,
-                                    organisation_id=int(form.organisation_id.data) if form.organisation_id.data else None,
-                                    licence=(form.licence.data or "").strip(), relations=(form.relations.data or "").strip()))
-            db.session.commit()
+            with unit_of_work():
+                db.session.add(Provider(name=form.name.data.strip(), kind=form.kind.data,
+                                        organisation_id=int(form.organisation_id.data) if form.organisation_id.data
+                                        else None, licence=(form.licence.data or "").strip(),
+                                        relations=(form.relations.data or "").strip()))
             flash(_("Saved."), "success")
             return redirect(url_for("legal_aid.providers"))
     rows = db.session.scalars(select(Provider).order_by(Provider.name)).all()

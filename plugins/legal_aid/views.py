@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import deadline_batch, deadline_rows
 from core.toolkit import db
 from core.toolkit import perform, require_valid
@@ -117,16 +118,15 @@ def new():
         if case is None or not in_scope(current_user, case.region_id):
             abort(404)
         try:
-            ref = services.create_referral(petition=case, channel=form.channel.data or None,
-                                           knew_at=form.knew_at.data, user=current_user)
+            with unit_of_work():
+                ref = services.create_referral(petition=case, channel=form.channel.data or None,
+                                               knew_at=form.knew_at.data, user=current_user)
         except services.ReferralError as exc:
-            db.session.rollback()
             for key, msg in exc.errors.items():
                 target = getattr(form, key, None)
                 (target.errors.append(msg) if target is not None and isinstance(target.errors, list)
                  else flash(msg, "error"))
             return render_template("legal_aid/new.html", form=form)
-        db.session.commit()
         flash(_("Referral %(ref)s drafted.", ref=ref.reference), "success")
         return redirect(url_for("legal_aid.referral", ref_id=ref.id))
     return render_template("legal_aid/new.html", form=form)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.toolkit import require
-from core.toolkit import db
+from core.toolkit import unit_of_work
 from core.toolkit import pdf_response, render_pdf
 from core.toolkit import clock
 from . import agreements
@@ -34,14 +34,13 @@ def agreement(dispute_id: int):
         form.issues.data = d.summary
     if form.validate_on_submit():
         try:
-            data = {k: form[k].data for k in agreements.TEXT_FIELDS + ("perform_by",)}
-            data["parties"] = _particulars_from_form(d)
-            agreements.save(d, data)
-            db.session.commit()
+            with unit_of_work():
+                data = {k: form[k].data for k in agreements.TEXT_FIELDS + ("perform_by",)}
+                data["parties"] = _particulars_from_form(d)
+                agreements.save(d, data)
             flash(_("Agreement saved."), "success")
             return redirect(url_for("mediation.dispute", dispute_id=d.id))
         except MediationError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
     parties = [agreements.particulars(link) for link in d.parties]
     return render_template("mediation/agreement.html", d=d, form=form, agreement=existing, parties=parties,
@@ -71,11 +70,10 @@ def agreement_sign(dispute_id: int):
         flash(_("Give the day the agreement was signed."), "error")
     else:
         try:
-            agreements.sign(d, current_user, form.signed_on.data)
-            db.session.commit()
+            with unit_of_work():
+                agreements.sign(d, current_user, form.signed_on.data)
             flash(_("Agreement signed; the 30 days for judicial confirmation run."), "success")
         except MediationError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
     return redirect(url_for("mediation.dispute", dispute_id=d.id))
 

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 
 from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDateTime, OptionalText, PageQuery,
-    Text, VersionedPatch, invalid)
+    Text, VersionedPatch, invalid, run_service)
 from core.toolkit import reveal
 from core.toolkit import User
 from core.toolkit import db
@@ -19,7 +19,7 @@ from . import refusal, services
 from .access import can_see_dispute, can_use_grid, dispute_condition, grid_condition
 from . import risks
 from .models import CATEGORIES, LEVELS, SOURCES, STATES, Dispute, Grid
-from .services import LEGAL_CHANNELS, MediationError
+from .services import LEGAL_CHANNELS
 
 api = ApiBlueprint("mediation_api", __name__, tag="disputes")
 
@@ -151,18 +151,11 @@ def list_disputes(query: DisputeQuery):
     return stmt.order_by(Dispute.found_at.desc(), Dispute.id.desc())
 
 
-def _run(fn, *a, **kw):
-    try:
-        return fn(*a, **kw)
-    except MediationError as exc:
-        raise invalid({k: str(v) for k, v in exc.errors.items()}) from None
-
-
 @disputes.create(body=DisputeIn, permission="mediation.dispute.create", summary=_l("Log (register) a dispute"))
 def create_dispute(body: DisputeIn):
     data = body.model_dump()
     data["parties"] = [p for p in data["parties"]]
-    dispute, _created = _run(services.log_dispute, current_user, data)
+    dispute, _created = run_service(services.log_dispute, current_user, data)
     return dispute
 
 
@@ -182,7 +175,7 @@ class DisputePatch(VersionedPatch):
 def update_dispute(record: Dispute, body: DisputePatch):
     changes = {k: v for k, v in body.changes().items()
                if v is not None or k in ("description", "place", "amount")}
-    _run(services.update_dispute, record, current_user, changes)
+    run_service(services.update_dispute, record, current_user, changes)
 
 
 class VersionIn(ApiBody):
@@ -209,7 +202,7 @@ class ReasonIn(VersionIn):
 
 @disputes.action("reopen", body=ReasonIn, permission="mediation.dispute.close", summary=_l("Reopen a closed dispute"))
 def reopen(record: Dispute, body: ReasonIn):
-    _run(services.reopen, record, current_user, body.reason)
+    run_service(services.reopen, record, current_user, body.reason)
 
 
 class RefuseIn(VersionIn):
@@ -220,7 +213,7 @@ class RefuseIn(VersionIn):
 @disputes.action("refuse", body=RefuseIn, permission="mediation.dispute.mediate",
                  summary=_l("A party refuses mediation, which ends it"))
 def refuse(record: Dispute, body: RefuseIn):
-    _run(refusal.refuse, record, current_user, body.party_id, body.reason)
+    run_service(refusal.refuse, record, current_user, body.party_id, body.reason)
 
 
 class CloseIn(VersionIn):
@@ -234,28 +227,28 @@ def start(record: Dispute, body: StartIn):
         mediator = db.session.get(User, body.mediator_id)
         if mediator is None or not mediator.active:
             raise invalid({"mediator_id": str(_l("No such user."))})
-    _run(services.start, record, current_user, mediator)
+    run_service(services.start, record, current_user, mediator)
 
 
 @disputes.action("resolve", body=OutcomeIn, permission="mediation.dispute.mediate", summary=_l("Resolved by mediation"))
 def resolve(record: Dispute, body: OutcomeIn):
-    _run(services.resolve, record, current_user, body.outcome)
+    run_service(services.resolve, record, current_user, body.outcome)
 
 
 @disputes.action("fail", body=FailIn, permission="mediation.dispute.mediate", summary=_l("Mediation failed"))
 def fail(record: Dispute, body: FailIn):
-    _run(services.fail, record, current_user, body.reason, body.legal_channel, body.refer_police)
+    run_service(services.fail, record, current_user, body.reason, body.legal_channel, body.refer_police)
 
 
 @disputes.action("escalate", body=ReasonIn, permission="mediation.dispute.escalate",
                  summary=_l("Escalate one level up (village → town → district)"))
 def escalate(record: Dispute, body: ReasonIn):
-    _run(services.escalate, record, current_user, body.reason)
+    run_service(services.escalate, record, current_user, body.reason)
 
 
 @disputes.action("close", body=CloseIn, permission="mediation.dispute.close", summary=_l("Close (销号) with evidence"))
 def close(record: Dispute, body: CloseIn):
-    _run(services.close, record, current_user, body.note or "")
+    run_service(services.close, record, current_user, body.note or "")
 
 
 class GridOut(BaseModel):
@@ -305,7 +298,7 @@ class GridPatch(VersionedPatch):
 @grids.create(body=GridIn, permission="mediation.grid.manage", summary=_l("Create a grid"))
 def create_grid(body: GridIn):
     from .grids import save_grid
-    return _run(save_grid, current_user, None, **{k: v for k, v in body.model_dump().items()
+    return run_service(save_grid, current_user, None, **{k: v for k, v in body.model_dump().items()
                                                   if k != "worker_ids"}, worker_ids=body.worker_ids)
 
 
@@ -313,7 +306,7 @@ def create_grid(body: GridIn):
 def update_grid(record: Grid, body: GridPatch):
     from .grids import save_grid
     ch = body.changes()
-    _run(save_grid, current_user, record, code=record.code, name=ch.get("name") or record.name,
+    run_service(save_grid, current_user, record, code=record.code, name=ch.get("name") or record.name,
          region_id=record.region_id, boundary=ch.get("boundary", record.boundary),
          households=ch.get("households") if ch.get("households") is not None else record.households,
          worker_ids=ch.get("worker_ids") if ch.get("worker_ids") is not None else [u.id for u in record.workers])

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import Role, User
 from core.toolkit import db
 from core.toolkit import scope_condition
@@ -34,12 +35,11 @@ def _form(grid=None) -> GridForm:
 
 def _save(form, grid):
     try:
-        grid = save_grid(current_user, grid, code=form.code.data, name=form.name.data, region_id=form.region_id.data,
-                         boundary=form.boundary.data, households=form.households.data,
-                         worker_ids=form.workers.data or [])
-        db.session.commit()
+        with unit_of_work():
+            grid = save_grid(current_user, grid, code=form.code.data, name=form.name.data, region_id=form.region_id.data,
+                             boundary=form.boundary.data, households=form.households.data,
+                             worker_ids=form.workers.data or [])
     except MediationError as exc:
-        db.session.rollback()
         for key, message in exc.errors.items():
             if key in form:
                 form[key].errors = list(form[key].errors) + [message]
@@ -81,12 +81,11 @@ def grid_import():
     form = GridImportForm()
     if form.validate_on_submit():
         try:
-            result = import_csv(current_user, form.file.data.read(2_000_000))
-            db.session.commit()
+            with unit_of_work():
+                result = import_csv(current_user, form.file.data.read(2_000_000))
             flash(_("%(created)d grids created, %(updated)d updated.", **result), "success")
             return redirect(url_for("mediation.grids"))
         except MediationError as exc:
-            db.session.rollback()
             form.file.errors = list(form.file.errors) + [exc.message]
     return render_template("mediation/grid_import.html", form=form)
 
@@ -128,13 +127,12 @@ def _committee_page(committee):
     form = _committee_form(committee)
     if form.validate_on_submit():
         try:
-            saved = save_committee(current_user, committee, name=form.name.data, region_id=form.region_id.data,
-                                   mediator_ids=form.mediators.data or [])
-            db.session.commit()
+            with unit_of_work():
+                saved = save_committee(current_user, committee, name=form.name.data, region_id=form.region_id.data,
+                                       mediator_ids=form.mediators.data or [])
             flash(_("%(name)s saved.", name=saved.name), "success")
             return redirect(url_for("mediation.committees"))
         except MediationError as exc:
-            db.session.rollback()
             for key, message in exc.errors.items():
                 if key in form:
                     form[key].errors = list(form[key].errors) + [message]

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import db
 from core.toolkit import Region
 from core.toolkit import user_can_see_region
@@ -92,11 +93,10 @@ def report_submit():
         flash(_("The form has expired; try again."), "error")
     else:
         try:
-            r = reports.submit(current_user, region, month)
-            db.session.commit()
+            with unit_of_work():
+                r = reports.submit(current_user, region, month)
             flash(_("Nil return submitted.") if r.nil_return else _("Monthly ledger submitted and frozen."), "success")
         except MediationError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
     return redirect(url_for("mediation.report", region=region.code, month=month))
 

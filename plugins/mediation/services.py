@@ -12,7 +12,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.toolkit import Attachment
+from core.toolkit import Attachment, ServiceError
 from core.toolkit import add_activity, log_event, log_note
 from core.toolkit import User
 from core.toolkit import start_deadline, stop_if_running
@@ -34,14 +34,12 @@ LEGAL_CHANNELS = ("admin_reconsideration", "admin_litigation", "labour_arbitrati
 MAX_PARTIES = 20
 
 
-class MediationError(ValueError):
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = errors if isinstance(errors, dict) else {"_": errors}
-        super().__init__("; ".join(self.errors.values()))
+class MediationError(ServiceError):
+    """The mediation plugin's ServiceError. A message about the dispute as a whole is kept under ``_`` (the
+    API has always answered it as a 422 field), not ServiceError's ``""``."""
 
-    @property
-    def message(self) -> str:
-        return " ".join(str(m) for m in self.errors.values())
+    def __init__(self, errors: dict[str, str] | str):
+        super().__init__(errors if isinstance(errors, dict) else {"_": errors})
 
 
 def _text(value, limit: int) -> str:

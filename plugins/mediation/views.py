@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.toolkit import AttachmentError, add_attachment
+from core.toolkit import unit_of_work
 from core.toolkit import login_only, require
 from core.toolkit import StaleEdit, check_version, db
 from core.toolkit import Column, Filter, ListView
@@ -111,12 +112,11 @@ def capture():
                 return render_template("mediation/capture.html", form=form, grids=grids, photo_max=max_bytes(),
                                        candidates=candidates)
         try:
-            dispute, created = services.log_dispute(current_user, data)
-            if created and form.photo.data and getattr(form.photo.data, "filename", ""):
-                store_photo(current_user, dispute, str(uuid.uuid4()), form.photo.data.stream.read(max_bytes() + 1))
-            db.session.commit()
+            with unit_of_work():
+                dispute, created = services.log_dispute(current_user, data)
+                if created and form.photo.data and getattr(form.photo.data, "filename", ""):
+                    store_photo(current_user, dispute, str(uuid.uuid4()), form.photo.data.stream.read(max_bytes() + 1))
         except MediationError as exc:
-            db.session.rollback()
             for key, message in exc.errors.items():
                 name = {"parties.0.name": "party_name", "parties.0.phone": "party_phone"}.get(key, key)
                 target = form[name] if name in form else None
@@ -158,10 +158,9 @@ def capture_sync():
     if isinstance(name, str) and name.strip():
         fields["parties"] = [{"name": name, "phone": phone if isinstance(phone, str) and phone.strip() else None}]
     try:
-        dispute, created = services.log_dispute(current_user, fields)
-        db.session.commit()
+        with unit_of_work():
+            dispute, created = services.log_dispute(current_user, fields)
     except MediationError as exc:
-        db.session.rollback()
         return jsonify(message=exc.message, fields={k: str(v) for k, v in exc.errors.items()}), 422
     return jsonify(id=dispute.id, reference=dispute.reference, created=created,
                    url=url_for("mediation.dispute", dispute_id=dispute.id)), 201 if created else 200
@@ -180,10 +179,9 @@ def capture_photo():
     upload = request.files.get("photo")
     data = upload.stream.read(max_bytes() + 1) if upload is not None else b""
     try:
-        photo, created = store_photo(current_user, dispute, request.form.get("client_id") or "", data)
-        db.session.commit()
+        with unit_of_work():
+            photo, created = store_photo(current_user, dispute, request.form.get("client_id") or "", data)
     except MediationError as exc:
-        db.session.rollback()
         return jsonify(message=exc.message, fields={k: str(v) for k, v in exc.errors.items()}), 422
     return jsonify(id=photo.id, attachment_id=photo.attachment_id, dispute_id=dispute.id, created=created), \
         201 if created else 200
@@ -328,15 +326,13 @@ def act(dispute_id: int, step: str):
               "error")
         return redirect(url_for("mediation.dispute", dispute_id=d.id))
     try:
-        check_version(d, form.version.data)
-        run(d, form.text.data or "", form)
-        db.session.commit()
+        with unit_of_work():
+            check_version(d, form.version.data)
+            run(d, form.text.data or "", form)
         flash(_("Saved."), "success")
     except StaleEdit:
-        db.session.rollback()
         flash(_("The record was changed by someone else; reload it and try again."), "error")
     except MediationError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
     return redirect(url_for("mediation.dispute", dispute_id=dispute_id))
 

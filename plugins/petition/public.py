@@ -7,7 +7,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from core.toolkit import public
-from core.toolkit import db
+from core.toolkit import unit_of_work
 from core.toolkit import too_many
 from . import services
 from .forms import RatingForm
@@ -46,13 +46,12 @@ def status():
         searched = True
         if result is not None and rating.validate_on_submit():
             try:
-                services.rate(result, rating.satisfaction.data)
+                with unit_of_work():
+                    services.rate(result, rating.satisfaction.data)
             except services.PetitionError as exc:
-                db.session.rollback()
                 for msg in exc.errors.values():
                     flash(msg, "error")
             else:
-                db.session.commit()
                 flash(_("Thank you. Your rating has been recorded."), "success")
         form.code.data = request.form.get("rate-code")
     elif form.validate_on_submit() or (request.method == "GET" and request.args.get("code")):

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import User
 from core.toolkit import db
 from core.toolkit import in_scope, scope_condition
@@ -61,18 +62,17 @@ def reception_index():
 def reception_new():
     one, _rota = _forms()
     try:
-        if not one.validate_on_submit():
-            raise _form_errors(one)
-        if not in_scope(current_user, one.region_id.data):
-            raise PetitionError({"region_id": _("Choose a region in your scope.")})
-        reception.schedule(one.day.data, db.session.get(User, one.leader_id.data),
-                           db.session.get(User, one.deputy_id.data) if one.deputy_id.data else None,
-                           one.region_id.data, one.place.data, one.capacity.data)
+        with unit_of_work():
+            if not one.validate_on_submit():
+                raise _form_errors(one)
+            if not in_scope(current_user, one.region_id.data):
+                raise PetitionError({"region_id": _("Choose a region in your scope.")})
+            reception.schedule(one.day.data, db.session.get(User, one.leader_id.data),
+                               db.session.get(User, one.deputy_id.data) if one.deputy_id.data else None,
+                               one.region_id.data, one.place.data, one.capacity.data)
     except PetitionError as exc:
-        db.session.rollback()
         _flash(exc)
     else:
-        db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("petition.reception_index"))
 
@@ -82,18 +82,17 @@ def reception_new():
 def reception_rota():
     _one, rota = _forms()
     try:
-        if not rota.validate_on_submit():
-            raise _form_errors(rota)
-        if not in_scope(current_user, rota.region_id.data):
-            raise PetitionError({"region_id": _("Choose a region in your scope.")})
-        made = reception.generate_rota(rota.start.data, rota.weeks.data, rota.weekday.data,
-                                       [u for u in (db.session.get(User, i) for i in rota.leaders.data) if u],
-                                       rota.region_id.data, rota.place.data)
+        with unit_of_work():
+            if not rota.validate_on_submit():
+                raise _form_errors(rota)
+            if not in_scope(current_user, rota.region_id.data):
+                raise PetitionError({"region_id": _("Choose a region in your scope.")})
+            made = reception.generate_rota(rota.start.data, rota.weeks.data, rota.weekday.data,
+                                           [u for u in (db.session.get(User, i) for i in rota.leaders.data) if u],
+                                           rota.region_id.data, rota.place.data)
     except PetitionError as exc:
-        db.session.rollback()
         _flash(exc)
     else:
-        db.session.commit()
         flash(_("%(n)d reception days added to the rota.", n=len(made)), "success")
     return redirect(url_for("petition.reception_index"))
 
@@ -120,14 +119,13 @@ def reception_book(reception_id: int):
     row = _load(reception_id)
     form = BookingForm(prefix="book")
     try:
-        if not form.validate_on_submit():
-            raise _form_errors(form)
-        reception.book(row, form.slot.data, form.visitor_name.data, form.phone.data, form.topic.data)
+        with unit_of_work():
+            if not form.validate_on_submit():
+                raise _form_errors(form)
+            reception.book(row, form.slot.data, form.visitor_name.data, form.phone.data, form.topic.data)
     except PetitionError as exc:
-        db.session.rollback()
         _flash(exc)
     else:
-        db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("petition.reception_day", reception_id=reception_id))
 
@@ -139,11 +137,10 @@ def reception_booking_state(booking_id: int, state: str):
     if booking is None or not in_scope(current_user, booking.reception.region_id):
         abort(404)
     try:
-        reception.set_state(booking, state)
+        with unit_of_work():
+            reception.set_state(booking, state)
     except PetitionError as exc:
-        db.session.rollback()
         _flash(exc)
     else:
-        db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("petition.reception_day", reception_id=booking.reception_id))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from core.toolkit import require
+from core.toolkit import unit_of_work
 from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import perform, require_valid
@@ -114,15 +115,14 @@ def new():
         if merge_into is not None:
             from .flags import merge_at_intake
             try:
-                merge_at_intake(merge_into, channel=form.channel.data, received_at=form.received_at.data,
-                                request=form.request.data)
+                with unit_of_work():
+                    merge_at_intake(merge_into, channel=form.channel.data, received_at=form.received_at.data,
+                                    request=form.request.data)
             except services.PetitionError as exc:
-                db.session.rollback()
                 for msg in exc.errors.values():
                     flash(msg, "error")
                 return render_template("petition/new.html", form=form, candidates=candidates, booking=booking,
                            open_states=OPEN_STATES)
-            db.session.commit()
             flash(_("Recorded on %(ref)s; no new item was registered.", ref=merge_into.reference), "success")
             return redirect(url_for("petition.case", case_id=merge_into.id))
         link = request.form.get("link", type=int)
@@ -133,27 +133,26 @@ def new():
         if not candidates or confirmed:
             repeat_of = next((c["case"] for c in candidates if c["case"].id == link), None)
             try:
-                case = services.register(
-                    channel=form.channel.data, received_at=form.received_at.data, request=form.request.data,
-                    facts=form.facts.data or "", region_id=region_id, officer_id=current_user.id,
-                    petitioner={"name": form.name.data, "id_number": form.id_number.data or None,
-                                "phone": form.phone.data or None},
-                    group_size=form.group_size.data or 1, representatives=_reps(form.representatives.data),
-                    repeat_of=repeat_of, skip_level_reason=form.skip_level_reason.data or None,
-                    urgent_reason=form.urgent_reason.data or None,
-                    reception_id=booking.reception_id if booking is not None else None)
-                if booking is not None:
-                    from .reception import received
-                    received(booking, case)
-                _attach(case, form.files.data)
+                with unit_of_work():
+                    case = services.register(
+                        channel=form.channel.data, received_at=form.received_at.data, request=form.request.data,
+                        facts=form.facts.data or "", region_id=region_id, officer_id=current_user.id,
+                        petitioner={"name": form.name.data, "id_number": form.id_number.data or None,
+                                    "phone": form.phone.data or None},
+                        group_size=form.group_size.data or 1, representatives=_reps(form.representatives.data),
+                        repeat_of=repeat_of, skip_level_reason=form.skip_level_reason.data or None,
+                        urgent_reason=form.urgent_reason.data or None,
+                        reception_id=booking.reception_id if booking is not None else None)
+                    if booking is not None:
+                        from .reception import received
+                        received(booking, case)
+                    _attach(case, form.files.data)
             except services.PetitionError as exc:
-                db.session.rollback()
                 for key, msg in exc.errors.items():
                     target = getattr(form, key.split(".")[-1], None) if key else None
                     (target.errors.append(msg) if target is not None and isinstance(target.errors, list)
                      else flash(msg, "error"))
                 return render_template("petition/new.html", form=form, candidates=[], booking=booking)
-            db.session.commit()
             flash(_("Registered as %(ref)s. Query code: %(code)s", ref=case.reference, code=case.query_code),
                   "success")
             return redirect(url_for("petition.case", case_id=case.id))
