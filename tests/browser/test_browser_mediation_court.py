@@ -9,7 +9,7 @@ from io import BytesIO
 
 import pytest
 
-from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, sign_out, skip_reason
+from browser_support import DESKTOP, PHONE, JourneyTab, page_problems, run_journey_in_thread, sign_in, sign_out, skip_reason
 from core import clock
 
 pytestmark = pytest.mark.browser
@@ -146,6 +146,17 @@ def _journey(chromium, server):
         rows = {r.locator("td").first.inner_text(): r.locator("td").last.inner_text()
                 for r in page.locator("table.subsidy-mediators tbody tr").all()}
         assert float(rows["钱劳动"]) > 0 and float(rows["孙明"]) > 0
+
+        # every court page at a phone's width: no sideways scrolling, labels, no critical axe finding
+        page.set_viewport_size(PHONE)
+        sign_out(page, url)
+        sign_in(page, url, "admin")
+        for path in (f"/mediation/court-cases/{a_id}", f"/mediation/court-cases/{b_id}", "/mediation/court/",
+                     "/mediation/court/new", "/mediation/roster", "/mediation/subsidy", "/mediation/review-checklist",
+                     f"/mediation/court-cases/{a_id}/review"):
+            resp = page.goto(url + path, wait_until="load")
+            problems = page_problems(JourneyTab(page, server, viewport=PHONE), resp, f"{path} at 375 px")
+            assert not problems, problems
         assert not errors, errors
     finally:
         context.close()
