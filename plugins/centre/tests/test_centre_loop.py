@@ -245,3 +245,14 @@ def test_the_plugin_touches_no_core_file():
     bad = re.compile(r"^\s*(from|import)\s+plugins\.(petition|mediation|legal_aid|hearing)(?!\.points)", re.M)
     for path in (root / "plugins" / "centre").glob("*.py"):
         assert not bad.search(path.read_text(encoding="utf-8")), path
+
+
+def test_scale_seeder_adds_centre_traffic(app):
+    from sqlalchemy import func
+    from plugins.centre.models import Case, Part
+    from plugins.centre.seed import seed_scale
+    before = db.session.scalar(select(func.count(Case.id)))
+    assert seed_scale(petitions=1500)["centre_cases"] == 150
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Case.id))) == before + 150
+    assert db.session.scalar(select(func.count(Part.id)).where(Part.state == "answered")) >= 75
