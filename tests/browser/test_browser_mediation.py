@@ -4,6 +4,8 @@ picked from the committee, works the first through escalation to closing with a 
 that a party refused mediation of the second."""
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -36,7 +38,9 @@ def test_grid_worker_captures_online_and_offline_then_mediator_closes(live_serve
 
 
 def _journey(chromium, live_server):
-    context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    # the phone keeps New York time: an offline capture still records the instant it was made (issue 14)
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True,
+                                   timezone_id="America/New_York")
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors = []
@@ -78,6 +82,9 @@ def _journey(chromium, live_server):
             page.click("table.list tbody tr a")
         assert "photo-" in page.inner_text("main")                 # the photo arrived with the record, once
         assert page.inner_text("main").count("photo-") == 1
+        shown = re.findall(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", page.inner_text("main"))
+        assert any(abs(datetime.strptime(t, "%Y-%m-%d %H:%M") - clock.now()) < timedelta(minutes=5)
+                   for t in shown), (shown, clock.now())        # found_at: Shanghai time, not New York
         offline_url = page.url
         assert not errors, errors
 

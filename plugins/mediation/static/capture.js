@@ -148,7 +148,7 @@
     var data = {};
     new FormData(form).forEach(function (v, k) { if (k !== "csrf_token" && typeof v === "string") { data[k] = v; } });
     if (!data.summary || !data.category) { if (form.reportValidity) { form.reportValidity(); } return; }
-    data.found_at = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+    data.found_at = new Date().toISOString().slice(0, 19) + "Z";   // the instant; the server keeps its own zone
     var item = {id: data.client_uuid, data: data, error: ""};
     var input = form.querySelector("input[type=file][name=photo]");
     var file = input && input.files && input.files[0];
