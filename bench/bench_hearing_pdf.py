@@ -13,7 +13,6 @@ Ours and the baseline are timed alternately, round by round, so load from other 
 from __future__ import annotations
 
 import statistics
-import time
 
 from bench import demo_app, row
 from bench.bench_pdf import _bare_html, _timed

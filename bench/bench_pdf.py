@@ -45,7 +45,7 @@ def run() -> list[dict]:
     from core.pdf import engine, html_to_pdf, load_record, render_html, render_pdf
 
     rows = []
-    with demo_app() as app:
+    with demo_app():
         data = load_record("core.sample", "user:officer")
         html = render_html("core.sample", **data)
         bare = _bare_html(html)

@@ -7,12 +7,10 @@ one transaction (bulk loads). The baseline is the floor: a bare UPDATE of the co
 commit on a raw connection, without the sequence service around it."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 from datetime import date
 
-from sqlalchemy import text
 
 from bench import database_app, measure, row
 

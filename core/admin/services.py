@@ -5,8 +5,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.auth.models import Permission, Role, User
-from core.auth.passwords import hash_password
-from core.auth.services import AuthError, validate_new_password
 from core.audit.log import log_event
 from core.db import db
 from core.plugins import dependents_of
@@ -91,7 +89,6 @@ def set_plugin_enabled(host, name: str, enabled: bool) -> None:
     if name not in host.available:
         raise AdminError(_("No installed plugin is called %(name)s.", name=name))
     if not enabled:
-        loaded = host.loaded
         state = {r.name: r.enabled for r in db.session.scalars(select(PluginState))}
         still_enabled = [m for m in host.available.values() if state.get(m.name, True) and m.name != name]
         users = dependents_of(name, still_enabled)

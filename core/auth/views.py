@@ -2,9 +2,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from core.auth.guard import login_only, public
+from core.auth.guard import public
 from core.security import signin as security
 from .forms import LoginForm
 from .services import AuthError, authenticate

@@ -13,7 +13,7 @@ import click
 from flask.cli import AppGroup
 
 from core.cli import CliError
-from .engine import UNITS, DeadlineInputError
+from .engine import DeadlineInputError
 from .index import OutOfRange
 from .notice import NoticeError
 from .rules import RuleError

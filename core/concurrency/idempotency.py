@@ -24,7 +24,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import Response, current_app, flash, g, has_request_context, redirect, request
 from flask_babel import gettext as _

@@ -4,8 +4,6 @@
 ``ctx.contribute("notification_channel", "<plugin>.<name>", channel)`` where ``channel.send(message)``.
 The top bar shows the unread count; the home page shows a card with the unread items.
 """
-from flask_babel import lazy_gettext as _l
-
 
 def setup(ctx) -> None:
     from . import models, views

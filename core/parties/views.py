@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from core.auth.guard import require
 from core.db import check_version, db
-from core.regions.models import Region
 from core.regions.scope import scope_condition, user_can_see_region
 from core.regions.services import region_choices
 from core.shell.listing import Column, Filter, ListView

@@ -20,7 +20,7 @@ def pdf_cli():
 def list_templates():
     """List the registered PDF templates."""
     from .templating import loader_for, templates
-    for template_id, (path, title) in sorted(templates().items()):
+    for template_id, (_path, title) in sorted(templates().items()):
         loads = "  --record" if loader_for(template_id) else ""
         click.echo(f"{template_id}\t{title}{loads}")
 

@@ -67,7 +67,6 @@ def cn_date(value) -> str:
 
 
 def today(app=None) -> date:
-    tz = (app or current_app).config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai"
     return clock.today()
 
 

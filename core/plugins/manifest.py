@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 

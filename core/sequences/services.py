@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 
@@ -36,7 +35,6 @@ class SequenceError(ValueError):
 
 
 def local_today() -> date:
-    tz = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai"
     return clock.today()
 
 

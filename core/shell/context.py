@@ -1,4 +1,4 @@
-from flask import g, request, url_for
+from flask import request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 

@@ -4,7 +4,7 @@ synthetic volume for benchmarks."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 

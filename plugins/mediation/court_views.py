@@ -4,13 +4,12 @@ monthly 以案定补 report (xlsx and PDF). Views parse, authorise, call a servi
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.toolkit import clock
 from core.toolkit import require
@@ -23,7 +22,7 @@ from core.toolkit import Column, Filter, ListView
 from . import court_services as cs
 from . import court_workflow as wf
 from .court_access import case_for, visible_cases
-from .court_models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, RULINGS, CourtCase, MediatorProfile
+from .court_models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, RULINGS, CourtCase
 from .models import CATEGORIES, Committee
 
 bp = Blueprint("mediation_court", __name__, template_folder="templates")
@@ -139,15 +138,30 @@ def court_import():
 
 
 # -- one case ----------------------------------------------------------------------------------------
+CONFIRMS = {
+    "succeed": _l("the mediation period stops and the agreement is recorded as signed; the 30 days to apply for "
+                  "judicial confirmation start and the case cannot go back to mediation."),
+    "fail": _l("mediation ends without agreement; the hand-back record is prepared for the judge and the case "
+               "cannot go back to mediation."),
+    "handback": _l("the hand-back pack goes back to the court and the case is closed here."),
+    "ruling": _l("the court's ruling is recorded and the case is closed here."),
+}
+
+
 @bp.get("/court-cases/<int:case_id>")
 @require("mediation.court.read")
 def court_case(case_id: int):
     c = _load(case_id)
     shown = ["received", "assigned", "mediating", "succeeded" if c.agreement_signed_on else "failed", "closed"]
     actions = wf.allowed(c, current_user)
+    bar = status_actions(actions, {a: wf.TRANSITIONS[a].label for a in actions},
+                         post_url=lambda a: url_for("mediation_court.court_step", case_id=c.id, step=a),
+                         open_url=lambda a: url_for("mediation_court.court_case", case_id=c.id, act=a) + "#act",
+                         primary=("assign", "receipt", "succeed"), confirms=CONFIRMS, version=c.version)
+    chosen = chosen_action(bar)
     from .court_review import items
     return render_template("mediation/court/case.html", c=c, stages=[(k, str(wf.STATES[k])) for k in shown],
-                           actions=actions, transitions=wf.TRANSITIONS, clocks=deadline_rows(c),
+                           actions=actions, bar=bar, chosen=chosen, transitions=wf.TRANSITIONS, clocks=deadline_rows(c),
                            suggestions=cs.suggestions(c) if "assign" in actions else [],
                            missing=cs.handback_missing(c) if c.handback is not None else [],
                            rulings=RULINGS, today=clock.today().isoformat(),
@@ -190,6 +204,9 @@ def court_step(case_id: int, step: str):
         abort(404)
     if not current_user.can(wf.TRANSITIONS[step].permission):
         abort(403)
+    if step in CONFIRMS and request.form.get("confirm") != "1":
+        flash(_("Tick the confirmation to go ahead."), "error")
+        return redirect(url_for("mediation_court.court_case", case_id=case_id, act=step) + "#act")
     if _form_ok():
         perform(c, lambda: _STEPS[step](c), _("Saved."))
     return redirect(url_for("mediation_court.court_case", case_id=case_id))
