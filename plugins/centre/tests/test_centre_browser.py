@@ -14,7 +14,7 @@ from io import BytesIO
 
 import pytest
 
-from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, sign_out, skip_reason
+from browser_support import DESKTOP, PHONE, JourneyTab, page_problems, run_journey_in_thread, sign_in, sign_out, skip_reason
 
 pytestmark = pytest.mark.browser
 _reason = skip_reason()
@@ -212,3 +212,16 @@ def _journey(chromium, server):
         assert not errors, errors
     finally:
         context.close()
+    # the centre's pages on a phone (375 px): no horizontal scrolling, labels, no critical axe violation
+    phone = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    phone.set_default_timeout(15_000)
+    page = phone.new_page()
+    try:
+        sign_in(page, url, "centre_lead")
+        for path in ("/centre/new", f"/centre/cases/{case_id}", "/centre/board", "/centre/supervisions",
+                     "/centre/supervisions/report", "/centre/meetings", "/centre/rules", "/centre/"):
+            problems = page_problems(JourneyTab(page, server, PHONE), page.goto(url + path, wait_until="load"),
+                                     f"phone {path}")
+            assert not problems, problems
+    finally:
+        phone.close()
