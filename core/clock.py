@@ -39,6 +39,12 @@ def _zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r} (CONCORD_TIMEZONE)") from exc
 
 
+def check_zone(name: str) -> str:
+    """*name* if it is a known IANA zone, else ValueError naming CONCORD_TIMEZONE."""
+    _zone(str(name))
+    return str(name)
+
+
 def tz() -> ZoneInfo:
     """The configured zone as a tzinfo."""
     return _zone(zone_name())

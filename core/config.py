@@ -87,6 +87,8 @@ def load_config(overrides: dict | None = None) -> dict:
     if overrides:
         cfg.update(overrides)
     cfg.setdefault("BABEL_DEFAULT_TIMEZONE", cfg["TIMEZONE"])  # dates shown follow the same zone
+    from core.clock import check_zone
+    check_zone(cfg["TIMEZONE"])   # a mistyped CONCORD_TIMEZONE stops the start, it is not guessed
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + cfg["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

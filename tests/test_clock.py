@@ -312,3 +312,13 @@ def test_ical_feed_instants(app, client, login_as, zone):
             assert stamp.utcoffset() == timedelta(0)
             assert stamp == local.replace(tzinfo=LOCAL)                          # 17:30Z the day before
             assert b"DTSTAMP:20261207T173000Z" in data
+
+
+def test_an_unknown_zone_stops_the_start(tmp_path, monkeypatch):
+    from core.config import load_config
+    monkeypatch.setenv("CONCORD_TIMEZONE", "Asia/Beijing")          # not an IANA name
+    with pytest.raises(ValueError, match="CONCORD_TIMEZONE"):
+        load_config({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    monkeypatch.setenv("CONCORD_TIMEZONE", "Asia/Urumqi")
+    cfg = load_config({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert cfg["TIMEZONE"] == cfg["BABEL_DEFAULT_TIMEZONE"] == "Asia/Urumqi"
