@@ -64,7 +64,7 @@ class OpinionForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     code = HiddenField()
-    satisfaction = SelectField(_l("Your rating"), choices=_choices(SATISFACTION))
+    satisfaction = SelectField(_l("Your rating"), choices=[("", "—")] + _choices(SATISFACTION), validators=[DataRequired()])
 
 
 __all__ = ["IntakeForm", "ClassifyForm", "UnitForm", "ReasonForm", "ReplyForm", "OpinionForm", "RatingForm",

@@ -31,6 +31,7 @@
     });
   });
   document.querySelectorAll("form[data-check-required]").forEach(function (form) {
+    form.noValidate = true;   // this script checks and names every missing field at once (without it: the browser)
     form.addEventListener("submit", function (ev) {
       if (ev.submitter && ev.submitter.hasAttribute("formnovalidate")) return;
       var missing = [];
