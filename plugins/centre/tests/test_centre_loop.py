@@ -256,3 +256,29 @@ def test_scale_seeder_adds_centre_traffic(app):
     db.session.commit()
     assert db.session.scalar(select(func.count(Case.id))) == before + 150
     assert db.session.scalar(select(func.count(Part.id)).where(Part.state == "answered")) >= 75
+
+
+def test_joint_meeting_decision_becomes_tracked_tasks(app, client, login_as):
+    from plugins.centre.models import Case, Meeting, MeetingTask
+    login_as("centre_lead")
+    c = db.session.scalar(select(Case).where(Case.state == "routed").order_by(Case.id))
+    units = [_unit(PETITION_OFFICE), _unit(HOUSING), _unit(LABOUR)]
+    r = client.post("/centre/meetings/new", data={"title": "欠薪群体访会商", "case_id": c.id, "place": "会商室",
+                                                  "unit_ids": [str(u.id) for u in units]})
+    assert r.status_code == 302
+    m = db.session.scalar(select(Meeting).where(Meeting.title == "欠薪群体访会商"))
+    r = client.post(f"/centre/meetings/{m.id}/record", data={
+        "present": [str(units[0].id), str(units[1].id)], "opinions": "住建局：已约谈企业", "decision": "十日内清偿",
+        "task1_unit": str(units[1].id), "task1_text": "督促企业清偿欠薪", "task2_unit": str(units[0].id),
+        "task2_text": "答复来访人"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    m = db.session.get(Meeting, m.id)
+    assert {a["unit_id"]: a["present"] for a in m.attendance} == {units[0].id: True, units[1].id: True,
+                                                                   units[2].id: False}
+    assert len(m.tasks) == 2 and all(t.due_on for t in m.tasks)
+    from core.calendar.deadlines import deadlines_for
+    assert deadlines_for(m.tasks[0])[0]["rule"] == "centre.meeting_task"
+    client.post(f"/centre/tasks/{m.tasks[0].id}/done", data={"note": "已清偿"})
+    db.session.expire_all()
+    assert db.session.get(MeetingTask, m.tasks[0].id).done_at is not None
