@@ -17,5 +17,13 @@ def setup(ctx) -> None:
     ctx.models(models, branch="core_concurrency")
     ctx.migrations("concurrency/migrations", branch="core_concurrency")
     idempotency.init_app(ctx.app)
-    ctx.job(JobSpec("core.idempotency_purge", idempotency.purge, {"cron": {"hour": 3, "minute": 35}},
+    ctx.job(JobSpec("core.idempotency_purge", housekeeping, {"cron": {"hour": 3, "minute": 35}},
                     _l("Delete idempotency keys older than their window")))
+
+
+def housekeeping() -> None:
+    """Daily: idempotency keys past their window; sign-in counters with nothing left to remember."""
+    from core.auth import throttle
+    from . import idempotency
+    idempotency.purge()
+    throttle.purge()
