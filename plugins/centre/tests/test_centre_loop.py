@@ -4,6 +4,7 @@ case code without personal data, supervision lights, the monthly 通报, and sco
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -185,6 +186,17 @@ def test_slip_and_monthly_report_documents(app, client, api_token, login_as):
     assert slip.status_code == 200 and slip.mimetype == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(slip.data)).pages)
     assert case["code"] in text and "郑春华" not in text
+    assert len(PdfReader(io.BytesIO(slip.data)).pages) == 1
+    # the QR drawn on the slip is segno's encoding of the code, cell for cell (quiet zone included)
+    import segno
+    from core.pdf import render_html
+    from plugins.centre.views import slip_loader
+    html = render_html("centre.slip", **slip_loader(case["id"]))
+    matrix = [list(r) for r in segno.make(case["code"], error="m", micro=False).matrix_iter(scale=1, border=4)]
+    drawn = [[1 if c == "k" else 0 for c in row] for row in
+             [re.findall(r'<td class="(k|w)">', tr) for tr in re.findall(r"<tr>(.*?)</tr>", html.split('class="qr"')[1]
+                                                                           .split("</table>")[0])]]
+    assert drawn == matrix and len(matrix) >= 29
     month = clock.today().strftime("%Y-%m")
     pdf = client.get(f"/centre/supervisions/report.pdf?month={month}")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
