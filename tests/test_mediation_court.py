@@ -267,3 +267,17 @@ def test_web_pages(app, login_as):
     case = db.session.scalar(select(CourtCase).order_by(CourtCase.id))
     assert client.get(f"/mediation/court-cases/{case.id}").status_code == 200
     assert login_as("grid1").get("/mediation/court/").status_code == 403
+
+
+def test_web_irreversible_step_needs_the_confirmation(app, login_as):
+    client = login_as("mediator")
+    case = db.session.scalar(select(CourtCase).where(CourtCase.state == "mediating").order_by(CourtCase.id))
+    page = client.get(f"/mediation/court-cases/{case.id}?act=fail").get_data(as_text=True)
+    assert 'name="confirm"' in page and 'id="step-fail"' in page
+    client.post(f"/mediation/court-cases/{case.id}/step/fail", data={"version": case.version, "reason": "未达成"})
+    db.session.expire_all()
+    assert db.session.get(CourtCase, case.id).state == "mediating"
+    client.post(f"/mediation/court-cases/{case.id}/step/fail",
+                data={"version": case.version, "reason": "未达成", "confirm": "1"})
+    db.session.expire_all()
+    assert db.session.get(CourtCase, case.id).state == "failed"

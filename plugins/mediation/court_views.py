@@ -17,7 +17,7 @@ from core.toolkit import User
 from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import pdf_response, render_pdf
-from core.toolkit import perform
+from core.toolkit import chosen_action, perform, status_actions
 from core.toolkit import Column, Filter, ListView
 from . import court_services as cs
 from . import court_workflow as wf

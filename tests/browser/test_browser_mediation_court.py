@@ -47,6 +47,9 @@ def _case(server, no):
 
 
 def _step(page, step, fill=None):
+    """Open the step from the status bar (only the stage's steps are there), fill it, confirm, submit."""
+    with page.expect_navigation():
+        page.locator(f".statusbar a[data-action='{step}']").click()
     form = page.locator(f"form#step-{step}")
     for selector, value in (fill or {}).items():
         field = form.locator(selector)
@@ -54,6 +57,14 @@ def _step(page, step, fill=None):
             field.select_option(label=value) if not value.isdigit() else field.select_option(value)
         else:
             field.fill(value)
+    confirm = form.locator("input[name=confirm]")
+    if confirm.count() and confirm.is_visible():
+        confirm.check()
+    elif confirm.count():        # forms.js asks in a dialog naming what will happen
+        form.locator("button[type=submit]").click()
+        with page.expect_navigation():
+            page.locator("dialog.confirm-dialog .btn-danger").click()
+        return
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
 
@@ -94,10 +105,11 @@ def _journey(chromium, server):
         assert not page_problems(JourneyTab(page, server), resp, "court case")
         first = page.locator("table.suggestions tbody tr").first.inner_text()
         assert "钱劳动" in first
+        page.goto(url + f"/mediation/court-cases/{a_id}?act=assign", wait_until="load")
         conflicted = page.locator("#assign-mediator option", has_text="孙明").get_attribute("value")
+        labour = page.locator("#assign-mediator option", has_text="钱劳动").get_attribute("value")
         _step(page, "assign", {"select[name=mediator_id]": conflicted})
         assert page.locator(".flash-error").count() and _case(server, no_a)[1] == "received"
-        labour = page.locator("#assign-mediator option", has_text="钱劳动").get_attribute("value")
         _step(page, "assign", {"select[name=mediator_id]": labour})
         assert _case(server, no_a)[2] == "labour_mediator"
         assert "劳动" in page.inner_text("dd.court-mediator") or "钱劳动" in page.inner_text("dd.court-mediator")
@@ -121,7 +133,7 @@ def _journey(chromium, server):
 
         # case B: assigned to the lawyer-mediator (no conflict here), agreement, 司法确认 application
         b_id = _case(server, no_b)[0]
-        page.goto(url + f"/mediation/court-cases/{b_id}", wait_until="load")
+        page.goto(url + f"/mediation/court-cases/{b_id}?act=assign", wait_until="load")
         lawyer = page.locator("#assign-mediator option", has_text="孙明").get_attribute("value")
         _step(page, "assign", {"select[name=mediator_id]": lawyer, "input[name=note]": "律师调解员熟悉经济补偿金计算"})
         _step(page, "receipt")
