@@ -2,7 +2,7 @@
 flow through services and API, assignment with recusal, hand-back and confirmation PDFs read back, review
 and the frozen 以案定补 report."""
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader

@@ -54,7 +54,7 @@ def test_court_measures_count_and_average_days(app):
 
 def test_home_card_and_daily_reminder(app, login_as):
     from core.notifications.models import Notification
-    from plugins.mediation.court_jobs import card, remind_court_clocks
+    from plugins.mediation.court_jobs import remind_court_clocks
     with app.app_context():
         before = db.session.scalar(select(db.func.count(Notification.id)))
         n = remind_court_clocks()   # the demo's extended and signed cases run clocks; some fall due soon

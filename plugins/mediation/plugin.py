@@ -87,8 +87,6 @@ def setup(ctx) -> None:
     ctx.deadline_rules(deadline_rules)
     from .court_plugin import setup_court  # court-linked mediation, roster, reviews, 以案定补 (issue 21)
     setup_court(ctx)
-    from .court_plugin import setup_court  # court-linked mediation, roster, reviews, 以案定补 (issue 21)
-    setup_court(ctx)
 
     def _can_view(user, record_id) -> bool:
         return user.can("mediation.dispute.read") and dispute_for(user, record_id) is not None
