@@ -175,12 +175,15 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime, date]:
 
 
 def monthly_ranking(year: int, month: int, region_condition=None) -> list[dict]:
-    """Per unit: parts answered in the month (on time or late) and parts past due and still open at the month's
-    end; on-time rate = answered on time / (answered + overdue open). Ranked best first."""
+    """Per unit: parts answered in the month (on time or late) and parts past due and still unanswered at the
+    month's end (or today, for the running month); on-time rate = answered on time / (answered + overdue
+    unanswered). Ranked best first."""
     start, end, last = month_bounds(year, month)
+    today = clock.today()
+    overdue_by = (Part.due_on <= last) if last < today else (Part.due_on < today)
+    unanswered_then = (Part.state == "open") | (Part.answered_at > end)
     stmt = (select(Part).join(Matter, Matter.id == Part.matter_id).join(Case, Case.id == Matter.case_id)
-            .where(or_(Part.answered_at.between(start, end),
-                       (Part.state == "open") & (Part.due_on <= last) & (Part.assigned_at <= end))))
+            .where(or_(Part.answered_at.between(start, end), unanswered_then & overdue_by & (Part.assigned_at <= end))))
     if region_condition is not None:
         stmt = stmt.where(region_condition)
     table: dict[int, dict] = {}
