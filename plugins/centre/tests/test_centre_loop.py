@@ -7,7 +7,6 @@ import io
 import re
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from core import clock
@@ -66,7 +65,6 @@ def test_one_window_one_code_routes_into_mediation_and_petition(app, client, api
 
 
 def _run_loop(app, client, api_token):
-    from plugins.centre import services
     from plugins.centre.models import Case
     from plugins.mediation import agreements, services as med
     from plugins.mediation.models import Dispute
