@@ -52,14 +52,10 @@ def setup(ctx) -> None:
              order=60)
     ctx.pdf_template("centre.slip", "templates/pdf/slip.html", title=_l("Case slip (一案一码)"), loader=views.slip_loader)
     ctx.pdf_template("centre.report", "templates/pdf/report.html", title=_l("Monthly supervision report (通报)"))
-    declared = getattr(ctx.host, "points", None)          # declared extension points (core.plugins.points)
-    if declared is not None:                              # points.py is read by convention
-        from . import points
-        ctx.connect(points.matter_answered, services.on_matter_answered)
-    else:
-        ctx.connect(services.ANSWER_POINT, services.on_matter_answered)
-    if declared is None or links.STATUS_POINT in declared:  # the petition plugin's /status asks us
-        ctx.connect(links.STATUS_POINT, links.status_lookup)
+    from plugins.petition import points as petition_points     # points.py modules are the one cross-plugin import
+    from . import points                                        # (the centre's own, read by convention)
+    ctx.connect(points.matter_answered, services.on_matter_answered)
+    ctx.connect(petition_points.status_lookup, links.status_lookup)   # the petition plugin's /status asks us
     ctx.job(JobSpec("centre.escalate_overdue", jobs.escalate_overdue, {"cron": {"hour": 8, "minute": 40}},
                     _l("Escalate overdue supervision orders to the centre's leader")))
     ctx.job(JobSpec("centre.lights", jobs.warn_lights, {"cron": {"hour": 8, "minute": 45}},

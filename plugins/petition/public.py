@@ -88,12 +88,8 @@ def lookup_other(code: str) -> dict | None:
     """Ask the plugins that registered a resolver on ``petition.status_lookup`` (e.g. a one-stop centre's case
     code). A resolver answers None or a dict {"code", "stage", "matters": [{"kind", "stage", "summary"}],
     "rating"?: {"url", "choices": [(value, label)], "open": bool, "done": bool}} — never personal data."""
-    host = current_app.extensions.get("concord")
-    point = getattr(host, "points", {}).get(STATUS_POINT)
-    if point is None:                     # a core without declared points: the bare signal
-        from core.signals import signal
-        point = signal(STATUS_POINT)
-    for _receiver, answer in point.send(None, code=(code or "").strip()):
+    from .points import status_lookup
+    for _receiver, answer in status_lookup.send(None, code=(code or "").strip()):
         if answer:
             return answer
     return None
