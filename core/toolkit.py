@@ -87,6 +87,7 @@ _export("core.plugins.points", "Point", "SIGNAL", "CONTRIBUTION", "calendar_chan
         "kpi_hotspot_source", "kpi_measure", "notification_channel", "sync")
 _export("core.seed", "DEMO_PASSWORD", "DISTRICT")
 
+_export("core.workflow", "Transition", "Workflow")
 __all__ = sorted(_EXPORTS)
 
 

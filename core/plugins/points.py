@@ -100,4 +100,10 @@ kpi_hotspot_source = Point(
             "text, people, at}",
     doc="Records the hotspot analysis clusters by place and category.")
 
-CORE_POINTS = [calendar_changed, sync, notification_channel, kpi_measure, kpi_default, kpi_hotspot_source]
+record_moved = Point(
+    "core.record_moved",
+    payload={"sender": "the record", "workflow": "str", "action": "str", "source": "str", "target": "str"},
+    doc="A record moved through a declared workflow step (core/workflow.py), after its stage was set and the "
+        "step audited, inside the step's transaction.")
+
+CORE_POINTS = [calendar_changed, record_moved, sync, notification_channel, kpi_measure, kpi_default, kpi_hotspot_source]

@@ -73,7 +73,8 @@ DEFAULT_KPIS = [
 
 
 def register(ctx) -> None:
+    from core.toolkit import kpi_default, kpi_measure
     for name, measure in MEASURES.items():
-        ctx.contribute("kpi.measure", f"mediation.{name}", measure, str(measure.label))
+        ctx.contribute(kpi_measure, f"mediation.{name}", measure, str(measure.label))
     for kpi in DEFAULT_KPIS:
-        ctx.contribute("kpi.default", f"mediation.{kpi.code}", kpi, kpi.name)
+        ctx.contribute(kpi_default, f"mediation.{kpi.code}", kpi, kpi.name)

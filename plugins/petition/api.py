@@ -22,9 +22,7 @@ from .models import PetitionCase
 api = ApiBlueprint("petition_api", __name__, tag="petitions")
 
 Channel = Literal["visit", "letter", "online", "phone", "hotline_12345", "grid", "transferred"]
-State = Literal["registered", "forwarded", "assigned", "accepted", "not_accepted", "handling", "extended",
-                "replied", "review_requested", "reviewed", "recheck_requested", "rechecked", "closed", "referred",
-                "merged"]
+State = services.WORKFLOW.state_literal()     # the stages, from the declared workflow
 
 
 class PersonIn(BaseModel):
@@ -220,35 +218,23 @@ def _merge(record, body) -> None:
     merge(record, target, body.reason)
 
 
-# action → (body, summary, how to call the service with the record and the body); the lifecycle rules
-# themselves live in services.TRANSITIONS
-ACTIONS = {
-    "classify": (ClassifyIn, _l("Classify"), lambda r, b: services.classify(r, b.category, b.route)),
-    "forward": (UnitIn, _l("Forward"), lambda r, b: services.route_to_unit(r, "forward", _unit(b))),
-    "assign": (UnitIn, _l("Assign"), lambda r, b: services.route_to_unit(r, "assign", _unit(b))),
-    "object": (ReasonIn, _l("Unit objects (not within its powers)"),
-               lambda r, b: services.object_to_case(r, b.reason)),
-    "flag_backlog": (FlagIn, _l("Mark as backlog case"), lambda r, b: services.flag_backlog(r, b.reason)),
-    "merge": (MergeIn, _l("Merge into another item"), _merge),
-    "accept": (VersionIn, _l("Accept"), lambda r, b: services.accept(r)),
-    "not_accept": (ReasonIn, _l("Do not accept"), lambda r, b: services.not_accept(r, b.reason)),
-    "start_handling": (VersionIn, _l("Start handling"), lambda r, b: services.start_handling(r)),
-    "extend": (ReasonIn, _l("Extend by 30 days"), lambda r, b: services.extend(r, b.reason)),
-    "reply": (ReplyIn, _l("Reply"), lambda r, b: services.reply(r, b.decision, b.text)),
-    "request_review": (VersionIn, _l("Record review request"), lambda r, b: services.request_review(r)),
-    "decide_review": (OpinionIn, _l("Record review opinion"), lambda r, b: services.decide_review(r, b.text)),
-    "request_recheck": (VersionIn, _l("Record re-check request"), lambda r, b: services.request_recheck(r)),
-    "decide_recheck": (OpinionIn, _l("Record re-check opinion"), lambda r, b: services.decide_recheck(r, b.text)),
-    "close": (VersionIn, _l("Close (终结)"), lambda r, b: services.close(r)),
-}
-
-
-def _register_action(name: str, body, summary, call) -> None:
-    @petitions.action(name, body=body, permission=PERM, summary=summary)
-    def _act(record, body):
-        _run(call, record, body)
-    _act.__name__ = f"_{name}"
-
-
-for _name, (_body, _summary, _call) in ACTIONS.items():
-    _register_action(_name, _body, _summary, _call)
+# each declared step (services.WORKFLOW) → (body, how to call the service with the record and the body);
+# the operations, their summaries and permission come from the declaration
+services.WORKFLOW.api_actions(petitions, {
+    "classify": (ClassifyIn, lambda r, b: services.classify(r, b.category, b.route)),
+    "forward": (UnitIn, lambda r, b: services.route_to_unit(r, "forward", _unit(b))),
+    "assign": (UnitIn, lambda r, b: services.route_to_unit(r, "assign", _unit(b))),
+    "object": (ReasonIn, lambda r, b: services.object_to_case(r, b.reason)),
+    "flag_backlog": (FlagIn, lambda r, b: services.flag_backlog(r, b.reason)),
+    "merge": (MergeIn, _merge),
+    "accept": (VersionIn, lambda r, b: services.accept(r)),
+    "not_accept": (ReasonIn, lambda r, b: services.not_accept(r, b.reason)),
+    "start_handling": (VersionIn, lambda r, b: services.start_handling(r)),
+    "extend": (ReasonIn, lambda r, b: services.extend(r, b.reason)),
+    "reply": (ReplyIn, lambda r, b: services.reply(r, b.decision, b.text)),
+    "request_review": (VersionIn, lambda r, b: services.request_review(r)),
+    "decide_review": (OpinionIn, lambda r, b: services.decide_review(r, b.text)),
+    "request_recheck": (VersionIn, lambda r, b: services.request_recheck(r)),
+    "decide_recheck": (OpinionIn, lambda r, b: services.decide_recheck(r, b.text)),
+    "close": (VersionIn, lambda r, b: services.close(r)),
+}, run=_run)

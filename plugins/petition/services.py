@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from core.toolkit import log_event
 from core.toolkit import extend as extend_deadline, find_deadline, met, start_deadline, stop_if_running
 from core.toolkit import db
-from core.toolkit import ServiceError, clean_text
+from core.toolkit import ServiceError, Transition, Workflow, clean_text
 from core.toolkit import clock
 from . import points
 from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, STATES, PetitionCase, PetitionStep
@@ -28,61 +28,78 @@ class PetitionError(ServiceError):
     """Bad input or an illegal step: ``errors`` maps a field (or ``""``) to a translated message."""
 
 
-# action → (allowed from stages, next stage)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "classify": (("registered", "forwarded", "assigned"), None),
-    "forward": (("registered",), "forwarded"),
-    "assign": (("registered",), "assigned"),
-    "object": (("forwarded", "assigned"), "registered"),
-    "accept": (("registered", "forwarded", "assigned"), "accepted"),
-    "not_accept": (("registered", "forwarded", "assigned"), "not_accepted"),
-    "start_handling": (("accepted",), "handling"),
-    "extend": (("handling",), "extended"),
-    "reply": (("handling", "extended"), "replied"),
-    "request_review": (("replied",), "review_requested"),
-    "decide_review": (("review_requested",), "reviewed"),
-    "request_recheck": (("reviewed",), "recheck_requested"),
-    "decide_recheck": (("recheck_requested",), "rechecked"),
-    "close": (("replied", "reviewed", "rechecked", "not_accepted"), "closed"),
-    "flag_backlog": (OPEN_STATES, None),
-    "merge": (("registered", "forwarded", "assigned"), "merged"),
+def _record_step(case: PetitionCase, action: str, at: datetime | None = None) -> None:
+    case.steps.append(PetitionStep(step=action, at=at or _now()))
+
+
+PERMISSION = "petition.case.transition"
+_FROM_INTAKE = ("registered", "forwarded", "assigned")
+# the lifecycle as data (core/workflow.py): the step, its label, the stages it starts from, where it leads
+WORKFLOW = Workflow("petition", record_type="petition_case", states=STATES, permission=PERMISSION,
+                    error=PetitionError, on_move=_record_step, transitions=[
+    Transition("classify", _l("Classify"), _FROM_INTAKE, None, form="classify"),
+    Transition("forward", _l("Forward"), ("registered",), "forwarded", form="forward",
+               clocks_stop=("petition.register_forward",), clocks_start=("petition.jurisdiction_objection",)),
+    Transition("assign", _l("Assign"), ("registered",), "assigned", form="assign",
+               clocks_stop=("petition.register_forward",), clocks_start=("petition.jurisdiction_objection",)),
+    Transition("object", _l("Unit objects (not within its powers)"), ("forwarded", "assigned"), "registered",
+               form="object", clocks_stop=("petition.jurisdiction_objection",),
+               clocks_start=("petition.register_forward",)),
+    Transition("accept", _l("Accept"), _FROM_INTAKE, "accepted", primary=True,
+               clocks_stop=("petition.jurisdiction_objection", "petition.accept_notice", "petition.register_forward")),
+    Transition("not_accept", _l("Do not accept"), _FROM_INTAKE, "not_accepted", form="not_accept",
+               confirm=_l("the petitioner is told the item is not accepted, with the reason given; it cannot be "
+                          "undone.")),
+    Transition("start_handling", _l("Start handling"), ("accepted",), "handling", primary=True,
+               clocks_start=("petition.handle",)),
+    Transition("extend", _l("Extend by 30 days"), ("handling",), "extended", form="extend",
+               document="petition.document:extension_notice"),
+    Transition("reply", _l("Reply"), ("handling", "extended"), "replied", form="reply", primary=True,
+               confirm=_l("the reply is final: the petitioner is told the decision and the 30-day window to ask for "
+                          "a review (复查) starts; it cannot be withdrawn."),
+               clocks_stop=("petition.handle",), clocks_start=("petition.review_request",),
+               document="petition.document:opinion"),
+    Transition("request_review", _l("Record review request"), ("replied",), "review_requested",
+               clocks_stop=("petition.review_request",), clocks_start=("petition.review_decide",)),
+    Transition("decide_review", _l("Record review opinion"), ("review_requested",), "reviewed",
+               form="decide_review", clocks_stop=("petition.review_decide",), document="petition.document:review_opinion",
+               clocks_start=("petition.recheck_request",)),
+    Transition("request_recheck", _l("Record re-check request"), ("reviewed",), "recheck_requested",
+               clocks_stop=("petition.recheck_request",), clocks_start=("petition.recheck_decide",)),
+    Transition("decide_recheck", _l("Record re-check opinion"), ("recheck_requested",), "rechecked",
+               form="decide_recheck", clocks_stop=("petition.recheck_decide",),
+               document="petition.document:recheck_opinion"),
+    Transition("close", _l("Close (终结)"), ("replied", "reviewed", "rechecked", "not_accepted"), "closed",
+               confirm=_l("the item is closed (终结): no further petition on the same facts is accepted and it "
+                          "cannot be reopened here.")),
+    Transition("flag_backlog", _l("Mark as backlog case"), OPEN_STATES, None, form="flag_backlog"),
+    Transition("merge", _l("Merge into another item"), _FROM_INTAKE, "merged", form="merge"),
     # the hand-off to a legal route (诉访分离), driven by the legal-channels plugin, never a button here
-    "refer": (("registered", "forwarded", "assigned"), "referred"),
-    "legal_answered": (("referred",), "closed"),
-    "legal_refused": (("referred",), "registered"),
-}
-SYSTEM_ACTIONS = frozenset({"refer", "legal_answered", "legal_refused"})
+    Transition("refer", _l("Referred to a legal route"), _FROM_INTAKE, "referred", system=True),
+    Transition("legal_answered", _l("The legal route answered"), ("referred",), "closed", system=True),
+    Transition("legal_refused", _l("The legal route refused"), ("referred",), "registered", system=True,
+               clocks_start=("petition.register_forward",)),
+])
 
 
 def action_labels() -> dict[str, str]:
-    return {"classify": _("Classify"), "forward": _("Forward"), "assign": _("Assign"),
-            "object": _("Unit objects (not within its powers)"),
-            "accept": _("Accept"), "not_accept": _("Do not accept"), "start_handling": _("Start handling"),
-            "extend": _("Extend by 30 days"), "reply": _("Reply"), "request_review": _("Record review request"),
-            "decide_review": _("Record review opinion"), "request_recheck": _("Record re-check request"),
-            "decide_recheck": _("Record re-check opinion"), "close": _("Close (终结)"),
-            "flag_backlog": _("Mark as backlog case"), "merge": _("Merge into another item"), "refer": _("Referred to a legal route"),
-            "legal_answered": _("The legal route answered"), "legal_refused": _("The legal route refused")}
+    return WORKFLOW.labels()
 
 
 def allowed_actions(case: PetitionCase) -> list[str]:
-    return [a for a, (sources, _to) in TRANSITIONS.items() if case.state in sources and a not in SYSTEM_ACTIONS]
+    return WORKFLOW.allowed(case)
 
 
 def _now() -> datetime:
     return clock.now().replace(microsecond=0)
 
 
-def _check(case: PetitionCase, action: str) -> str | None:
-    sources, target = TRANSITIONS[action]
-    if case.state not in sources:
-        raise PetitionError(_("“%(action)s” is not possible at the stage “%(stage)s”.",
-                              action=action_labels()[action], stage=STATES[case.state]))
-    return target
+_check = WORKFLOW.check
 
 
 def _step(case: PetitionCase, step: str, at: datetime | None = None) -> None:
-    case.steps.append(PetitionStep(step=step, at=at or _now()))
+    """A step recorded without a stage change (classify, flag as backlog…)."""
+    _record_step(case, step, at)
 
 
 def _log(case: PetitionCase, action: str, text: str) -> None:
@@ -90,11 +107,7 @@ def _log(case: PetitionCase, action: str, text: str) -> None:
 
 
 def _move(case: PetitionCase, action: str, at: datetime | None = None, note: str | None = None) -> None:
-    target = _check(case, action)
-    if target:
-        case.state = target
-    _step(case, action, at)
-    _log(case, action, note or action_labels()[action])
+    WORKFLOW.move(case, action, note=note, at=at)
 
 
 def _stop(case: PetitionCase, rule: str) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -13,7 +13,7 @@ from core.toolkit import unit_of_work
 from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import perform, require_valid
-from core.toolkit import chosen_action, status_actions
+from core.toolkit import chosen_action
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition
 from core.toolkit import region_choices
@@ -26,15 +26,7 @@ from .models import CATEGORIES, CHANNELS, OPEN_STATES, STATES, PetitionCase
 
 bp = Blueprint("petition", __name__, template_folder="templates")
 STAGES = ["registered", "forwarded", "accepted", "handling", "replied", "reviewed", "rechecked", "closed"]
-SIMPLE = ("accept", "start_handling", "request_review", "request_recheck", "close")
-# steps that cannot be undone: the form asks to confirm, naming what will happen
-CONFIRMS = {
-    "reply": _l("the reply is final: the petitioner is told the decision and the 30-day window to ask for a review "
-                "(复查) starts; it cannot be withdrawn."),
-    "close": _l("the item is closed (终结): no further petition on the same facts is accepted and it cannot be "
-                "reopened here."),
-    "not_accept": _l("the petitioner is told the item is not accepted, with the reason given; it cannot be undone."),
-}
+# the steps, their forms, labels and confirmations are declared in services.WORKFLOW
 
 
 def _scoped():
@@ -217,15 +209,12 @@ def _forms(case: PetitionCase) -> dict:
 def case(case_id: int):
     c = _load(case_id)
     labels = services.action_labels()
-    allowed = services.allowed_actions(c) if current_user.can("petition.case.transition") else []
-    if c.backlog and "flag_backlog" in allowed:
-        allowed.remove("flag_backlog")
     forms = _forms(c)
-    actions = status_actions([a for a in allowed if a in SIMPLE or a in forms], labels,
-                             post_url=lambda a: url_for("petition.act", case_id=c.id, action=a),
-                             open_url=lambda a: url_for("petition.case", case_id=c.id, act=a) + "#act",
-                             direct=SIMPLE, primary=("accept", "start_handling", "reply"), confirms=CONFIRMS,
-                             version=c.version)
+    actions = services.WORKFLOW.available_actions(
+        c, current_user, forms=forms, exclude=("flag_backlog",) if c.backlog else (), version=c.version,
+        post_url=lambda a: url_for("petition.act", case_id=c.id, action=a),
+        open_url=lambda a: url_for("petition.case", case_id=c.id, act=a) + "#act")
+    allowed = [a.code for a in actions]
     chosen = chosen_action(actions)
     current = c.state if c.state in STAGES else {"assigned": "forwarded", "not_accepted": "accepted",
                                                  "extended": "handling", "review_requested": "replied",
@@ -251,39 +240,47 @@ def document(case_id: int, kind: str):
 @require("petition.case.transition")
 def act(case_id: int, action: str):
     c = _load(case_id)
-    if action not in services.TRANSITIONS:
+    if action not in services.WORKFLOW:
         abort(404)
     forms = _forms(c)
     perform(c, lambda: _dispatch(c, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
     return redirect(url_for("petition.case", case_id=case_id))
 
 
+def _merge(c: PetitionCase, form) -> None:
+    from .flags import merge
+    target = db.session.scalar(select(PetitionCase).where(
+        PetitionCase.reference == (form.target.data or "").strip(),
+        scope_condition(PetitionCase.region_id, current_user)))
+    merge(c, target, form.reason.data)
+
+
+# each declared step → how the page's form calls its service
+WEB_STEPS = {
+    "classify": lambda c, f: services.classify(c, f.category.data, f.route.data or None),
+    "forward": lambda c, f: services.route_to_unit(c, "forward", db.session.get(Organisation, f.handling_unit.data)),
+    "assign": lambda c, f: services.route_to_unit(c, "assign", db.session.get(Organisation, f.handling_unit.data)),
+    "object": lambda c, f: services.object_to_case(c, f.reason.data),
+    "accept": lambda c, f: services.accept(c),
+    "not_accept": lambda c, f: services.not_accept(c, f.reason.data),
+    "start_handling": lambda c, f: services.start_handling(c),
+    "extend": lambda c, f: services.extend(c, f.reason.data),
+    "reply": lambda c, f: services.reply(c, f.decision.data, f.text.data),
+    "request_review": lambda c, f: services.request_review(c),
+    "decide_review": lambda c, f: services.decide_review(c, f.text.data),
+    "request_recheck": lambda c, f: services.request_recheck(c),
+    "decide_recheck": lambda c, f: services.decide_recheck(c, f.text.data),
+    "close": lambda c, f: services.close(c),
+    "flag_backlog": lambda c, f: services.flag_backlog(c, f.reason.data),
+    "merge": _merge,
+}
+
+
 def _dispatch(c: PetitionCase, action: str, forms: dict) -> None:
     form = forms.get(action)
     if form is not None:
         require_valid(form)
-    if action == "classify":
-        services.classify(c, form.category.data, form.route.data or None)
-    elif action in ("forward", "assign"):
-        services.route_to_unit(c, action, db.session.get(Organisation, form.handling_unit.data))
-    elif action in ("not_accept", "extend"):
-        getattr(services, action)(c, form.reason.data)
-    elif action == "object":
-        services.object_to_case(c, form.reason.data)
-    elif action == "flag_backlog":
-        services.flag_backlog(c, form.reason.data)
-    elif action == "merge":
-        from .flags import merge
-        target = db.session.scalar(select(PetitionCase).where(
-            PetitionCase.reference == (form.target.data or "").strip(),
-            scope_condition(PetitionCase.region_id, current_user)))
-        merge(c, target, form.reason.data)
-    elif action == "reply":
-        services.reply(c, form.decision.data, form.text.data)
-    elif action in ("decide_review", "decide_recheck"):
-        getattr(services, action)(c, form.text.data)
-    else:
-        getattr(services, action)(c)
+    services.WORKFLOW.dispatch(c, action, WEB_STEPS, form)
 
 
 from core.toolkit import DUE_SOON_DAYS  # noqa: E402
