@@ -58,6 +58,7 @@ _export("core.calendar.deadlines", "DUE_SOON_DAYS", "attention", "deadline_batch
 _export("core.calendar.engine", "DeadlineInputError")
 _export("core.calendar.models", "Deadline")
 _export("core.calendar.rules", "DeadlineRule")
+_export("core.scale", "office_time")
 _export("core.calendar.services", "compute_rule", "get_rule", "is_working_day",
         compute_deadline="compute", all_rules="rules")
 # -- documents, numbering, notifications, settings, jobs --------------------------------------------------
@@ -86,8 +87,8 @@ _EXPORTS["points"] = ("core.plugins.points", None)
 _export("core.plugins.points", "Point", "SIGNAL", "CONTRIBUTION", "calendar_changed", "kpi_default",
         "kpi_hotspot_source", "kpi_measure", "notification_channel", "sync")
 _export("core.seed", "DEMO_PASSWORD", "DISTRICT")
-
 _export("core.workflow", "Transition", "Workflow")
+
 __all__ = sorted(_EXPORTS)
 
 

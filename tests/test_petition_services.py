@@ -1,5 +1,5 @@
 """Petition services: the lifecycle, its clocks, refusals, re-check finality, duplicates, statutory signal."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -220,3 +220,25 @@ def test_supervision_job_warns_officer_and_leaders(app):
     remind_due(today=date(2026, 3, 20))                 # now overdue: the leader hears of it too
     rows = db.session.scalars(select(Notification).where(Notification.record_id == str(case.id))).all()
     assert names(rows) == {"officer", "leader"}
+
+
+def test_scale_seeder_dates_past_working_days_in_office_hours(app):
+    """Issue 22 §4: scale data is dated in the past only, on working days, in office hours (petitions and
+    disputes), so "this month" figures over seeded data are an office's."""
+    from core import clock
+    from core.calendar.cache import get_calendar
+    from core.scale import seed_scale
+    from plugins.mediation.models import Dispute
+    seed_scale(app.extensions["concord"], petitions=300, disputes=300)
+    db.session.commit()
+    now = clock.now()
+    cal = get_calendar()
+    times = db.session.scalars(select(PetitionCase.received_at).where(PetitionCase.reference.like("SC-%"))).all()
+    times += db.session.scalars(select(Dispute.found_at).where(Dispute.reference.like("SC-%"))).all()
+    assert len(times) == 600
+    for at in times:
+        assert at <= now
+        assert cal.is_working(at.date()), at
+        minutes = at.hour * 60 + at.minute
+        assert 8 * 60 + 30 <= minutes < 12 * 60 or 14 * 60 + 30 <= minutes < 17 * 60 + 30, at
+    assert max(times) >= now - timedelta(days=40)      # spread up to the present, not bunched in one year

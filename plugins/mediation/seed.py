@@ -100,7 +100,8 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=None) -> None:
     states = ["registered", "mediating", "resolved", "failed", "escalated", "closed", "closed", "resolved"]
     levels = ["village"] * 6 + ["town"] * 3 + ["district"]
     start = db.session.scalar(select(Dispute.id).order_by(Dispute.id.desc()).limit(1)) or 0
-    base = clock.now().replace(microsecond=0) - timedelta(days=730)
+    from core.toolkit import office_time
+    when = office_time(rng)     # past working days, office hours
     table = Dispute.__table__
     chunk = 5000
     done = 0
@@ -109,14 +110,14 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=None) -> None:
         for k in range(min(chunk, disputes - done)):
             n = start + done + k + 1
             grid_id, region_id = grids[n % len(grids)]
-            found = base + timedelta(minutes=rng.randrange(730 * 24 * 60))
+            found = when()
             state = rng.choice(states)
             rows.append({
                 "reference": f"SC-{found.year}-{n:08d}", "grid_id": grid_id, "region_id": region_id,
                 "found_at": found, "source": rng.choice(sources), "category": rng.choice(cats),
                 "summary": f"规模测试纠纷 {n}", "description": "", "place": "", "headcount": rng.randrange(1, 6),
                 "amount": None, "risk_level": rng.choice(risks), "handling_level": rng.choice(levels),
-                "state": state, "outcome": "", "closed_at": found + timedelta(days=10) if state == "closed" else None,
+                "state": state, "outcome": "", "closed_at": min(found + timedelta(days=10), when.now) if state == "closed" else None,
                 "version": 1, "created_at": found, "updated_at": found,
             })
             r = rows[-1]

@@ -153,7 +153,8 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=lambda n: None) -
     if not regions:
         return
     rnd = random.Random(42)
-    year = clock.now().year
+    from core.toolkit import office_time
+    when = office_time(rnd)     # past working days, office hours
     start = db.session.scalar(select(func.max(PetitionCase.id))) or 0
     batch = 5000
     for offset in range(0, petitions, batch):
@@ -170,7 +171,7 @@ def seed_scale(petitions: int = 0, disputes: int = 0, progress=lambda n: None) -
         rows = []
         for i, pid in enumerate(ids):
             k = base + i + 1
-            received = datetime(year - rnd.randint(0, 2), rnd.randint(1, 12), rnd.randint(1, 28), 9, 0)
+            received = when()
             rows.append({"reference": f"SC-{k:09d}", "query_code": f"S{k:09d}", "channel": rnd.choice(
                 ["visit", "letter", "online", "phone", "hotline_12345", "grid"]), "received_at": received,
                 "petitioner_id": pid, "group_size": 1, "request": f"要求解决{rnd.choice(WORDS)}问题（{k}）",
