@@ -20,7 +20,8 @@ SKIP_ENDPOINTS = {"static", "auth.logout", "shell.healthz", "mediation.capture_t
 RAW_PATTERNS = [
     ("snake_case", re.compile(r"(?<![\w./@-])[a-z]+_[a-z0-9_]+(?![\w/.@-])")),
     ("dotted code", re.compile(r"(?<![\w./@-])[a-z_]+\.[a-z_]+(?:\.[a-z_]+)*(?![\w/@(-])")),
-    ("python literal", re.compile(r"\['|'\]|\bNone\b|\bTrue\b|\bFalse\b")),
+    # None/True/False as a value ("决定: None"), not as an English word ("None yet.")
+    ("python literal", re.compile(r"\['|'\]|\b(?:None|True|False)\b(?! [a-z])")),
 ]
 # ordinary prose that looks like a code
 ALLOWED = {"e.g", "i.e", "concord.toml", "etc.", "example.com",
@@ -59,17 +60,18 @@ def visible_text(html: str) -> str:
 ZH_WORD = re.compile(r"(?<![\w./@:#{=-])[a-z]{3,}(?![\w/.@:}=-])")
 ZH_ALLOWED = {"concord", "admin", "officer", "leader", "mediator", "legal", "aid", "grid", "demo", "http", "https",
               "www", "pdf", "csv", "xlsx", "ics", "code", "name", "level", "boundary", "households", "workers",
-              "chinesecalendar", "scheduler", "province", "city", "county", "town", "village", "group"}
+              "chinesecalendar", "scheduler", "regions", "import", "province", "city", "county", "town", "village", "group"}
 
 
-def raw_codes(html: str, lang: str = "en") -> list[str]:
+def raw_codes(html: str, lang: str = "en", allowed: set | frozenset = frozenset()) -> list[str]:
+    """*allowed*: tokens that are data, not codes (the demo users' login names, shown next to their names)."""
     text = visible_text(html)
     found = []
     patterns = RAW_PATTERNS + ([("latin word", ZH_WORD)] if lang == "zh" else [])
     for kind, pattern in patterns:
         for m in pattern.finditer(text):
             token = m.group(0)
-            if token in ALLOWED or (kind == "latin word" and token in ZH_ALLOWED):
+            if token in ALLOWED or token in allowed or (kind == "latin word" and token in ZH_ALLOWED):
                 continue
             start = max(0, m.start() - 30)
             found.append(f"{kind} {token!r} in …{text[start:m.end() + 30]}…")
