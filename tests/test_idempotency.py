@@ -48,6 +48,11 @@ def test_a_resent_form_answers_the_first_redirect_and_a_failed_one_frees_its_tok
     assert again.headers["Idempotent-Replayed"] == "true"
     assert _count("SELECT count(*) FROM petition_case WHERE request = :r", r=_form(region)["request"]) == 1
     assert "已经提交过" in client.get(again.location).get_data(as_text=True)
+    # the same page sent again with other fields (Back, edit, send) is a new request, not a replay
+    edited = client.post("/petition/new", data=_form(region, _once="tok-1", name="后退再填的人", phone="13900003333",
+                                                     request="后退后重新填写的另一件事请求修路灯"))
+    assert edited.status_code == 302 and "Idempotent-Replayed" not in edited.headers
+    assert edited.location != first.location
 
     # invalid input re-shows the form and keeps nothing: the corrected form with the same token registers
     bad = client.post("/petition/new", data=_form(region, _once="tok-2", request="", name="另一人"))

@@ -2,7 +2,9 @@
 
 Keys
 - Web forms: every ``<form method="post">`` on a page for a signed-in user gets a hidden one-time token
-  (``_once``) when the page is sent; no view or template has to ask for it.
+  (``_once``) when the page is sent; no view or template has to ask for it. The key is the token with a
+  hash of the fields: the same form sent twice answers once, the page sent again with other fields
+  (Back, edit, send) is a new request.
 - API: the ``Idempotency-Key`` header on any POST/PATCH/PUT/DELETE, or else the body's ``client_uuid``
   on a POST (the offline queue of a grid worker's phone resends with it).
 
@@ -39,6 +41,7 @@ from .models import IdempotencyKey
 FORM_FIELD = "_once"
 HEADER = "Idempotency-Key"
 KEY_RE = re.compile(r"^[0-9A-Za-z_.:-]{1,100}$")
+FORM_KEY_RE = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
 _FORM_RE = re.compile(r"<form\b[^>]*\bmethod\s*=\s*[\"']?post\b[^>]*>", re.IGNORECASE)
 _table = IdempotencyKey.__table__
 
@@ -198,11 +201,16 @@ def _web_before():
         return None
     key = request.form.get(FORM_FIELD) if request.mimetype in ("application/x-www-form-urlencoded",
                                                                  "multipart/form-data") else None
-    if not key or not KEY_RE.match(key):
+    if not key or not FORM_KEY_RE.match(key):
         return None
     from flask_login import current_user
     if not current_user.is_authenticated:
         return None
+    # the token with what the form says: a double click or a resend (the same fields) answers the first
+    # outcome; the same page sent again with other fields (Back, edit, send) is a new request
+    fields = sorted((k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", FORM_FIELD))
+    fields += sorted((k, f.filename or "") for k, f in request.files.items(multi=True))
+    key = f"{key}:{fingerprint(repr(fields).encode())[:16]}"
     try:
         outcome = begin(current_user.id, f"POST {request.path}", key, web=True)
     except StillRunning:
