@@ -281,3 +281,30 @@ def test_web_irreversible_step_needs_the_confirmation(app, login_as):
                 data={"version": case.version, "reason": "未达成", "confirm": "1"})
     db.session.expire_all()
     assert db.session.get(CourtCase, case.id).state == "failed"
+
+
+@pytest.mark.parametrize("junk", ["", "x" * 20_000, "2026-02-30", "-1", "9" * 40, "<script>alert(1)</script>", "１２"])
+def test_court_forms_never_break(app, login_as, junk):
+    web = login_as("admin")
+    case = db.session.scalar(select(CourtCase).where(CourtCase.state == "mediating").order_by(CourtCase.id))
+    fields = ("court", "court_case_no", "kind", "procedure", "category", "received_at", "claim", "plaintiff_name",
+              "plaintiff_phone", "plaintiff_id_number", "defendant_name")
+    posts = [("/mediation/court/new", dict.fromkeys(fields, junk)),
+             (f"/mediation/roster/{_user('mediator').id}", {"kind": junk, "specialties": junk, "committee_id": junk,
+                                                              "training_hours": junk, "max_load": junk}),
+             (f"/mediation/court-cases/{case.id}/handback-record", {"version": case.version, "facts_signed_on": junk,
+                                                                    "undisputed_facts": junk}),
+             (f"/mediation/court-cases/{case.id}/step/extend", {"version": junk, "on": junk}),
+             (f"/mediation/court-cases/{case.id}/step/fail", {"version": case.version, "on": junk, "reason": junk,
+                                                              "confirm": "1"}),
+             (f"/mediation/court-cases/{case.id}/review?grade={junk[:20]}", {"item_documents": junk}),
+             ("/mediation/review-checklist?grade=ordinary", {"checklist": junk}),
+             ("/mediation/subsidy/submit", {"month": junk, "region": junk})]
+    for url, data in posts:
+        assert web.post(url, data=data).status_code in (200, 302, 403, 404), url
+        db.session.rollback()
+    for url in (f"/mediation/subsidy?month={junk[:30]}", f"/mediation/subsidy.xlsx?month={junk[:30]}",
+                f"/mediation/court/?q={junk[:200]}", f"/mediation/court-cases/{case.id}?act={junk[:30]}"):
+        assert web.get(url).status_code in (200, 302, 404), url
+    assert web.post("/mediation/court/import", data={"file": (io.BytesIO(junk.encode() or b"\x00\xff"), "b.xlsx")},
+                    content_type="multipart/form-data").status_code == 200

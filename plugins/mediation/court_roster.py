@@ -45,10 +45,10 @@ def save_profile(actor, profile: MediatorProfile | None, data: dict) -> Mediator
                 errors[key] = _("Must have at most %(n)s characters.", n=limit)
             setattr(profile, key, value[:limit])
     if "committee_id" in data:
-        cid = data["committee_id"]
-        if cid in (None, "", 0, "0"):
+        cid = str(data["committee_id"] or "").strip()
+        if cid in ("", "0"):
             profile.committee_id = None
-        elif db.session.get(Committee, int(cid)) is None:
+        elif not cid.isdigit() or len(cid) > 9 or db.session.get(Committee, int(cid)) is None:
             errors["committee_id"] = _("No such committee.")
         else:
             profile.committee_id = int(cid)
