@@ -13,6 +13,7 @@ from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, Local
 from core.toolkit import reveal
 from core.toolkit import deadlines_for
 from core.toolkit import db
+from core.toolkit import pdf_response, render_pdf
 from . import services, supervision
 from .access import case_for, is_grid_worker
 from .models import CASE_STATES, CHANNELS, KINDS, LIGHTS, RATINGS, ROUTES, Case, Matter, Supervision, Unit
@@ -121,6 +122,14 @@ def _load_case(id) -> Case:
 
 
 cases.load = _load_case
+
+
+@api.operation("GET", "/centre-cases/<int:id>/slip.pdf", summary=_l("The case slip with the code and a QR code"),
+               permission="centre.case.read", produces="application/pdf", tags=("centre-cases",))
+def slip_pdf(id: int):
+    from .views import slip_data
+    case = cases.load(id)
+    return pdf_response(render_pdf("centre.slip", **slip_data(case)), f"{case.code}.pdf")
 
 
 class PersonIn(ApiBody):

@@ -185,6 +185,8 @@ def test_slip_and_monthly_report_documents(app, client, api_token, login_as):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(slip.data)).pages)
     assert case["code"] in text and "郑春华" not in text
     assert len(PdfReader(io.BytesIO(slip.data)).pages) == 1
+    api_slip = client.get(f"/api/v1/centre-cases/{case['id']}/slip.pdf", headers=_h)
+    assert api_slip.status_code == 200 and api_slip.data[:4] == b"%PDF"
     # the QR drawn on the slip is segno's encoding of the code, cell for cell (quiet zone included)
     import segno
     from core.pdf import render_html
@@ -242,6 +244,7 @@ def test_openapi_lists_the_collections(app, client):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert "/centre-cases" in doc["paths"] and "/supervisions" in doc["paths"]
     assert "/centre-cases/{id}/actions/route" in doc["paths"]
+    assert "/centre-cases/{id}/slip.pdf" in doc["paths"]
 
 
 def test_the_plugin_touches_no_core_file():
