@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from core.db import db
 from plugins.legal_aid import aid
-from plugins.legal_aid.models import AidApplication
 
 from tests.test_legal_aid_aid import _apply
 

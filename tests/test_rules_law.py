@@ -107,11 +107,26 @@ RULES = {
     "hearing.conclusion_later": (20, "calendar", None,
         "地方实践（无全国性规定；常见为听证结束后20日内送达，按本省听证办法调整）",
         "", "2026-04-25", "2026-05-15", "25 Apr + 20 = Fri 15 May"),
+    # the one-stop centre's own hand-offs: no statute sets them, each basis says so (plugins/centre)
+    "centre.route_matter": (1, "working", None,
+        "地方实践（无法定期限）：综治中心“当日受理、一个工作日内分流交办”的通行做法，按本县规则调整",
+        "", "2026-09-30", "2026-10-08", "the next working day after 30 Sep is 8 Oct"),
+    "centre.part_reply": (15, "working", 15,
+        "地方实践（无法定期限）：交办、协办单位十五个工作日内反馈办理结果，可延长一次；按本县交办督办办法调整",
+        "", "2026-09-25", "2026-10-22", "15 working days from 中秋 25 Sep: 28 Sep … 22 Oct, Sat 10 Oct counted"),
+    "centre.feedback": (3, "working", None,
+        "地方实践（无法定期限）：办理结果“统一反馈”，全部答复后三个工作日内告知当事人",
+        "", "2026-09-29", "2026-10-09", "30 Sep, 8 Oct, 9 Oct"),
+    "centre.follow_up": (10, "working", None,
+        "地方实践（无法定期限）：反馈后十个工作日内回访评价（与调解销号后回访的常见做法一致）",
+        "", "2026-04-28", "2026-05-14", "劳动节 1–5 May skipped, Sat 9 May counted"),
+    "centre.supervision_answer": (5, "working", None,
+        "地方实践（无法定期限）：督办单五个工作日内书面回复督办事项",
+        "", "2026-02-12", "2026-02-26", "13 Feb, Sat 14 Feb (调休), 春节 skipped, 24, 25, 26 Feb"),
+    "centre.meeting_task": (10, "working", None,
+        "地方实践（无法定期限）：联席会议议定事项十个工作日内落实并反馈",
+        "", "2026-06-10", "2026-06-25", "端午 19 Jun skipped"),
 }
-
-LEGAL_AID_AND_SUPERVISION_FIXED = {"legal_aid.decide", "legal_aid.assign", "legal_aid.objection_decide",
-                                   "referral.procuratorate_supervision_file"}
-
 
 def test_every_declared_rule_is_checked_here(app):
     from core.calendar.services import rules
