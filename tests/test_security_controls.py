@@ -195,3 +195,18 @@ def test_the_controls_page_lists_each_control_and_whether_it_is_met(app, client)
     assert 'data-control="idle_timeout" data-met="yes"' in html
     login(client, "grid1")
     assert client.get("/admin/security/").status_code == 403
+
+
+def test_the_api_token_needs_the_second_factor_and_a_changed_initial_password(app, client):
+    import pyotp
+    from core.security import totp
+    admin = _user("admin")
+    secret = totp.enable(admin)
+    db.session.commit()
+    body = {"username": "admin", "password": DEMO_PASSWORD}
+    assert client.post("/api/v1/auth/token", json=body).status_code == 401
+    assert client.post("/api/v1/auth/token", json={**body, "otp": "000000"}).status_code == 401
+    assert client.post("/api/v1/auth/token", json={**body, "otp": pyotp.TOTP(secret).now()}).status_code == 200
+    db.session.execute(update(User).where(User.username == "officer").values(must_change_password=True))
+    db.session.commit()
+    assert client.post("/api/v1/auth/token", json={"username": "officer", "password": DEMO_PASSWORD}).status_code == 401

@@ -22,6 +22,8 @@ bp = ApiBlueprint("api", __name__, tag="core")
 class TokenRequest(ApiBody):
     username: Text(60)
     password: str = Field(min_length=1, max_length=200)
+    otp: str | None = Field(default=None, max_length=8,
+                            description="the six-digit code, for an account with a second factor (TOTP)")
 
 
 class TokenOut(BaseModel):
@@ -49,10 +51,15 @@ class MeOut(BaseModel):
 @bp.operation("POST", "/auth/token", summary=_l("Get a bearer token"), public=True, body=TokenRequest,
               response=TokenOut, errors=(401,), description=_l("Send the user name and password; the token expires after 12 hours."))
 def token(body: TokenRequest):
+    from core.security import signin
     try:
         user = authenticate(body.username, body.password)
     except AuthError as exc:
+        signin.login_failed(body.username, str(exc))
         raise ApiError(401, "invalid_credentials", str(exc)) from None
+    refusal = signin.token_refusal(user, body.otp)     # second factor; an initial password changed first
+    if refusal:
+        raise ApiError(401, "invalid_credentials", refusal)
     return {"token": issue_token(user), "expires_at": clock.now() + TOKEN_LIFETIME}
 
 

@@ -77,3 +77,20 @@ def sign_out(user: User) -> None:
     _audit("logout", user.id, text=user.username, result="ok", user=user)
     sessions.end_all(user)
     db.session.commit()
+
+
+def token_refusal(user: User, otp: str | None) -> str | None:
+    """Why the API may not issue *user* a token: a second factor missing or wrong, or a password that must
+    be changed on the web first. None when it may (the token request is audited as a sign-in)."""
+    from flask_babel import gettext as _
+    from .policy import must_change
+    if user.totp_secret:
+        from .totp import verify
+        if not otp or not verify(user, otp):
+            _audit("login_failed", user.id, text=user.username, result="second factor refused", user=user)
+            return _("The code is wrong or expired.")
+    if must_change(user):
+        _audit("login_failed", user.id, text=user.username, result="password must be changed", user=user)
+        return _("Change your password on the web before using the API.")
+    _audit("login", user.id, text=user.username, result="api token", user=user)
+    return None
