@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from core.toolkit import log_event
 from core.toolkit import find_deadline, pause, resume, start_deadline, stop_if_running
 from core.toolkit import DeadlineInputError
 from core.toolkit import db
-from core.toolkit import ServiceError, clean_text
+from core.toolkit import ServiceError, Transition, Workflow, clean_text
 from core.toolkit import PartyError, find_or_create_person
 from core.toolkit import Organisation, Person
 from core.toolkit import normalise_name
@@ -26,38 +26,39 @@ DECIDE, ASSIGN, OBJECTION = "legal_aid.decide", "legal_aid.assign", "legal_aid.o
 EARLY_AID_DAYS = 7
 DETAINEE_HOURS = 24      # Art 39: an operational clock in hours, not a statutory day count
 
-TRANSITIONS = {
-    "forward": (("received", "supplementing"), None),
-    "supplement": (("received",), "supplementing"),
-    "supplied": (("supplementing",), "received"),
-    "lapse": (("supplementing",), "withdrawn"),
-    "early_aid": (("received", "supplementing"), None),
-    "grant": (("received",), "granted"),
-    "refuse": (("received",), "refused"),
-    "assign": (("granted",), "assigned"),
-    "object": (("refused", "terminated"), "objection"),
-    "decide_objection": (("objection",), None),
-    "terminate": (("assigned",), "terminated"),
-    "close": (("assigned",), "closed"),
-    "archive": (("closed", "terminated", "refused", "withdrawn"), "archived"),
-}
-
-
 class AidError(ServiceError):
     """Bad input or a step not possible now: ``errors`` maps a field (or ``""``) to a message."""
 
 
+# the legal-aid application's lifecycle as data (core/workflow.py); the services set dates and clocks
+WORKFLOW = Workflow("legal_aid.aid", record_type=RECORD, states=AID_STATES, audit=False,
+                    permission="legal_aid.aid.manage", error=AidError, transitions=[
+    Transition("forward", _l("Forwarded (detainee application)"), ("received", "supplementing"), None),
+    Transition("supplement", _l("Ask for missing materials"), ("received",), "supplementing", form="supplement"),
+    Transition("supplied", _l("Materials supplied"), ("supplementing",), "received"),
+    Transition("lapse", _l("Treat as withdrawn (not supplied)"), ("supplementing",), "withdrawn",
+               clocks_stop=(DECIDE,)),
+    Transition("early_aid", _l("Start early aid"), ("received", "supplementing"), None, form="early_aid"),
+    Transition("grant", _l("Grant legal aid"), ("received",), "granted", primary=True,
+               clocks_stop=(DECIDE,), clocks_start=(ASSIGN,)),
+    Transition("refuse", _l("Refuse legal aid"), ("received",), "refused", form="refuse", clocks_stop=(DECIDE,)),
+    Transition("assign", _l("Assign a lawyer"), ("granted",), "assigned", form="assign", clocks_stop=(ASSIGN,)),
+    Transition("object", _l("Record an objection"), ("refused", "terminated"), "objection", form="object",
+               clocks_start=(OBJECTION,)),
+    Transition("decide_objection", _l("Decide the objection"), ("objection",), None, form="decide_objection",
+               clocks_stop=(OBJECTION,)),
+    Transition("terminate", _l("Terminate legal aid"), ("assigned",), "terminated", form="terminate"),
+    Transition("close", _l("Close with the case report"), ("assigned",), "closed", form="close"),
+    Transition("archive", _l("Archive"), ("closed", "terminated", "refused", "withdrawn"), "archived"),
+])
+
+
 def action_labels() -> dict[str, str]:
-    return {"forward": _("Forwarded (detainee application)"), "supplement": _("Ask for missing materials"),
-            "supplied": _("Materials supplied"), "lapse": _("Treat as withdrawn (not supplied)"),
-            "early_aid": _("Start early aid"), "grant": _("Grant legal aid"), "refuse": _("Refuse legal aid"),
-            "assign": _("Assign a lawyer"), "object": _("Record an objection"),
-            "decide_objection": _("Decide the objection"), "terminate": _("Terminate legal aid"),
-            "close": _("Close with the case report"), "archive": _("Archive")}
+    return WORKFLOW.labels()
 
 
 def allowed_actions(app: AidApplication) -> list[str]:
-    out = [a for a, (src, _to) in TRANSITIONS.items() if app.state in src]
+    out = WORKFLOW.allowed(app)
     if not app.detainee or app.forwarded_at:
         out = [a for a in out if a != "forward"]
     if app.early_aid or app.provider_id:
@@ -73,12 +74,7 @@ def _now() -> datetime:
     return clock.now().replace(microsecond=0)
 
 
-def _check(app: AidApplication, action: str) -> str | None:
-    sources, target = TRANSITIONS[action]
-    if app.state not in sources:
-        raise AidError({"": _("“%(action)s” is not possible at the stage “%(stage)s”.",
-                                   action=action_labels()[action], stage=AID_STATES[app.state])})
-    return target
+_check = WORKFLOW.check
 
 
 def _log(app: AidApplication, action: str, text: str) -> None:

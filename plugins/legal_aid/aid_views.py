@@ -171,7 +171,7 @@ def aid_document(app_id: int, kind: str):
 @require("legal_aid.aid.manage")
 def aid_act(app_id: int, action: str):
     app = _load(app_id)
-    if action not in aid.TRANSITIONS:
+    if action not in aid.WORKFLOW:
         abort(404)
     forms = _forms(app)
     perform(app, lambda: _dispatch(app, action, forms), _("Done: %(a)s", a=aid.action_labels()[action]))

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from core.toolkit import log_event
 from core.toolkit import model_for_table
 from core.toolkit import deadlines_for, met, start_deadline, stop_if_running
 from core.toolkit import db
-from core.toolkit import ServiceError, clean_text
+from core.toolkit import ServiceError, Transition, Workflow, clean_text
 from core.toolkit import Organisation
 from core.toolkit import next_reference
 from plugins.petition import services as petition_services
@@ -25,45 +25,39 @@ from .models import CHANNELS, REFERRAL_STATES, SERVICE_METHODS, Referral
 RECORD = "legal_aid_referral"
 ALERT_DAYS = 7
 
-# action → (allowed from, to)
-TRANSITIONS = {
-    "edit": (("draft",), None),
-    "notify": (("draft",), "notified"),
-    "send": (("notified",), "sent"),
-    "receipt": (("sent",), "received"),
-    "accept": (("received",), "accepted"),
-    "refuse": (("sent", "received"), "refused"),
-    "outcome": (("accepted",), "answered"),
-    "feedback": (("answered",), "feedback"),
-    "close": (("feedback", "refused", "draft"), "closed"),
-}
-
-
 class ReferralError(ServiceError):
     """Bad input or a step not possible now: ``errors`` maps a field (or ``""``) to a message."""
 
 
+# a referral's lifecycle as data (core/workflow.py); the services set the dates and write the audit text
+WORKFLOW = Workflow("legal_aid.referral", record_type=RECORD, states=REFERRAL_STATES, audit=False,
+                    permission="legal_aid.referral.manage", error=ReferralError, transitions=[
+    Transition("edit", _l("Edit the draft"), ("draft",), None, form="edit"),
+    Transition("notify", _l("Serve the notice (告知书)"), ("draft",), "notified", form="notify",
+               document="legal_aid.document"),
+    Transition("send", _l("Send to the receiving body"), ("notified",), "sent", primary=True),
+    Transition("receipt", _l("Record the receipt (回执)"), ("sent",), "received", form="receipt"),
+    Transition("accept", _l("Body accepted"), ("received",), "accepted"),
+    Transition("refuse", _l("Body refused"), ("sent", "received"), "refused", form="refuse"),
+    Transition("outcome", _l("Record the outcome"), ("accepted",), "answered", form="outcome"),
+    Transition("feedback", _l("Record feedback to the person"), ("answered",), "feedback", form="feedback"),
+    Transition("close", _l("Close"), ("feedback", "refused", "draft"), "closed"),
+])
+
+
 def action_labels() -> dict[str, str]:
-    return {"edit": _("Edit the draft"), "notify": _("Serve the notice (告知书)"), "send": _("Send to the receiving body"),
-            "receipt": _("Record the receipt (回执)"), "accept": _("Body accepted"), "refuse": _("Body refused"),
-            "outcome": _("Record the outcome"), "feedback": _("Record feedback to the person"),
-            "close": _("Close")}
+    return WORKFLOW.labels()
 
 
 def allowed_actions(ref: Referral) -> list[str]:
-    return [a for a, (src, _to) in TRANSITIONS.items() if ref.state in src]
+    return WORKFLOW.allowed(ref)
 
 
 def _now() -> datetime:
     return clock.now().replace(microsecond=0)
 
 
-def _check(ref: Referral, action: str) -> str | None:
-    sources, target = TRANSITIONS[action]
-    if ref.state not in sources:
-        raise ReferralError({"": _("“%(action)s” is not possible at the stage “%(stage)s”.",
-                                        action=action_labels()[action], stage=REFERRAL_STATES[ref.state])})
-    return target
+_check = WORKFLOW.check
 
 
 def _log(ref: Referral, action: str, text: str) -> None:

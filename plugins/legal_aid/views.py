@@ -184,7 +184,7 @@ def notice(ref_id: int):
 @require("legal_aid.referral.manage")
 def act(ref_id: int, action: str):
     ref = _load(ref_id)
-    if action not in services.TRANSITIONS:
+    if action not in services.WORKFLOW:
         abort(404)
     forms = _forms(ref)
     perform(ref, lambda: _dispatch(ref, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
