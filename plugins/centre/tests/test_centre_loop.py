@@ -296,3 +296,19 @@ def test_joint_meeting_decision_becomes_tracked_tasks(app, client, login_as):
     client.post(f"/centre/tasks/{m.tasks[0].id}/done", data={"note": "已清偿"})
     db.session.expire_all()
     assert db.session.get(MeetingTask, m.tasks[0].id).done_at is not None
+
+
+def test_jobs_and_home_card(app, client, login_as):
+    from core.notifications.models import Notification
+    from plugins.centre import jobs
+    from plugins.centre.models import Part
+    open_parts = db.session.scalars(select(Part).where(Part.state == "open")).all()
+    latest = max(p.due_on for p in open_parts)
+    with clock.frozen(datetime.combine(latest + timedelta(days=1), datetime.min.time()).replace(hour=8)):
+        assert jobs.warn_lights() == len(open_parts)         # every open part is red by then
+        assert jobs.escalate_overdue() >= 1                   # the demo's unescalated order
+    clerk = _user("centre")
+    assert db.session.scalar(select(Notification.id).where(Notification.user_id == clerk.id)) is not None
+    login_as("centre")
+    home = client.get("/").get_data(as_text=True)
+    assert "/centre/?waiting=" in home
