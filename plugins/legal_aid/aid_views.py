@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.toolkit import require
 from core.toolkit import unit_of_work
 from core.toolkit import rule_title
+from core.toolkit import chosen_action, status_actions
 from core.toolkit import deadline_batch, deadline_rows, deadlines_for
 from core.toolkit import db
 from core.toolkit import perform, require_valid
@@ -28,6 +29,11 @@ from .views import bp
 
 AID_STAGES = ["received", "granted", "assigned", "closed", "archived"]
 SIMPLE = ("forward", "supplied", "lapse", "grant", "archive")
+AID_CONFIRMS = {
+    "refuse": _l("the applicant is told in writing that legal aid is refused, with the reason, and of the right to "
+                 "object (法律援助法 第四十九条)."),
+    "terminate": _l("legal aid ends for the ground given; the applicant and the provider are told (法律援助法 第四十八条)."),
+}
 
 
 def _clock(a: AidApplication) -> str:
@@ -146,12 +152,16 @@ def aid_item(app_id: int):
     app = _load(app_id)
     labels = aid.action_labels()
     allowed = aid.allowed_actions(app) if current_user.can("legal_aid.aid.manage") else []
-    actions = [{"url": url_for("legal_aid.aid_act", app_id=app.id, action=a), "label": labels[a],
-                "version": app.version, "primary": a == "grant"} for a in allowed if a in SIMPLE]
+    forms = _forms(app)
+    actions = status_actions([a for a in allowed if a in SIMPLE or a in forms], labels,
+                             post_url=lambda a: url_for("legal_aid.aid_act", app_id=app.id, action=a),
+                             open_url=lambda a: url_for("legal_aid.aid_item", app_id=app.id, act=a) + "#act",
+                             direct=SIMPLE, primary=("grant",), confirms=AID_CONFIRMS, version=app.version)
     current = {"supplementing": "received", "refused": "granted", "objection": "granted", "withdrawn": "received",
                "terminated": "closed"}.get(app.state, app.state)
     return render_template("legal_aid/aid_item.html", a=app, stages=[(s, AID_STATES[s]) for s in AID_STAGES],
-                           current=current, actions=actions, allowed=allowed, labels=labels, forms=_forms(app),
+                           current=current, actions=actions, allowed=allowed, labels=labels, forms=forms,
+                           chosen=chosen_action(actions),
                            deadlines=deadline_rows(app), documents=documents.aid_available(app),
                            matters=MATTERS, eligibility=ELIGIBILITY, doc_labels=DOCUMENTS)
 
@@ -174,8 +184,26 @@ def aid_act(app_id: int, action: str):
     if action not in aid.WORKFLOW:
         abort(404)
     forms = _forms(app)
-    perform(app, lambda: _dispatch(app, action, forms), _("Done: %(a)s", a=aid.action_labels()[action]))
-    return redirect(url_for("legal_aid.aid_item", app_id=app_id))
+    ok = perform(app, lambda: _dispatch(app, action, forms), _("Done: %(a)s", a=aid.action_labels()[action]))
+    return redirect(url_for("legal_aid.aid_item", app_id=app_id, **({} if ok else {"act": action})))
+
+
+# each declared step (aid.WORKFLOW) → how the page's form calls its service
+WEB_STEPS = {
+    "forward": lambda app, f: aid.forwarded(app),
+    "supplement": lambda app, f: aid.request_supplement(app, f.documents_missing.data, f.supplement_by.data),
+    "supplied": lambda app, f: aid.materials_supplied(app),
+    "lapse": lambda app, f: aid.lapse(app),
+    "early_aid": lambda app, f: aid.start_early_aid(app, f.provider_id.data, f.limitation_due.data),
+    "grant": lambda app, f: aid.grant(app),
+    "refuse": lambda app, f: aid.refuse(app, f.reason.data),
+    "assign": lambda app, f: aid.assign(app, f.provider_id.data),
+    "object": lambda app, f: aid.object_to(app, f.text.data),
+    "decide_objection": lambda app, f: aid.decide_objection(app, f.upheld.data == "yes", f.text.data),
+    "terminate": lambda app, f: aid.terminate(app, f.ground.data, f.text.data),
+    "close": lambda app, f: aid.close(app, f.report.data),
+    "archive": lambda app, f: aid.archive(app),
+}
 
 
 def _dispatch(app: AidApplication, action: str, forms: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from core.toolkit import chosen_action, status_actions
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -187,8 +188,25 @@ def act(ref_id: int, action: str):
     if action not in services.WORKFLOW:
         abort(404)
     forms = _forms(ref)
-    perform(ref, lambda: _dispatch(ref, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
-    return redirect(url_for("legal_aid.referral", ref_id=ref_id))
+    ok = perform(ref, lambda: _dispatch(ref, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
+    return redirect(url_for("legal_aid.referral", ref_id=ref_id, **({} if ok else {"act": action})))
+
+
+# each declared step (services.WORKFLOW) → how the page's form calls its service
+WEB_STEPS = {
+    "edit": lambda ref, f: services.update_referral(ref, {
+        "channel": f.channel.data or None, "knew_at": f.knew_at.data,
+        "body_id": int(f.body_id.data) if f.body_id.data else None, "request": f.request.data,
+        "what_to_bring": f.what_to_bring.data}),
+    "notify": lambda ref, f: services.notify(ref, f.service_method.data),
+    "send": lambda ref, f: services.send(ref),
+    "receipt": lambda ref, f: services.record_receipt(ref, f.receipt_number.data),
+    "accept": lambda ref, f: services.accept(ref),
+    "refuse": lambda ref, f: services.refuse(ref, f.reason.data),
+    "outcome": lambda ref, f: services.record_outcome(ref, f.outcome_reference.data, f.outcome_text.data),
+    "feedback": lambda ref, f: services.record_feedback(ref, f.feedback_note.data),
+    "close": lambda ref, f: services.close(ref),
+}
 
 
 def _dispatch(ref: Referral, action: str, forms: dict) -> None:

@@ -334,6 +334,7 @@ def act(dispute_id: int, step: str):
         flash(_("The record was changed by someone else; reload it and try again."), "error")
     except MediationError as exc:
         flash(exc.message, "error")
+        return redirect(url_for("mediation.dispute", dispute_id=dispute_id, act=step))   # the form, open again
     return redirect(url_for("mediation.dispute", dispute_id=dispute_id))
 
 

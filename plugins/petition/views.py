@@ -243,8 +243,9 @@ def act(case_id: int, action: str):
     if action not in services.WORKFLOW:
         abort(404)
     forms = _forms(c)
-    perform(c, lambda: _dispatch(c, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
-    return redirect(url_for("petition.case", case_id=case_id))
+    ok = perform(c, lambda: _dispatch(c, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
+    # refused: back to the same form, open, with the message (the status bar shows only the stage's steps)
+    return redirect(url_for("petition.case", case_id=case_id, **({} if ok else {"act": action})))
 
 
 def _merge(c: PetitionCase, form) -> None:

@@ -9,7 +9,7 @@ from io import BytesIO
 
 import pytest
 
-from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, skip_reason
+from browser_support import DESKTOP, JourneyTab, open_action, page_problems, run_journey_in_thread, sign_in, skip_reason
 from core import clock
 
 pytestmark = pytest.mark.browser
