@@ -72,6 +72,8 @@ def setup_court(ctx) -> None:
     register_record_type("mediation_court_case", _l("Court-commissioned case"))
     register_actions("mediation.", {"court_received": _l("Court case received"),
                                     "court_recusal": _l("Mediator refused for a conflict")})
+    from .court_workflow import TRANSITIONS
+    register_actions("mediation.court.", {a: t.label for a, t in TRANSITIONS.items()})
     ctx.seed("demo", court_seed.seed_demo)
 
     def _can_view(user, record_id) -> bool:

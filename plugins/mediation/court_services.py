@@ -16,7 +16,6 @@ from core.toolkit import log_event, log_note
 from core.toolkit import User
 from core.toolkit import deadlines as clocks
 from core.toolkit import db
-from core.toolkit import ServiceError
 from core.toolkit import find_or_create_person, create_person
 from core.toolkit import InvalidValue, clean_id_number, clean_name, clean_phone
 from core.toolkit import Region
@@ -38,10 +37,7 @@ ROLE_WORDS = {"原告": "plaintiff", "申请人": "plaintiff", "被告": "defend
               "第三人": "third_party"}
 
 
-class CourtError(ServiceError):
-    @property
-    def message(self) -> str:
-        return " ".join(str(m) for m in self.errors.values())
+CourtError = wf.CourtError
 
 
 def _txt(value, limit: int) -> str:
@@ -264,7 +260,7 @@ def assign(case: CourtCase, user, mediator: User | None, note: str = "") -> Cour
     case.assignment_reason = reason[:4000]
     if row["profile"] is not None and row["profile"].committee_id:
         case.committee_id = row["profile"].committee_id
-    case.state = "assigned"
+    wf.WORKFLOW.move(case, "assign", note=f"{row['name']}: {reason}")
     db.session.flush()
     log_note(RECORD_TYPE, case.id, _("Assigned to %(name)s: %(reason)s", name=row["name"], reason=reason), user=user)
     return case
@@ -295,7 +291,7 @@ def receipt(case: CourtCase, user, on=None) -> CourtCase:
     wf.check(case, "receipt")
     on = _day(on, "receipt_on", not_before=case.received_at.date())
     case.receipt_on = on
-    case.state = "mediating"
+    wf.WORKFLOW.move(case, "receipt", note=on.isoformat())
     db.session.flush()
     clocks.start_deadline(case, clock_rule(case), on)
     log_note(RECORD_TYPE, case.id, _("File signed for on %(day)s; the mediation period runs.", day=on.isoformat()),
@@ -313,6 +309,7 @@ def extend(case: CourtCase, user, agreed_on=None, note: str = "") -> CourtCase:
     note = _txt(note, 2000)
     clocks.extend(case, clock_rule(case))
     case.extended_on = agreed_on
+    wf.WORKFLOW.move(case, "extend", note=agreed_on.isoformat())
     log_note(RECORD_TYPE, case.id, _("Both parties agreed on %(day)s to extend the period. %(note)s",
                                      day=agreed_on.isoformat(), note=note).strip(), user=user)
     return case
@@ -335,7 +332,7 @@ def succeed(case: CourtCase, user, terms: str, signed_on=None) -> CourtCase:
     case.agreement_terms = terms
     case.agreement_signed_on = signed_on
     case.outcome = _("Agreement reached")
-    case.state = "succeeded"
+    wf.WORKFLOW.move(case, "succeed", note=terms[:500])
     db.session.flush()
     clocks.start_deadline(case, CONFIRMATION, signed_on)
     log_note(RECORD_TYPE, case.id, _("Agreement signed on %(day)s: %(terms)s", day=signed_on.isoformat(),
@@ -352,7 +349,7 @@ def fail(case: CourtCase, user, reason: str, on=None) -> CourtCase:
     on = _day(on, "ended_on", not_before=case.receipt_on)
     _end(case, on)
     case.outcome = reason
-    case.state = "failed"
+    wf.WORKFLOW.move(case, "fail", note=reason[:500])
     if case.handback is None:
         db.session.add(Handback(case_id=case.id, updated_at=clock.now().replace(microsecond=0)))
     db.session.flush()
@@ -427,7 +424,7 @@ def hand_back(case: CourtCase, user) -> CourtCase:
     if missing:
         raise CourtError({"": _("The hand-back record lacks: %(what)s.", what="; ".join(missing))})
     case.handed_back_on = clock.today()
-    case.state = "closed"
+    wf.WORKFLOW.move(case, "handback")
     log_note(RECORD_TYPE, case.id, _("Hand-back pack returned to %(court)s.", court=case.court), user=user)
     return case
 
@@ -440,7 +437,7 @@ def record_ruling(case: CourtCase, user, ruling: str, ruling_no: str = "", rulin
         raise CourtError({"ruling": _("Choose one of the listed values.")})
     ruling_on = _day(ruling_on, "ruling_on", not_before=case.agreement_signed_on)
     case.ruling, case.ruling_no, case.ruling_on = ruling, _txt(ruling_no, 60)[:60], ruling_on
-    case.state = "closed"
+    wf.WORKFLOW.move(case, "ruling", note=f"{ruling} {case.ruling_no}".strip())
     clocks.stop_if_running(case, CONFIRMATION, datetime.combine(ruling_on, datetime.min.time()))
     log_note(RECORD_TYPE, case.id, _("Court ruling on judicial confirmation: %(r)s %(no)s",
                                      r=case.ruling_label, no=case.ruling_no), user=user)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from core.toolkit import User
 from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import pdf_response, render_pdf
-from core.toolkit import chosen_action, perform, status_actions
+from core.toolkit import chosen_action, perform
 from core.toolkit import Column, Filter, ListView
 from . import court_services as cs
 from . import court_workflow as wf
@@ -138,26 +138,16 @@ def court_import():
 
 
 # -- one case ----------------------------------------------------------------------------------------
-CONFIRMS = {
-    "succeed": _l("the mediation period stops and the agreement is recorded as signed; the 30 days to apply for "
-                  "judicial confirmation start and the case cannot go back to mediation."),
-    "fail": _l("mediation ends without agreement; the hand-back record is prepared for the judge and the case "
-               "cannot go back to mediation."),
-    "handback": _l("the hand-back pack goes back to the court and the case is closed here."),
-    "ruling": _l("the court's ruling is recorded and the case is closed here."),
-}
-
-
 @bp.get("/court-cases/<int:case_id>")
 @require("mediation.court.read")
 def court_case(case_id: int):
     c = _load(case_id)
     shown = ["received", "assigned", "mediating", "succeeded" if c.agreement_signed_on else "failed", "closed"]
-    actions = wf.allowed(c, current_user)
-    bar = status_actions(actions, {a: wf.TRANSITIONS[a].label for a in actions},
-                         post_url=lambda a: url_for("mediation_court.court_step", case_id=c.id, step=a),
-                         open_url=lambda a: url_for("mediation_court.court_case", case_id=c.id, act=a) + "#act",
-                         primary=("assign", "receipt", "succeed"), confirms=CONFIRMS, version=c.version)
+    bar = wf.WORKFLOW.available_actions(
+        c, current_user, post_url=lambda a: url_for("mediation_court.court_step", case_id=c.id, step=a),
+        open_url=lambda a: url_for("mediation_court.court_case", case_id=c.id, act=a) + "#act", forms=wf.FORMS,
+        version=c.version)
+    actions = [a.code for a in bar]
     chosen = chosen_action(bar)
     from .court_review import items
     return render_template("mediation/court/case.html", c=c, stages=[(k, str(wf.STATES[k])) for k in shown],
@@ -202,9 +192,9 @@ def court_step(case_id: int, step: str):
     c = _load(case_id)
     if step not in _STEPS:
         abort(404)
-    if not current_user.can(wf.TRANSITIONS[step].permission):
+    if not current_user.can(wf.WORKFLOW.permission_of(step)):
         abort(403)
-    if step in CONFIRMS and request.form.get("confirm") != "1":
+    if wf.TRANSITIONS[step].confirm and request.form.get("confirm") != "1":
         flash(_("Tick the confirmation to go ahead."), "error")
         return redirect(url_for("mediation_court.court_case", case_id=case_id, act=step) + "#act")
     if _form_ok():

@@ -1,12 +1,21 @@
-"""The court case's life as data: states and transitions (from-states, to-state, permission, label).
-
-Written as a table so that it can move onto a shared workflow engine (core/workflow.py, issue 15) when
-that lands; ``court_services`` asks ``check`` before every step and ``allowed`` builds the buttons."""
+"""The court case's life as data on the core workflow engine (core/workflow.py): stages, and each step with
+its permission, form, confirmation, clock effects and document. ``court_services`` checks and moves through
+``WORKFLOW``; the case page's status bar and the OpenAPI enums come from the same declaration."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from flask_babel import lazy_gettext as _l
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from core.toolkit import ServiceError, Transition, Workflow
+from .court_rules import CONFIRMATION, ORDINARY, PRE_SUIT, SUMMARY
+
+
+class CourtError(ServiceError):
+    """Bad input or a step not possible now (fields → 422, ``""`` → 409 in the API)."""
+
+    @property
+    def message(self) -> str:
+        return " ".join(str(m) for m in self.errors.values())
+
 
 STATES = {
     "received": _l("File received from the court"),
@@ -18,42 +27,33 @@ STATES = {
 }
 CONCLUDED = ("succeeded", "failed", "closed")
 OPEN = ("received", "assigned", "mediating")
+MEDIATION_CLOCKS = (ORDINARY, SUMMARY, PRE_SUIT)
 
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    permission: str
-    label: object
-    clock: str = ""          # what happens to the statutory clock
-    document: str = ""       # the document the step makes available
-
-
-TRANSITIONS = {
-    "assign": Transition(("received", "assigned"), "assigned", "mediation.court.assign", _l("Assign a mediator")),
-    "receipt": Transition(("assigned",), "mediating", "mediation.court.mediate",
-                          _l("Sign for the file (starts the clock)"), clock="start"),
-    "extend": Transition(("mediating",), "mediating", "mediation.court.mediate",
-                         _l("Extend by both parties' agreement"), clock="extend"),
-    "succeed": Transition(("mediating",), "succeeded", "mediation.court.mediate", _l("Agreement reached"),
-                          clock="stop; start judicial confirmation", document="confirmation.pdf"),
-    "fail": Transition(("mediating",), "failed", "mediation.court.mediate", _l("Mediation failed"),
-                       clock="stop", document="handback.pdf"),
-    "handback": Transition(("failed",), "closed", "mediation.court.mediate", _l("Hand the file back to the court")),
-    "ruling": Transition(("succeeded",), "closed", "mediation.court.mediate",
-                         _l("Record the court's ruling on confirmation"), clock="stop judicial confirmation"),
-}
+WORKFLOW = Workflow("mediation.court", record_type="mediation_court_case", states=STATES, error=CourtError,
+                    permission="mediation.court.mediate", transitions=[
+    Transition("assign", _l("Assign a mediator"), ("received", "assigned"), "assigned",
+               permission="mediation.court.assign", form="assign", primary=True),
+    Transition("receipt", _l("Sign for the file (starts the clock)"), ("assigned",), "mediating", form="receipt",
+               primary=True, clocks_start=MEDIATION_CLOCKS),
+    Transition("extend", _l("Extend by both parties' agreement"), ("mediating",), None, form="extend"),
+    Transition("succeed", _l("Agreement reached"), ("mediating",), "succeeded", form="succeed", primary=True,
+               confirm=_l("the mediation period stops and the agreement is recorded as signed; the 30 days to apply "
+                          "for judicial confirmation start and the case cannot go back to mediation."),
+               clocks_stop=MEDIATION_CLOCKS, clocks_start=(CONFIRMATION,), document="mediation.court_confirmation"),
+    Transition("fail", _l("Mediation failed"), ("mediating",), "failed", form="fail",
+               confirm=_l("mediation ends without agreement; the hand-back record is prepared for the judge and the "
+                          "case cannot go back to mediation."),
+               clocks_stop=MEDIATION_CLOCKS, document="mediation.court_handback"),
+    Transition("handback", _l("Hand the file back to the court"), ("failed",), "closed",
+               confirm=_l("the hand-back pack goes back to the court and the case is closed here.")),
+    Transition("ruling", _l("Record the court's ruling on confirmation"), ("succeeded",), "closed", form="ruling",
+               confirm=_l("the court's ruling is recorded and the case is closed here."),
+               clocks_stop=(CONFIRMATION,)),
+])
+TRANSITIONS = WORKFLOW.transitions
+FORMS = ("assign", "receipt", "extend", "succeed", "fail", "ruling")
 
 
 def check(case, action: str) -> None:
-    """Raise the service error when *action* is not possible in the case's present state."""
-    from .court_services import CourtError
-    t = TRANSITIONS[action]
-    if case.state not in t.sources:
-        raise CourtError({"": _("%(step)s is not possible now: the case is %(state)s.",
-                                step=str(t.label), state=case.state_label)})
-
-
-def allowed(case, user) -> list[str]:
-    return [a for a, t in TRANSITIONS.items() if case.state in t.sources and user.can(t.permission)]
+    """Raise ``CourtError`` when *action* is not possible in the case's present stage."""
+    WORKFLOW.check(case, action)
