@@ -126,6 +126,8 @@ def log_dispute(user, data: dict, alert: bool = True) -> tuple[Dispute, bool]:
     clean = _clean(user, data)
     grid = clean.pop("grid")
     party_rows = clean.pop("parties")
+    from core.toolkit import person_lock_key, serialise
+    serialise(*(person_lock_key(p.get("id_number")) for p in party_rows if isinstance(p, dict)))  # one order
     dispute = Dispute(grid_id=grid.id, region_id=grid.region_id, reporter_id=user.id, handling_level="village",
                       state="registered", **clean)
     dispute.reference = next_reference("mediation.dispute", clean["found_at"].date())

@@ -67,6 +67,11 @@ def register(*, channel: str, received_at: datetime, request: str, facts: str = 
         errors["representatives"] = _("A group elects at most 5 representatives.")
     if errors:
         raise PetitionError(errors)
+    # every person this intake may create, locked at once in one order: two intakes naming the same ID
+    # numbers (petitioner here, representative there) wait for each other instead of deadlocking
+    from core.toolkit import person_lock_key, serialise
+    serialise(*(person_lock_key(p.get("id_number")) for p in [petitioner or {}, *representatives]
+                if isinstance(p, dict)))
     try:
         known = (petitioner or {}).get("person")     # a person already found (e.g. by a one-stop centre)
         person, _created = (known, False) if known is not None else find_or_create_person(
