@@ -54,12 +54,25 @@ def _documents():
                 seen.add(kind)
                 app.applicant.name = NAME
                 out.append((f"legal aid {kind}", "legal_aid.document", ldoc.aid_document(app, kind)))
-    for h in db.session.scalars(select(Hearing).order_by(Hearing.id)):
-        h.petition.petitioner.name = NAME
-        if h.state in ("concluded", "served"):
-            out.append(("hearing conclusion", "hearing.document", hdoc.conclusion_data(h)))
-            out.append(("hearing minutes", "hearing.minutes", hdoc.minutes_data(h)))
-            break
+    # a hearing from application to conclusion (tests/test_hearing_pdf.py's steps), its petitioner renamed
+    from plugins.hearing import minutes, services, session
+    from plugins.hearing.models import Notice
+    from tests.test_hearing_services import new_hearing
+    h = new_hearing()
+    h.petition.petitioner.name = NAME
+    db.session.flush()
+    services.send_notices(h)
+    notice = db.session.scalar(select(Notice).where(Notice.hearing_id == h.id, Notice.kind == "notice"))
+    out.append(("hearing notice", "hearing.document", hdoc.notice_data(h, notice)))
+    session.open_session(h)
+    session.add_statement(h, "petitioner", NAME, "电梯三年来故障十余次。", step="petitioner")
+    minutes.set_proposal(h, "一个月内更换电梯")
+    for m, vote in zip(h.panel, ("agree", "agree", "disagree")):
+        minutes.record_vote(h, m.id, "意见" + m.panelist.name, vote)
+    services.conclude(h, "settled", "物业公司承诺更换电梯。")
+    out.append(("hearing conclusion", "hearing.document", hdoc.conclusion_data(h)))
+    out.append(("hearing minutes", "hearing.minutes", hdoc.minutes_data(h)))
+    assert all(isinstance(x, Hearing) for x in [h])
     db.session.flush()
     return out
 
@@ -68,7 +81,7 @@ def test_every_formal_document_reads_back(app, tmp_path):
     docs = _documents()
     labels = {label for label, *_ in docs}
     assert {"petition opinion", "petition accept_notice", "referral notice", "legal aid grant_decision",
-            "legal aid refusal_decision"} <= labels, labels
+            "legal aid refusal_decision", "hearing notice", "hearing conclusion", "hearing minutes"} <= labels, labels
     for label, template, data in docs:
         result = render(template, **data)
         pages = [p.extract_text() for p in PdfReader(io.BytesIO(result.pdf)).pages]
@@ -78,6 +91,13 @@ def test_every_formal_document_reads_back(app, tmp_path):
         assert NAME in "".join(pdftotext(result.pdf, tmp_path).split()), label
         programs = embedded_programs(result.pdf)
         assert all(drawn_with_a_glyph(programs, ch) for ch in NAME), (label, list(programs))
+        if template == "hearing.minutes":   # the running heads stay on one line (no grid spacing there)
+            import subprocess
+            path = tmp_path / "minutes.pdf"
+            path.write_bytes(result.pdf)
+            head = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(path), "-"],
+                                  capture_output=True, text=True, check=True).stdout.splitlines()[0]
+            assert f"{data['reference']} 第{data['version']}版" in head, head
         issuer = data.get("issuer")
         if issuer and data.get("date") and template != "hearing.minutes":
             last = "".join(pages[-1].split())
