@@ -50,13 +50,14 @@ class Transition:
     clocks_stop: tuple[str, ...] = ()
     document: str | None = None        # PDF template the step produces
     system: bool = False               # driven by another plugin or a job, never a button or an API action
+    refusal: Any = None                # the message when the stage does not allow it (``%(state)s``: the stage)
     extra: dict = field(default_factory=dict)
 
 
 class Workflow:
     def __init__(self, name: str, *, record_type: str, states: dict[str, Any], transitions: Iterable[Transition],
                  permission: str | None = None, error: type[ServiceError] = ServiceError, state_attr: str = "state",
-                 audit: bool = True, on_move: Callable | None = None):
+                 audit: bool = True, on_move: Callable | None = None, error_field: str = ""):
         self.name = name
         self.record_type = record_type
         self.states = states
@@ -73,6 +74,7 @@ class Workflow:
         self.state_attr = state_attr
         self.audit = audit
         self.on_move = on_move
+        self.error_field = error_field      # the field a refused step's message is given under ("": the record)
 
     # -- reading the declaration ---------------------------------------------------------------------
     def __contains__(self, action: str) -> bool:
@@ -106,8 +108,10 @@ class Workflow:
             raise self.error(_("Unknown action."))
         state = getattr(record, self.state_attr)
         if state not in t.sources:
-            raise self.error(_("“%(action)s” is not possible at the stage “%(stage)s”.",
-                               action=str(t.label), stage=str(self.states.get(state, state))))
+            stage = str(self.states.get(state, state))
+            message = (str(t.refusal) % {"state": stage} if t.refusal is not None else
+                       _("“%(action)s” is not possible at the stage “%(stage)s”.", action=str(t.label), stage=stage))
+            raise self.error({self.error_field: message} if self.error_field else message)
         return t.target
 
     def move(self, record, action: str, note: str | None = None, at=None) -> str | None:

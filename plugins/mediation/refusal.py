@@ -7,15 +7,13 @@ from flask_babel import gettext as _
 from core.toolkit import log_event, log_note
 from core.toolkit import db
 from .models import Dispute
-from .services import RECORD_TYPE, MediationError, _require_state, _stop_clock, tell_other_routes
+from .services import RECORD_TYPE, WORKFLOW, MediationError, _stop_clock, tell_other_routes
 
 
 def refuse(dispute: Dispute, user, party_id, reason: str) -> Dispute:
     """A party refuses mediation, which ends it (人民调解法 Art 3, 17: mediation is voluntary): the party,
     the reason and the notice of the other routes go on the item's timeline."""
-    _require_state(dispute, ("registered", "mediating", "escalated"),
-                   _("Only a dispute waiting for or under mediation can be refused; this one is %(state)s.",
-                     state="%(state)s"))
+    WORKFLOW.check(dispute, "refuse")
     errors = {}
     try:
         pid = int(party_id or 0)

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.toolkit import Attachment, ServiceError
+from core.toolkit import Attachment, ServiceError, Transition, Workflow
 from core.toolkit import add_activity, log_event, log_note
 from core.toolkit import User
 from core.toolkit import start_deadline, stop_if_running
@@ -25,7 +25,7 @@ from core.toolkit import next_reference
 from core.toolkit import clock
 from .access import can_use_grid
 from . import points, risks
-from .models import CATEGORIES, LEVEL_ORDER, LEVELS, SOURCES, Dispute, DisputeParty, Grid
+from .models import CATEGORIES, LEVEL_ORDER, LEVELS, SOURCES, STATES, Dispute, DisputeParty, Grid
 
 RECORD_TYPE = "mediation_dispute"
 PERIOD = "mediation.period"
@@ -209,15 +209,41 @@ def alert_red(dispute: Dispute) -> int:
     return len(notify(users, title, body, url=url, record=(RECORD_TYPE, dispute.id)))
 
 
-def _require_state(dispute: Dispute, allowed: tuple[str, ...], message: str) -> None:
-    if dispute.state not in allowed:
-        raise MediationError({"state": message % {"state": dispute.state_label}})
+# a dispute's lifecycle as data (core/workflow.py): each step, its permission, the stages it starts from, where it
+# leads, and what a refusal says; the services set the outcome, the dates and the clock
+WORKFLOW = Workflow("mediation", record_type=RECORD_TYPE, states=STATES, audit=False, error=MediationError,
+                    error_field="state", transitions=[
+    Transition("start", _l("Start mediation"), ("registered", "escalated"), "mediating",
+               permission="mediation.dispute.mediate", form="start", primary=True, clocks_start=(PERIOD,),
+               refusal=_l("Mediation can start only on a registered or escalated dispute; this one is %(state)s.")),
+    Transition("refuse", _l("A party refuses mediation"), ("registered", "mediating", "escalated"), "refused",
+               permission="mediation.dispute.mediate", form="refuse", clocks_stop=(PERIOD,),
+               refusal=_l("Only a dispute waiting for or under mediation can be refused; this one is %(state)s.")),
+    Transition("resolve", _l("Resolved"), ("mediating",), "resolved", permission="mediation.dispute.mediate",
+               form="resolve", clocks_stop=(PERIOD,),
+               refusal=_l("Only a dispute under mediation can be resolved; this one is %(state)s.")),
+    Transition("fail", _l("Mediation failed"), ("mediating",), "failed", permission="mediation.dispute.mediate",
+               form="fail", clocks_stop=(PERIOD,),
+               refusal=_l("Only a dispute under mediation can fail; this one is %(state)s.")),
+    Transition("resolve_on_spot", _l("Resolve on the spot (就地化解)"), ("registered",), "resolved",
+               permission="mediation.dispute.grid", form="resolve_on_spot", clocks_stop=(PERIOD,),
+               refusal=_l("Only a newly logged dispute can be resolved on the spot; this one is %(state)s.")),
+    Transition("hand_up", _l("Hand up to the village committee (上报)"), ("registered",), None,
+               permission="mediation.dispute.grid", form="hand_up",
+               refusal=_l("Only a newly logged dispute can be handed up; this one is %(state)s.")),
+    Transition("escalate", _l("Escalate"), ("registered", "mediating", "failed", "escalated"), "escalated",
+               permission="mediation.dispute.escalate", form="escalate", clocks_stop=(PERIOD,),
+               refusal=_l("A %(state)s dispute cannot be escalated.")),
+    Transition("close", _l("Close (销号)"), ("resolved", "failed", "refused"), "closed",
+               permission="mediation.dispute.close", form="close",
+               refusal=_l("Only a resolved, failed or refused dispute can be closed; this one is %(state)s.")),
+    Transition("reopen", _l("Reopen"), ("closed",), "registered", permission="mediation.dispute.close",
+               form="reopen", refusal=_l("Only a closed dispute can be reopened; this one is %(state)s.")),
+])
 
 
 def start(dispute: Dispute, user, mediator: User | None = None) -> Dispute:
-    _require_state(dispute, ("registered", "escalated"),
-                   _("Mediation can start only on a registered or escalated dispute; this one is %(state)s.",
-                     state="%(state)s"))
+    WORKFLOW.check(dispute, "start")
     mediator = mediator or user
     if not mediator.can("mediation.dispute.mediate"):
         raise MediationError({"mediator_id": _("This user may not mediate.")})
@@ -263,8 +289,7 @@ def add_session_note(dispute: Dispute, user, text: str) -> None:
 
 
 def resolve(dispute: Dispute, user, outcome: str) -> Dispute:
-    _require_state(dispute, ("mediating",),
-                   _("Only a dispute under mediation can be resolved; this one is %(state)s.", state="%(state)s"))
+    WORKFLOW.check(dispute, "resolve")
     outcome = (outcome or "").strip()
     if not outcome:
         raise MediationError({"outcome": _("Describe the outcome.")})
@@ -277,8 +302,7 @@ def resolve(dispute: Dispute, user, outcome: str) -> Dispute:
 
 def fail(dispute: Dispute, user, reason: str, legal_channel: str | None = None,
          refer_police: bool = False) -> Dispute:
-    _require_state(dispute, ("mediating",),
-                   _("Only a dispute under mediation can fail; this one is %(state)s.", state="%(state)s"))
+    WORKFLOW.check(dispute, "fail")
     reason = (reason or "").strip()
     if not reason:
         raise MediationError({"reason": _("Give the reason.")})
@@ -303,9 +327,7 @@ def resolve_on_spot(dispute: Dispute, user, agreed: str) -> Dispute:
     an agreement (调解协议书) can then be drawn up. Only in the worker's own grid."""
     if not can_use_grid(user, dispute.grid):
         raise MediationError({"grid": _("Only a worker of this grid can resolve it on the spot.")})
-    _require_state(dispute, ("registered",),
-                   _("Only a newly logged dispute can be resolved on the spot; this one is %(state)s.",
-                     state="%(state)s"))
+    WORKFLOW.check(dispute, "resolve_on_spot")
     agreed = (agreed or "").strip()
     if not agreed:
         raise MediationError({"text": _("Write down what the parties agreed.")})
@@ -322,8 +344,7 @@ def hand_up(dispute: Dispute, user, reason: str) -> int:
     committee, whose mediators are told; it stays registered at village level for them to take up."""
     if not can_use_grid(user, dispute.grid):
         raise MediationError({"grid": _("Only a worker of this grid can hand it up.")})
-    _require_state(dispute, ("registered",),
-                   _("Only a newly logged dispute can be handed up; this one is %(state)s.", state="%(state)s"))
+    WORKFLOW.check(dispute, "hand_up")
     reason = (reason or "").strip()
     if not reason:
         raise MediationError({"text": _("Say why it cannot be settled on the spot.")})
@@ -359,8 +380,7 @@ def next_level(level: str) -> str | None:
 
 
 def escalate(dispute: Dispute, user, reason: str) -> Dispute:
-    _require_state(dispute, ("registered", "mediating", "failed", "escalated"),
-                   _("A %(state)s dispute cannot be escalated.", state="%(state)s"))
+    WORKFLOW.check(dispute, "escalate")
     reason = (reason or "").strip()
     if not reason:
         raise MediationError({"reason": _("Give the reason.")})
@@ -383,9 +403,7 @@ def has_evidence(dispute: Dispute) -> bool:
 
 def close(dispute: Dispute, user, note: str = "") -> Dispute:
     """销号: only a resolved or failed dispute, and only with evidence (an attachment or a closing note)."""
-    _require_state(dispute, ("resolved", "failed", "refused"),
-                   _("Only a resolved, failed or refused dispute can be closed; this one is %(state)s.",
-                     state="%(state)s"))
+    WORKFLOW.check(dispute, "close")
     note = (note or "").strip()
     if not note and not has_evidence(dispute):
         raise MediationError({"note": _("Closing needs evidence: attach a file or write a closing note.")})
@@ -405,8 +423,7 @@ def close(dispute: Dispute, user, note: str = "") -> Dispute:
 
 def reopen(dispute: Dispute, user, reason: str) -> Dispute:
     """A closed item comes back (the history stays on the record): registered again at its level."""
-    _require_state(dispute, ("closed",), _("Only a closed dispute can be reopened; this one is %(state)s.",
-                                           state="%(state)s"))
+    WORKFLOW.check(dispute, "reopen")
     reason = (reason or "").strip()
     if not reason:
         raise MediationError({"reason": _("Give the reason.")})
