@@ -94,3 +94,64 @@ def test_grid_worker_hands_up_to_the_village_committee_and_only_in_their_grid(ap
     if other is not None:
         assert client.post(f"/mediation/disputes/{other.id}/resolve_on_spot",
                            data={"version": other.version, "text": "x"}).status_code == 404
+
+
+def test_hearing_basis_names_the_provinces_rules_from_a_setting(app, client):
+    login(client, "admin")
+    html = client.get("/hearing/1").get_data(as_text=True)
+    assert "江苏" not in html and "信访工作条例" in html
+    client.post("/admin/settings/hearing.local_rules", data={"value": "湖南省信访事项听证办法"})
+    assert "湖南省信访事项听证办法" in client.get("/hearing/1").get_data(as_text=True)
+
+
+def test_opening_early_needs_a_confirmation_and_statements_take_their_step(app, client):
+    from core.db import db
+    from plugins.hearing import session
+    from plugins.hearing.models import Hearing
+    h = db.session.query(Hearing).filter(Hearing.state == "scheduled").first()
+    login(client, "mediator")
+    client.post(f"/hearing/{h.id}/act/send_notices")
+    db.session.expire_all()
+    assert session.opening_offset(db.session.get(Hearing, h.id)) < 0          # the demo hearing is days ahead
+    client.post(f"/hearing/{h.id}/act/open")
+    db.session.expire_all()
+    assert db.session.get(Hearing, h.id).state == "notified"                   # refused without the tick
+    client.post(f"/hearing/{h.id}/act/open", data={"confirm": "1"})
+    db.session.expire_all()
+    h = db.session.get(Hearing, h.id)
+    assert h.state == "in_session" and h.current_step == "identity"
+    client.post(f"/hearing/{h.id}/act/statement", data={"speaker_role": "petitioner", "speaker_name": "李春兰",
+                                                         "text": "要求落实低保待遇。", "step": "petitioner"})
+    st = session.statements(h)[-1]
+    assert st.step == "petitioner"                                             # not the current "identity"
+
+
+def test_home_card_and_warnings_count_the_same_clocks(app, client):
+    import re as _re
+    login(client, "officer")
+    home = client.get("/").get_data(as_text=True)
+    m = _re.search(r'href="/petition/warnings">[^<]*</a>\s*<span class="badge">(\d+)</span>', home)
+    warnings = client.get("/petition/warnings").get_data(as_text=True)
+    counts = [int(x) for x in _re.findall(r"<h2>[^<(（]*[(（](\d+)[)）]</h2>", warnings)[:2]]
+    assert m is not None and int(m.group(1)) == sum(counts)
+
+
+def test_dashboard_region_rows_add_up_with_the_district_itself(app, client):
+    import re as _re
+    login(client, "leader")
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert 'class="own"' in html and "本级" in html
+
+
+def test_unsatisfied_rating_notifies_officer_and_leaders(app, client):
+    from sqlalchemy import select
+    from core.db import db
+    from core.notifications.models import Notification
+    from plugins.petition.models import PetitionCase
+    case = db.session.scalar(select(PetitionCase).where(PetitionCase.state == "replied",
+                                                        PetitionCase.satisfaction.is_(None)))
+    html = client.get(f"/status?code={case.query_code}").get_data(as_text=True)
+    assert "处理意见" in html and "复查" in html
+    before = db.session.query(Notification).count()
+    client.post("/status", data={"rate-code": case.query_code, "rate-satisfaction": "unsatisfied"})
+    assert db.session.query(Notification).count() >= before + 2

@@ -23,12 +23,14 @@ def setup(ctx) -> None:
         "panel_size_max": 7,
         "default_duration_minutes": 120,
         "confirm_link_limit": 30,   # public minutes-confirmation look-ups per address per 10 minutes
+        "local_rules": "",          # the province's own hearing rules, e.g. 湖南省信访事项听证办法 (a setting, never a default)
     })
     from core.toolkit import register_setting_labels
     register_setting_labels({
         "hearing.panel_size_min": _l("Smallest panel"), "hearing.panel_size_max": _l("Largest panel"),
         "hearing.default_duration_minutes": _l("Default hearing length (minutes)"),
         "hearing.confirm_link_limit": _l("Public minutes look-ups per address per 10 minutes"),
+        "hearing.local_rules": _l("The province's hearing rules (title), cited as the legal basis"),
     })
     ctx.sequence("hearing.hearing", "JS-TZ-{year}-{n:04d}")
     ctx.migrations("migrations/versions")

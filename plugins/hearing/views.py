@@ -149,6 +149,7 @@ def hearing(hearing_id: int):
         can_run=current_user.can("hearing.hearing.run"), panel_min=services.setting("panel_size_min"),
         panel_max=services.setting("panel_size_max"), earliest=services.earliest_day(),
         opening_offset=session.opening_offset(h) if h.state == "notified" else 0,
+        local_rules=(services.setting("local_rules") or "").strip(),
         unit_placeholder=str(_("Unit representative")))
 
 
