@@ -70,7 +70,7 @@ def record_type_label(table: str | None) -> str:
     cls = _model(table)
     label = getattr(cls, "__record_label__", None) if cls is not None else None
     label = label or _record_types.get(table)
-    return str(label) if label else _("Record")
+    return str(label) if label else _("Other record")
 
 
 def action_label(code: str | None) -> str:

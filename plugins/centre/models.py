@@ -96,6 +96,8 @@ class Case(VersionedMixin, db.Model):
     __tablename__ = "centre_case"
     __tracked__ = ("state", "rating")
     __tracked_labels__ = {"state": _l("Stage"), "rating": _l("Rating")}
+    __record_label__ = _l("Centre case")
+    __value_labels__ = {"state": CASE_STATES, "rating": RATINGS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True, nullable=False)
