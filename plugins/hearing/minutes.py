@@ -15,7 +15,7 @@ from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
 from .models import (OUTCOMES, PARTY_ROLES, ROLES, VOTES, Confirmation, Event, Evidence, Hearing, MinutesVersion,
                      Participant, TextModule, Vote)
-from .services import event, now, require_state
+from .services import WORKFLOW, event, now
 
 # the headings of domain.md §2 (标题 and 签名 are set by the PDF itself)
 SECTIONS = [
@@ -122,7 +122,7 @@ def _clean(sections: dict) -> dict:
 def save_draft(hearing: Hearing, sections: dict, reason: str = "", user=None,
                base_number: int | None = None) -> MinutesVersion:
     """Each save of an unlocked draft is a new version (the history keeps every earlier one)."""
-    require_state(hearing, "held", "concluded", "served")
+    WORKFLOW.check(hearing, "save_draft")
     current = current_version(hearing)
     if current is not None and current.locked_at is not None:
         raise ServiceError(_("The minutes are locked; a correction needs a reason."))
@@ -213,7 +213,7 @@ def digest(canonical_text: str) -> str:
 
 
 def lock(hearing: Hearing, user=None) -> MinutesVersion:
-    require_state(hearing, "held", "concluded", "served")
+    WORKFLOW.check(hearing, "lock")
     v = current_version(hearing)
     if v is None:
         raise ServiceError(_("There are no minutes yet."))
@@ -311,7 +311,7 @@ def record_vote(hearing: Hearing, member_id: int, view: str, vote: str) -> Vote:
         errors["member_id"] = _("Choose a panelist of this hearing.")
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "in_session", "suspended", "held")
+    WORKFLOW.check(hearing, "record_vote")
     row = db.session.scalar(select(Vote).where(Vote.hearing_id == hearing.id, Vote.panel_member_id == member.id))
     if row is None:
         row = Vote(hearing_id=hearing.id, panel_member_id=member.id, view=view, vote=vote, at=now())

@@ -12,7 +12,7 @@ from core.toolkit import normalise_name
 from core.toolkit import ServiceError, clean_text
 from core.toolkit import clock
 from .models import PANELIST_KINDS, PARTY_ROLES, Hearing, PanelMember, Panelist, Participant
-from .services import add_participant, clashes, event, require_state, setting
+from .services import WORKFLOW, add_participant, clashes, event, setting
 
 
 def pool(active_only: bool = True) -> list[Panelist]:
@@ -135,7 +135,7 @@ def add_member(hearing: Hearing, panelist: Panelist, reason: str, accept_conflic
         errors["panelist_id"] = _("Choose a panelist from the pool.")
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "accepted", "scheduled")
+    WORKFLOW.check(hearing, "add_member")
     if any(m.panelist_id == panelist.id for m in hearing.panel):
         raise ServiceError({"panelist_id": _("%(name)s is already on the panel.", name=panelist.name)})
     active = [m for m in hearing.panel if not m.recused]
@@ -168,7 +168,7 @@ def remove_member(hearing: Hearing, member: PanelMember, reason: str) -> None:
     reason = clean_text(reason, "reason", 500, errors)
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "accepted", "scheduled")
+    WORKFLOW.check(hearing, "remove_member")
     for p in [p for p in hearing.participants if p.panel_member_id == member.id]:
         hearing.participants.remove(p)
     name = member.panelist.name

@@ -13,7 +13,7 @@ from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
 from core.toolkit import clock
 from .models import Hearing
-from .services import ACTIVE, LIVE, add_participant, event, require_state, setting
+from .services import ACTIVE, LIVE, WORKFLOW, add_participant, event, setting
 
 
 def earliest_day(today: date | None = None) -> date:
@@ -83,7 +83,7 @@ def schedule(hearing: Hearing, scheduled_at: datetime, *, duration: int | None =
     if errors:
         raise ServiceError(errors)
     if not postponing:
-        require_state(hearing, "accepted", "scheduled")
+        WORKFLOW.check(hearing, "schedule")
     today = today or clock.today()
     first = earliest_day(today)
     if scheduled_at.date() < first:
@@ -129,7 +129,7 @@ def postpone(hearing: Hearing, reason: str, scheduled_at: datetime, **kw) -> Non
     reason = clean_text(reason, "reason", 2000, errors)
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "scheduled", "notified", "suspended")
+    WORKFLOW.check(hearing, "postpone")
     old = hearing.scheduled_at
     kw.setdefault("room", hearing.room)
     kw.setdefault("venue", "" if hearing.room else hearing.venue)

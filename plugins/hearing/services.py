@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from core.toolkit import log_event
 from core.toolkit import start_deadline, stop_if_running
 from core.toolkit import db
-from core.toolkit import ServiceError, clean_text
+from core.toolkit import ServiceError, Transition, Workflow, clean_text
 from core.toolkit import next_reference
 from core.toolkit import settings
 from core.toolkit import clock
@@ -33,9 +33,47 @@ def now() -> datetime:
     return clock.now().replace(microsecond=0)
 
 
-def require_state(hearing: Hearing, *states: str) -> None:
-    if hearing.state not in states:
-        raise ServiceError(_("Not possible while the hearing is “%(state)s”.", state=STATES[hearing.state]))
+_NOT_NOW = _l("Not possible while the hearing is “%(state)s”.")
+_MANAGE, _RUN = "hearing.hearing.manage", "hearing.hearing.run"
+_SESSION = ("notified", "in_session", "suspended")
+_RECORDING = ("applied", "accepted", "scheduled", "notified", "in_session", "suspended", "held", "concluded")
+_MINUTES = ("held", "concluded", "served")
+
+
+def _t(action, label, sources, target=None, permission=_RUN, **kw) -> Transition:
+    return Transition(action, label, sources, target, permission=permission, refusal=_NOT_NOW, **kw)
+
+
+# the hearing procedure as data (core/workflow.py): every step, the stages it may happen in and where it leads;
+# steps that keep the stage (statements, evidence, votes, panel changes) are declared too, so one table says
+# what may happen when
+WORKFLOW = Workflow("hearing", record_type=RECORD_TYPE, states=STATES, audit=False, transitions=[
+    _t("accept", _l("Accept the application"), ("applied",), "accepted", _MANAGE,
+       clocks_stop=("hearing.decide",), clocks_start=("hearing.hold",)),
+    _t("refuse", _l("Refuse the application"), ("applied",), "refused", _MANAGE, clocks_stop=("hearing.decide",)),
+    _t("withdraw", _l("Withdraw"), ("applied", "accepted", "scheduled", "notified"), "withdrawn", _MANAGE),
+    _t("add_member", _l("Appoint a panelist"), ("accepted", "scheduled"), None, _MANAGE),
+    _t("remove_member", _l("Remove a panelist"), ("accepted", "scheduled"), None, _MANAGE),
+    _t("schedule", _l("Schedule"), ("accepted", "scheduled"), "scheduled", _MANAGE),
+    _t("postpone", _l("Postpone"), ("scheduled", "notified", "suspended"), "scheduled", _MANAGE),
+    _t("send_notices", _l("Serve the notices"), ("scheduled",), "notified", _MANAGE, document="hearing.document"),
+    _t("open_session", _l("Open the hearing"), ("notified",), "in_session"),
+    _t("set_step", _l("Move to a procedure step"), ("in_session",)),
+    _t("record_arrival", _l("Record arrival"), _SESSION),
+    _t("record_absence", _l("Record absence"), _SESSION),
+    _t("add_statement", _l("Record a statement"), _RECORDING),
+    _t("add_evidence", _l("Present evidence"), ("in_session",)),
+    _t("challenge_evidence", _l("Challenge evidence"), ("in_session",)),
+    _t("request_recusal", _l("Request recusal"), ("notified", "in_session")),
+    _t("suspend", _l("Suspend"), ("in_session",), "suspended"),
+    _t("resume", _l("Resume"), ("suspended",), "in_session"),
+    _t("close_session", _l("Close the hearing"), ("in_session",), "held"),
+    _t("record_vote", _l("Record a vote"), ("in_session", "suspended", "held")),
+    _t("conclude", _l("Conclude"), ("in_session", "held"), "concluded", document="hearing.document"),
+    _t("serve_conclusion", _l("Serve the conclusion"), ("concluded",), "served"),
+    _t("save_draft", _l("Save the minutes"), _MINUTES),
+    _t("lock", _l("Lock the minutes"), _MINUTES, document="hearing.minutes"),
+])
 
 
 def event(hearing: Hearing, kind: str, text_: str, at: datetime | None = None) -> Event:
@@ -125,7 +163,7 @@ def _decide(hearing: Hearing, state: str, note: str) -> None:
 
 
 def accept(hearing: Hearing, note: str = "") -> None:
-    require_state(hearing, "applied")
+    WORKFLOW.check(hearing, "accept")
     reason = legal_route_reason(hearing.petition)
     if reason:
         raise ServiceError(reason)
@@ -139,7 +177,7 @@ def refuse(hearing: Hearing, reason: str) -> None:
     reason = clean_text(reason, "reason", 2000, errors)
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "applied")
+    WORKFLOW.check(hearing, "refuse")
     _decide(hearing, "refused", reason)
 
 
@@ -148,7 +186,7 @@ def withdraw(hearing: Hearing, reason: str) -> None:
     reason = clean_text(reason, "reason", 2000, errors)
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "applied", "accepted", "scheduled", "notified")
+    WORKFLOW.check(hearing, "withdraw")
     hearing.state = "withdrawn"
     for rule in ("hearing.decide", "hearing.hold"):
         stop_clock(hearing, rule)
@@ -202,7 +240,7 @@ def add_participant(hearing: Hearing, role: str, name: str, unit: str = "", pers
 def send_notices(hearing: Hearing, today: date | None = None) -> list[Notice]:
     """Issue a 听证通知书 to each party and panelist (and the public announcement of an open hearing)."""
     from .panel import check_panel_size
-    require_state(hearing, "scheduled")
+    WORKFLOW.check(hearing, "send_notices")
     check_panel_size(hearing)
     today = today or clock.today()
     last = latest_notice_day(hearing.scheduled_at.date())
@@ -246,7 +284,7 @@ def conclude(hearing: Hearing, outcome: str, conclusion: str, on_spot: bool = Fa
     conclusion = clean_text(conclusion, "conclusion", 8000, errors)
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "in_session", "held")
+    WORKFLOW.check(hearing, "conclude")
     if hearing.state == "in_session":
         from .session import close_session
         close_session(hearing)
@@ -265,7 +303,7 @@ def conclude(hearing: Hearing, outcome: str, conclusion: str, on_spot: bool = Fa
 
 
 def serve_conclusion(hearing: Hearing, served_at: datetime | None = None) -> None:
-    require_state(hearing, "concluded")
+    WORKFLOW.check(hearing, "serve_conclusion")
     served_at = served_at or now()
     if served_at > now() + timedelta(minutes=5):
         raise ServiceError({"served_at": _("Cannot lie in the future.")})

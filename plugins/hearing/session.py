@@ -9,7 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
 from .models import ROLES, Evidence, Hearing, Participant, Recusal, Statement
-from .services import event, now, require_state
+from .services import WORKFLOW, event, now
 
 AGENDA = {
     "identity": _l("Check identities"),
@@ -42,7 +42,7 @@ def _at(value: datetime | None, field: str) -> datetime:
 
 def open_session(hearing: Hearing, at: datetime | None = None) -> None:
     from .panel import check_panel_size
-    require_state(hearing, "notified")
+    WORKFLOW.check(hearing, "open_session")
     check_panel_size(hearing)
     if not hearing.host_name or not hearing.recorder_name:
         raise ServiceError(_("Name the host and the recorder first."))
@@ -63,7 +63,7 @@ def opening_offset(hearing: Hearing, today=None) -> int:
 def set_step(hearing: Hearing, step: str) -> None:
     if step not in AGENDA:
         raise ServiceError({"step": _("Choose a step of the agenda.")})
-    require_state(hearing, "in_session")
+    WORKFLOW.check(hearing, "set_step")
     hearing.current_step = step
     event(hearing, "step", f"{step}:{AGENDA[step]}")
 
@@ -71,7 +71,7 @@ def set_step(hearing: Hearing, step: str) -> None:
 def record_arrival(hearing: Hearing, participant: Participant, at: datetime | None = None) -> None:
     if participant is None or participant.hearing_id != hearing.id:
         raise ServiceError({"participant_id": _("Choose a participant of this hearing.")})
-    require_state(hearing, "notified", "in_session", "suspended")
+    WORKFLOW.check(hearing, "record_arrival")
     participant.arrived_at = _at(at, "arrived_at")
     participant.absent_note = None
 
@@ -81,7 +81,7 @@ def record_absence(hearing: Hearing, participant: Participant, note: str) -> Non
     note = clean_text(note, "note", 300, errors)
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "notified", "in_session", "suspended")
+    WORKFLOW.check(hearing, "record_absence")
     participant.arrived_at, participant.absent_note = None, note
     event(hearing, "absence", _("%(name)s is absent: %(note)s", name=participant.name, note=note))
 
@@ -105,7 +105,7 @@ def add_statement(hearing: Hearing, speaker_role: str, speaker_name: str, text_:
         errors["step"] = _("Choose a step of the agenda.")
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, *RECORDING)
+    WORKFLOW.check(hearing, "add_statement")
     _unlocked(hearing)
     st = Statement(hearing_id=hearing.id, step=step, speaker_role=speaker_role, speaker_name=speaker_name,
                    text=body, at=at or now(), recorded_by=getattr(user, "id", None))
@@ -128,7 +128,7 @@ def add_evidence(hearing: Hearing, label: str, presented_by: str, purpose: str =
         errors["presented_by"] = _("Choose a role from the list.")
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "in_session")
+    WORKFLOW.check(hearing, "add_evidence")
     ev = Evidence(hearing_id=hearing.id, label=label, presented_by=presented_by, purpose=purpose, at=now())
     db.session.add(ev)
     db.session.flush()
@@ -143,7 +143,7 @@ def challenge_evidence(hearing: Hearing, evidence: Evidence, challenge: str) -> 
         errors["evidence_id"] = _("Choose evidence of this hearing.")
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "in_session")
+    WORKFLOW.check(hearing, "challenge_evidence")
     evidence.challenged, evidence.challenge = True, challenge
     event(hearing, "evidence", _("Evidence challenged: %(label)s — %(c)s", label=evidence.label, c=challenge))
 
@@ -156,7 +156,7 @@ def request_recusal(hearing: Hearing, target: Participant, requested_by: str, re
         errors["target_id"] = _("Recusal can be asked of the host, a panelist or the recorder.")
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "notified", "in_session")
+    WORKFLOW.check(hearing, "request_recusal")
     r = Recusal(hearing_id=hearing.id, target_id=target.id, requested_by=requested_by, reason=reason,
                 requested_at=now())
     r.target = target
@@ -196,20 +196,20 @@ def suspend(hearing: Hearing, reason: str) -> None:
     reason = clean_text(reason, "reason", 2000, errors)
     if errors:
         raise ServiceError(errors)
-    require_state(hearing, "in_session")
+    WORKFLOW.check(hearing, "suspend")
     hearing.state = "suspended"
     event(hearing, "suspended", _("Suspended: %(r)s", r=reason))
 
 
 def resume(hearing: Hearing) -> None:
-    require_state(hearing, "suspended")
+    WORKFLOW.check(hearing, "resume")
     hearing.state = "in_session"
     event(hearing, "resumed", _("The hearing resumes."))
 
 
 def close_session(hearing: Hearing, at: datetime | None = None) -> None:
     from .minutes import ensure_draft
-    require_state(hearing, "in_session")
+    WORKFLOW.check(hearing, "close_session")
     hearing.ended_at = _at(at, "at")
     hearing.state = "held"
     event(hearing, "closed", _("The hearing is closed."))
