@@ -210,25 +210,7 @@ def _dispatch(app: AidApplication, action: str, forms: dict) -> None:
     form = forms.get(action)
     if form is not None:
         require_valid(form)
-    if action == "supplement":
-        aid.request_supplement(app, form.documents_missing.data, form.supplement_by.data)
-    elif action == "refuse":
-        aid.refuse(app, form.reason.data)
-    elif action == "assign":
-        aid.assign(app, form.provider_id.data)
-    elif action == "early_aid":
-        aid.start_early_aid(app, form.provider_id.data, form.limitation_due.data)
-    elif action == "object":
-        aid.object_to(app, form.text.data)
-    elif action == "decide_objection":
-        aid.decide_objection(app, form.upheld.data == "yes", form.text.data)
-    elif action == "terminate":
-        aid.terminate(app, form.ground.data, form.text.data)
-    elif action == "close":
-        aid.close(app, form.report.data)
-    else:
-        {"forward": aid.forwarded, "supplied": aid.materials_supplied, "lapse": aid.lapse, "grant": aid.grant,
-         "archive": aid.archive}[action](app)
+    aid.WORKFLOW.dispatch(app, action, WEB_STEPS, form)
 
 
 @bp.route("/providers", methods=["GET", "POST"])

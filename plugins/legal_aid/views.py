@@ -213,19 +213,4 @@ def _dispatch(ref: Referral, action: str, forms: dict) -> None:
     form = forms.get(action)
     if form is not None:
         require_valid(form)
-    if action == "edit":
-        services.update_referral(ref, {"channel": form.channel.data or None, "knew_at": form.knew_at.data,
-                                       "body_id": int(form.body_id.data) if form.body_id.data else None,
-                                       "request": form.request.data, "what_to_bring": form.what_to_bring.data})
-    elif action == "notify":
-        services.notify(ref, form.service_method.data)
-    elif action == "receipt":
-        services.record_receipt(ref, form.receipt_number.data)
-    elif action == "refuse":
-        services.refuse(ref, form.reason.data)
-    elif action == "outcome":
-        services.record_outcome(ref, form.outcome_reference.data, form.outcome_text.data)
-    elif action == "feedback":
-        services.record_feedback(ref, form.feedback_note.data)
-    else:
-        getattr(services, action)(ref)
+    services.WORKFLOW.dispatch(ref, action, WEB_STEPS, form)
