@@ -68,11 +68,12 @@ def create_app(config: dict | None = None, plugins=None) -> Flask:
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` for every route: at most 18 digits, so an id no database integer can hold matches no
-    route and is a 404 in one place (not an overflow, a 500, in each view). Matching by the pattern rather
-    than a range check keeps it a 404 where another method shares the path (a failed range check would
-    make werkzeug answer 405)."""
-    regex = r"\d{1,18}"
+    """``<int:...>`` for every route: 0 … 2,147,483,647 (a PostgreSQL ``integer`` key), so an id the database
+    cannot hold matches no route and is a 404 in one place, not an overflow (a 500) in each view. The bound is
+    in the pattern, not a range check: a failed check would make werkzeug answer 405 where another method
+    shares the path."""
+    regex = (r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+             r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])")
 
 
 def _init_transport(app: Flask) -> None:
