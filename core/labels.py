@@ -235,3 +235,8 @@ def enum_labels(name: str) -> dict[str, str]:
 def deadline_status(status: str | None) -> str:
     label = DEADLINE_STATUS.get(status or "")
     return str(label) if label else ""
+
+
+def paren(text) -> str:
+    """*text* in brackets of the interface language: （…） in Chinese, (…) in English."""
+    return f"（{text}）" if colon() == "：" else f" ({text})"

@@ -44,6 +44,7 @@ def setup(ctx) -> None:
     app.add_template_global(panel.chatter_panel, "chatter_panel")
     from core import labels
     app.add_template_global(labels.colon, "colon")
+    app.add_template_global(labels.paren, "paren")
     app.add_template_global(labels.list_label, "list_label")
     app.add_template_global(labels.setting_label, "setting_label")
     app.add_template_global(labels.contribution_label, "contribution_label")
