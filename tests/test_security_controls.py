@@ -210,3 +210,22 @@ def test_the_api_token_needs_the_second_factor_and_a_changed_initial_password(ap
     db.session.execute(update(User).where(User.username == "officer").values(must_change_password=True))
     db.session.commit()
     assert client.post("/api/v1/auth/token", json={"username": "officer", "password": DEMO_PASSWORD}).status_code == 401
+
+
+def test_postgresql_itself_refuses_to_delete_audit_rows_younger_than_180_days(app):
+    from sqlalchemy import delete, text
+    from sqlalchemy.exc import DBAPIError
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only (SQLite: the purge refuses; see the controls page)")
+    now = clock.now()
+    db.session.add_all([AuditLog(at=now - timedelta(days=100), action="note", text="young"),
+                        AuditLog(at=now - timedelta(days=400), action="note", text="old")])
+    db.session.commit()
+    for stmt in (delete(AuditLog).where(AuditLog.text == "young"), text("UPDATE core_audit_log SET text = 'x'"),
+                 text("TRUNCATE core_audit_log")):
+        with pytest.raises(DBAPIError):
+            db.session.execute(stmt)
+        db.session.rollback()
+    db.session.execute(delete(AuditLog).where(AuditLog.text == "old"))
+    db.session.commit()
+    assert set(db.session.scalars(select(AuditLog.text).where(AuditLog.text.in_(("young", "old"))))) == {"young"}
