@@ -142,6 +142,8 @@ def _operation(path: str, route: ApiRoute, refs: dict, defs: dict) -> dict:
     if route.tags:
         op["tags"] = list(route.tags)
     params = _parameters(path, route, refs, defs)
+    if route.method != "GET" and route.access != "public":
+        params.append({"$ref": "#/components/parameters/Idempotency-Key"})
     if params:
         op["parameters"] = params
     if route.body is not None:
@@ -162,7 +164,7 @@ def _operation(path: str, route: ApiRoute, refs: dict, defs: dict) -> dict:
     if "{" in _RULE_PARAM.sub("{}", path):
         statuses.add(404)
     if route.method != "GET" and route.access != "public":
-        statuses.add(409)
+        statuses |= {409, 422}          # 422 also for a malformed or reused Idempotency-Key
     if route.body is not None:
         statuses |= {400, 413, 415, 422}
     if route.query is not None:
@@ -206,6 +208,13 @@ def build(app) -> dict:
                "schema": {k: v for k, v in page_schema[name].items() if k not in ("title", "description")}}
         for name in ("page", "per_page")
     }
+    components["parameters"]["Idempotency-Key"] = {
+        "name": "Idempotency-Key", "in": "header", "required": False,
+        "description": _("Optional. A repeat with the same key within 24 hours answers the first request's status "
+                         "and body (header Idempotent-Replayed: true) and changes nothing; the same key with "
+                         "another body answers 422. A POST body's client_uuid serves as the key when this "
+                         "header is absent."),
+        "schema": {"type": "string", "pattern": "^[0-9A-Za-z_.:-]{1,100}$"}}
     error_ref = refs[("error", 0)]
     components["responses"] = {
         name: {"description": describe(), "content": {"application/json": {"schema": error_ref}}}
