@@ -308,3 +308,24 @@ def test_court_forms_never_break(app, login_as, junk):
         assert web.get(url).status_code in (200, 302, 404), url
     assert web.post("/mediation/court/import", data={"file": (io.BytesIO(junk.encode() or b"\x00\xff"), "b.xlsx")},
                     content_type="multipart/form-data").status_code == 200
+
+
+def test_closed_dispute_reviewed_counts_in_the_subsidy(app, login_as):
+    from plugins.mediation import services
+    from plugins.mediation.court_review import items
+    from plugins.mediation.court_subsidy import compute
+    from plugins.mediation.models import Dispute
+    d = db.session.scalar(select(Dispute).where(Dispute.state == "registered").order_by(Dispute.id))
+    mediator = _user("mediator")
+    services.start(d, mediator, mediator)
+    services.fail(d, mediator, "双方分歧较大")
+    services.close(d, mediator, "已告知其他途径")
+    db.session.commit()
+    web = login_as("leader")
+    assert d.reference in web.get("/mediation/reviews").get_data(as_text=True)
+    full = {f"item_{i.code}": i.points for i in items("simple")}
+    web.post(f"/mediation/reviews/dispute/{d.id}", data={"grade": "simple", **full})
+    lines = {ln["reference"]: ln for ln in compute(cs.default_region(), clock.today().strftime("%Y-%m"))["lines"]}
+    assert lines[d.reference]["kind"] == "dispute" and lines[d.reference]["amount"] == "40.00"   # simple failure
+    # a mediator does not review their own file
+    assert "mediation_court.reviews" and login_as("mediator").get(f"/mediation/reviews/dispute/{d.id}").status_code == 403

@@ -178,12 +178,14 @@ class ReviewItem(db.Model):
 
 
 class CaseReview(db.Model):
-    """卷宗评查 of one concluded court case: the grade, the points per checklist line, the total."""
+    """卷宗评查 of one concluded file — a court case or a closed dispute: the grade, the points per checklist line,
+    the total."""
 
     __tablename__ = "mediation_case_review"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_court_case.id"), nullable=False, unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_court_case.id"), unique=True)
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_dispute.id"), unique=True)  # a closed dispute
     grade: Mapped[str] = mapped_column(String(12), nullable=False)
     scores: Mapped[dict] = mapped_column(JSON, nullable=False)      # item code → {label, points, max}
     total: Mapped[int] = mapped_column(Integer, nullable=False)

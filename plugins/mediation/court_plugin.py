@@ -50,6 +50,8 @@ def setup_court(ctx) -> None:
              parent="mediation.root", order=50)
     ctx.menu("mediation.roster", _l("Mediator roster"), "mediation_court.roster", "mediation.court.read",
              parent="mediation.root", order=55)
+    ctx.menu("mediation.reviews", _l("Case-file reviews"), "mediation_court.reviews", "mediation.review.score",
+             parent="mediation.root", order=58)
     ctx.menu("mediation.subsidy", _l("Case-based subsidies"), "mediation_court.subsidy", "mediation.subsidy.read",
              parent="mediation.root", order=60)
     ctx.pdf_template("mediation.court_handback", "templates/pdf/court_handback.html",

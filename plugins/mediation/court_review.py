@@ -77,22 +77,30 @@ def save_checklist(grade: str, text: str) -> list[ReviewItem]:
     return items(grade)
 
 
-def frozen_month(case: CourtCase) -> bool:
-    """A file counted in a submitted subsidy report can no longer be re-scored."""
+def review_of(record) -> CaseReview | None:
+    """The review of a court case or a dispute (None before the first)."""
+    if isinstance(record, CourtCase):
+        return record.review
+    return db.session.scalar(select(CaseReview).where(CaseReview.dispute_id == record.id))
+
+
+def concluded(record) -> bool:
+    """A court case once agreed, failed or returned; a dispute once closed (销号)."""
+    return record.state in wf.CONCLUDED if isinstance(record, CourtCase) else record.state == "closed"
+
+
+def score(record, user, grade: str, awarded: dict, note: str = "") -> CaseReview:
+    """Score a concluded file (a court case or a closed dispute): *awarded* maps checklist code → points
+    (0 up to the line's points)."""
     from .court_subsidy import report_frozen_for
-    return report_frozen_for(case)
-
-
-def score(case: CourtCase, user, grade: str, awarded: dict, note: str = "") -> CaseReview:
-    """Score a concluded file: *awarded* maps checklist code → points (0 up to the line's points)."""
-    if case.state not in wf.CONCLUDED:
+    if not concluded(record):
         raise CourtError({"": _("Only a concluded file can be reviewed; the case is %(state)s.",
-                                state=case.state_label)})
-    if case.mediator_id is not None and user.id == case.mediator_id:
+                                state=record.state_label)})
+    if record.mediator_id is not None and user.id == record.mediator_id:
         raise CourtError({"": _("A mediator does not review their own file.")})
     if grade not in GRADES:
         raise CourtError({"grade": _("Choose one of the listed values.")})
-    if frozen_month(case):
+    if report_frozen_for(record):
         raise CourtError({"": _("This file is counted in a submitted subsidy report; its review is frozen.")})
     errors, scores = {}, {}
     for item in items(grade):
@@ -107,7 +115,8 @@ def score(case: CourtCase, user, grade: str, awarded: dict, note: str = "") -> C
         scores[item.code] = {"label": item.label, "points": points, "max": item.points}
     if errors:
         raise CourtError(errors)
-    review = case.review or CaseReview(case_id=case.id)
+    is_case = isinstance(record, CourtCase)
+    review = review_of(record) or (CaseReview(case_id=record.id) if is_case else CaseReview(dispute_id=record.id))
     review.grade, review.scores = grade, scores
     review.total = sum(s["points"] for s in scores.values())
     review.max_total = sum(s["max"] for s in scores.values())
@@ -117,7 +126,9 @@ def score(case: CourtCase, user, grade: str, awarded: dict, note: str = "") -> C
     if review.id is None:
         db.session.add(review)
     db.session.flush()
-    db.session.expire(case, ["review"])
-    log_note(RECORD_TYPE, case.id, _("File reviewed (%(grade)s): %(total)s of %(max)s points",
-                                     grade=str(GRADES[grade]), total=review.total, max=review.max_total), user=user)
+    if is_case:
+        db.session.expire(record, ["review"])
+    log_note(RECORD_TYPE if is_case else "mediation_dispute", record.id,
+             _("File reviewed (%(grade)s): %(total)s of %(max)s points", grade=str(GRADES[grade]),
+               total=review.total, max=review.max_total), user=user)
     return review

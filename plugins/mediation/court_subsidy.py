@@ -1,6 +1,7 @@
-"""以案定补: the month's subsidy per mediator and committee from reviewed court cases, frozen on submission.
+"""以案定补: the month's subsidy per mediator and committee from reviewed files — court cases and closed
+disputes — frozen on submission.
 
-A reviewed case counts in the month it concluded (its end day). Amount = the rate for its grade and
+A reviewed court case counts in the month it concluded (its end day), a dispute in the month it was closed. Amount = the rate for its grade and
 outcome (setting ``mediation.subsidy_rates``) × the review's share of points, nothing below the pass
 share (``mediation.subsidy_pass_percent``). A failed case counts as workload when its hand-back record
 was complete (the judge got what mediation established), else it earns nothing and says why."""
@@ -50,24 +51,38 @@ def pass_percent() -> int:
         return 60
 
 
-def outcome_of(case: CourtCase) -> str:
-    return "success" if case.agreement_signed_on is not None else "failure"
+def outcome_of(record) -> str:
+    if isinstance(record, CourtCase):
+        return "success" if record.agreement_signed_on is not None else "failure"
+    from .models import Agreement
+    signed = db.session.scalar(select(Agreement.signed_on).where(Agreement.dispute_id == record.id))
+    return "success" if signed is not None else "failure"
 
 
-def _line(case: CourtCase, review: CaseReview, table: dict, passing: int) -> dict:
+def _line(case, review: CaseReview, table: dict, passing: int) -> dict:
+    """One reviewed file's subsidy: a court case, or a closed dispute (``kind``)."""
     outcome = outcome_of(case)
+    is_case = isinstance(case, CourtCase)
     rate = table.get((review.grade, outcome), Decimal(0))
     note = ""
-    if outcome == "failure" and handback_missing(case):
+    if is_case and outcome == "failure" and handback_missing(case):
         rate, note = Decimal(0), _("hand-back incomplete")
     if review.percent < passing:
         rate, note = Decimal(0), _("below the pass mark (%(p)s%%)", p=passing)
     amount = (rate * review.total / review.max_total).quantize(CENT, ROUND_HALF_UP) if review.max_total else Decimal(0)
     mediator = case.mediator
-    return {"case_id": case.id, "reference": case.reference, "court_case_no": case.court_case_no,
+    if is_case:
+        committee = case.committee.name if case.committee else ""
+    else:
+        from .committees import handling_committee
+        found = handling_committee(case)
+        committee = found.name if found else ""
+    failed = _("Failed, handed back") if is_case else _("Not resolved, closed")
+    return {"kind": "court" if is_case else "dispute", "case_id": case.id, "reference": case.reference,
+            "court_case_no": case.court_case_no if is_case else "",
             "mediator_id": case.mediator_id, "mediator": (mediator.display_name or mediator.username) if mediator else "",
-            "committee": case.committee.name if case.committee else "", "grade": str(GRADES.get(review.grade)),
-            "outcome": outcome, "outcome_label": _("Agreement") if outcome == "success" else _("Failed, handed back"),
+            "committee": committee, "grade": str(GRADES.get(review.grade)),
+            "outcome": outcome, "outcome_label": _("Agreement") if outcome == "success" else failed,
             "score": f"{review.total}/{review.max_total}", "rate": str(rate), "amount": str(amount), "note": note}
 
 
@@ -78,8 +93,12 @@ def compute(region: Region, month: str) -> dict:
                               .where(CourtCase.region_id.in_(ids), CourtCase.ended_on >= start.date(),
                                      CourtCase.ended_on < end.date())
                               .order_by(CourtCase.ended_on, CourtCase.id)).all()
+    from .models import Dispute
+    disputes = db.session.execute(select(Dispute, CaseReview).join(CaseReview, CaseReview.dispute_id == Dispute.id)
+                                  .where(Dispute.region_id.in_(ids), Dispute.closed_at >= start, Dispute.closed_at < end)
+                                  .order_by(Dispute.closed_at, Dispute.id)).all()
     table, passing = rates(), pass_percent()
-    lines = [_line(c, r, table, passing) for c, r in rows]
+    lines = [_line(c, r, table, passing) for c, r in list(rows) + list(disputes)]
     by_mediator: dict = {}
     by_committee: dict = {}
     for ln in lines:
@@ -124,11 +143,12 @@ def submit(user, region: Region, month: str) -> SubsidyReport:
     return report
 
 
-def report_frozen_for(case: CourtCase) -> bool:
-    """Is *case* counted in a submitted report (of its region or any region above)?"""
-    if case.ended_on is None:
+def report_frozen_for(case) -> bool:
+    """Is *case* (a court case or a dispute) counted in a submitted report (of its region or any above)?"""
+    ended = case.ended_on if isinstance(case, CourtCase) else case.closed_at
+    if ended is None:
         return False
-    month = case.ended_on.strftime("%Y-%m")
+    month = ended.strftime("%Y-%m")
     codes = [c for c in case.region.path.strip("/").split("/") if c]
     return db.session.scalar(select(SubsidyReport.id).join(Region, Region.id == SubsidyReport.region_id)
                              .where(SubsidyReport.month == month, Region.code.in_(codes)).limit(1)) is not None

@@ -276,22 +276,62 @@ def _loader(record_id, kind: str) -> dict:
 
 
 # -- review (卷宗评查) ---------------------------------------------------------------------------------
-@bp.route("/court-cases/<int:case_id>/review", methods=["GET", "POST"])
-@require("mediation.review.score")
-def court_review(case_id: int):
-    from .court_review import items, score
-    c = _load(case_id)
-    grade = request.values.get("grade") or (c.review.grade if c.review else "ordinary")
+def _review_page(record, back_url: str, title: str, subtitle: str):
+    from .court_review import items, review_of, score
+    existing = review_of(record)
+    grade = request.values.get("grade") or (existing.grade if existing else "ordinary")
     if grade not in GRADES:
         grade = "ordinary"
     if request.method == "POST" and _form_ok():
         awarded = {i.code: request.form.get(f"item_{i.code}", "0") for i in items(grade)}
-        if perform(c, lambda: score(c, current_user, grade, awarded, request.form.get("note") or ""),
+        if perform(record, lambda: score(record, current_user, grade, awarded, request.form.get("note") or ""),
                    _("Review saved."), version_required=False):
-            return redirect(url_for("mediation_court.court_case", case_id=c.id))
-    given = (c.review.scores if c.review and c.review.grade == grade else {})
-    return render_template("mediation/court/review.html", c=c, grade=grade, grades=GRADES, items=items(grade),
-                           given=given, form=FlaskForm())
+            return redirect(back_url)
+    given = (existing.scores if existing and existing.grade == grade else {})
+    return render_template("mediation/court/review.html", title=title, subtitle=subtitle, back_url=back_url,
+                           grade=grade, grades=GRADES, items=items(grade), given=given, form=FlaskForm())
+
+
+@bp.route("/court-cases/<int:case_id>/review", methods=["GET", "POST"])
+@require("mediation.review.score")
+def court_review(case_id: int):
+    c = _load(case_id)
+    return _review_page(c, url_for("mediation_court.court_case", case_id=c.id), c.reference,
+                        f"{c.court_case_no} · {c.state_label} · {c.mediator.display_name if c.mediator else ''}")
+
+
+@bp.route("/reviews/dispute/<int:dispute_id>", methods=["GET", "POST"])
+@require("mediation.review.score")
+def dispute_review(dispute_id: int):
+    from .access import dispute_for
+    d = dispute_for(current_user, dispute_id) or abort(404)
+    return _review_page(d, url_for("mediation_court.reviews"), d.reference,
+                        f"{d.summary} · {d.state_label} · {d.mediator.display_name if d.mediator else ''}")
+
+
+@bp.get("/reviews")
+@require("mediation.review.score")
+def reviews():
+    """The review queue: concluded court cases and closed disputes in scope, unreviewed first."""
+    from .access import visible_disputes
+    from .court_models import CaseReview
+    from .models import Dispute
+    cases = db.session.scalars(visible_cases(current_user).where(CourtCase.state.in_(wf.CONCLUDED))
+                               .order_by(CourtCase.ended_on.desc(), CourtCase.id.desc()).limit(200)).all()
+    disputes = db.session.scalars(visible_disputes(current_user).where(Dispute.state == "closed")
+                                  .order_by(Dispute.closed_at.desc(), Dispute.id.desc()).limit(200)).all()
+    done = {("d", r.dispute_id): r for r in db.session.scalars(select(CaseReview).where(
+        CaseReview.dispute_id.in_([d.id for d in disputes] or [0])))}
+    rows = [{"kind": _("Court case"), "reference": c.reference, "what": c.court_case_no,
+             "mediator": c.mediator.display_name if c.mediator else "",
+             "ended": c.ended_on.isoformat() if c.ended_on else "", "review": c.review,
+             "url": url_for("mediation_court.court_review", case_id=c.id)} for c in cases]
+    rows += [{"kind": _("Dispute"), "reference": d.reference, "what": d.summary,
+              "mediator": d.mediator.display_name if d.mediator else "",
+              "ended": d.closed_at.strftime("%Y-%m-%d") if d.closed_at else "", "review": done.get(("d", d.id)),
+              "url": url_for("mediation_court.dispute_review", dispute_id=d.id)} for d in disputes]
+    rows.sort(key=lambda r: (r["review"] is not None, r["ended"]), reverse=False)
+    return render_template("mediation/court/reviews.html", rows=rows)
 
 
 @bp.route("/review-checklist", methods=["GET", "POST"])
