@@ -30,7 +30,8 @@ ALLOWED = {"e.g", "i.e", "concord.toml", "etc.", "example.com",
 
 
 class _Text(HTMLParser):
-    HIDDEN = {"script", "style", "code", "template", "noscript", "head", "title", "pre", "kbd", "samp"}
+    # script and markup, code samples, and the content of a text box (a value being edited, like an input's)
+    HIDDEN = {"script", "style", "code", "template", "noscript", "head", "title", "pre", "kbd", "samp", "textarea"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
