@@ -329,3 +329,28 @@ def test_closed_dispute_reviewed_counts_in_the_subsidy(app, login_as):
     assert lines[d.reference]["kind"] == "dispute" and lines[d.reference]["amount"] == "40.00"   # simple failure
     # a mediator does not review their own file
     assert "mediation_court.reviews" and login_as("mediator").get(f"/mediation/reviews/dispute/{d.id}").status_code == 403
+
+
+def test_roster_api_and_page(app, client, api_token, login_as):
+    h = {"Authorization": f"Bearer {api_token('admin')}"}
+    items = client.get("/api/v1/mediators?specialty=labour", headers=h).get_json()["items"]
+    assert {m["name"] for m in items} >= {"钱劳动", "孙明"}
+    lawyer = next(m for m in items if m["name"] == "孙明")
+    r = client.patch(f"/api/v1/mediators/{lawyer['id']}", headers=h,
+                     json={"version": lawyer["version"], "available": False, "training_hours": 120})
+    assert r.status_code == 200 and r.get_json()["available"] is False and r.get_json()["training_hours"] == 120
+    assert client.patch(f"/api/v1/mediators/{lawyer['id']}", headers=h,
+                        json={"version": lawyer["version"], "available": True}).status_code == 409
+    # an unavailable mediator drops below the available ones in the suggestions
+    _b, (case,) = _import([_row("(2026)湘0611民初9801号")])
+    db.session.commit()
+    names = [r["name"] for r in cs.suggestions(case)]
+    assert names.index("孙明") > names.index("钱劳动")
+    assert client.post("/api/v1/mediators", headers=h, json={"user_id": _user("grid1").id}).status_code == 422
+    web = login_as("admin")
+    page = web.get("/mediation/roster").get_data(as_text=True)
+    assert "钱劳动" in page and "普通话、湘阴话" in page
+    web.post(f"/mediation/roster/{_user('mediator').id}", data={"kind": "full_time", "specialties": ["labour", "neighbour"],
+                                                               "training_hours": "60", "max_load": "12", "available": "1"})
+    profile = cs.profile_of(_user("mediator"))
+    assert profile.kind == "full_time" and profile.specialties == ["neighbour", "labour"] and profile.max_load == 12
