@@ -141,3 +141,41 @@ def test_concord_plugins_lists_it(installed, db_url, tmp_path):
     lines = out.splitlines()
     assert lines.index(next(l for l in lines if l.startswith("example "))) > \
         lines.index(next(l for l in lines if l.startswith("petition "))), "example loads after petition"
+
+
+def test_a_new_plugin_adds_a_role_a_workflow_a_kpi_and_a_chart_without_touching_core(example_app):
+    """issue 15's proof: everything below comes from the example package, through ctx and core.toolkit."""
+    from sqlalchemy import select
+
+    from core.auth.models import Role
+    from core.db import db
+    from core.errors import ServiceError
+    from core.kpi import charts, measures, periods
+    from core.regions.models import Region
+    from concord_example.models import Suggestion
+    from concord_example.workflow import WORKFLOW
+
+    role = db.session.get(Role, "example_clerk")           # created by `concord db upgrade` with its grants
+    assert role is not None and {"example.page.read", "core.dashboard.read"} <= {p.code for p in role.permissions}
+
+    from core.seed import DISTRICT
+    district = db.session.scalar(select(Region).where(Region.code == DISTRICT))
+    s = Suggestion(text="路灯坏了", region_id=district.id)
+    db.session.add(s)
+    db.session.flush()
+    with pytest.raises(ServiceError):
+        WORKFLOW.check(s, "close")                          # not at the stage "new"
+    WORKFLOW.move(s, "answer")
+    assert s.state == "answered"
+
+    class Clerk:
+        def can(self, perm):
+            return perm == "example.page.read"
+    [close] = WORKFLOW.available_actions(s, Clerk())
+    assert close["code"] == "close" and close["confirm"]
+
+    assert "example.suggestions" in measures.measures()     # a KPI measure…
+    month = periods.containing("month", s.created_at)
+    got = {c["id"]: c for c in charts.charts(district, month)}
+    assert "example_suggestions" in got                      # …and its dashboard chart
+    assert sum(sum(d["data"]) for d in got["example_suggestions"]["datasets"]) == 1

@@ -1,6 +1,6 @@
 from flask import Blueprint, current_app, render_template
 
-from core.auth.guard import require
+from core.toolkit import require
 
 bp = Blueprint("example", __name__, template_folder="templates")
 
