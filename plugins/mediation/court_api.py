@@ -20,6 +20,7 @@ from core.toolkit import pdf_response, render_pdf
 from . import court_services as cs
 from .court_access import visible_cases
 from .court_models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, ROLES, RULINGS, CourtCase, MediatorProfile
+from . import court_workflow as wf
 from .court_workflow import STATES
 from .models import CATEGORIES
 
@@ -259,35 +260,17 @@ def _user(uid: int) -> User:
     return u
 
 
-@cases.action("assign", body=AssignIn, permission="mediation.court.assign",
-              summary=_l("Assign a mediator (suggested by specialty and load; a conflicted one is refused)"))
-def assign(record: CourtCase, body: AssignIn):
-    run_service(cs.assign, record, current_user, _user(body.mediator_id) if body.mediator_id else None,
-                body.note or "")
-
-
-@cases.action("receipt", body=DayIn, permission="mediation.court.mediate",
-              summary=_l("The mediator signs for the file: the mediation period starts"))
-def receipt(record: CourtCase, body: DayIn):
-    run_service(cs.receipt, record, current_user, body.on)
-
-
-@cases.action("extend", body=ExtendIn, permission="mediation.court.mediate",
-              summary=_l("Both parties agree to extend the period (once, by 30 days)"))
-def extend(record: CourtCase, body: ExtendIn):
-    run_service(cs.extend, record, current_user, body.agreed_on, body.note or "")
-
-
-@cases.action("succeed", body=SucceedIn, permission="mediation.court.mediate",
-              summary=_l("Agreement reached: the 30 days to apply for judicial confirmation run"))
-def succeed(record: CourtCase, body: SucceedIn):
-    run_service(cs.succeed, record, current_user, body.terms, body.signed_on)
-
-
-@cases.action("fail", body=FailIn, permission="mediation.court.mediate",
-              summary=_l("Mediation failed: the hand-back record is prepared"))
-def fail(record: CourtCase, body: FailIn):
-    run_service(cs.fail, record, current_user, body.reason, body.on)
+# the lifecycle's steps, one API action each, generated from the workflow declaration (summary and permission)
+wf.WORKFLOW.api_actions(cases, {
+    "assign": (AssignIn, lambda r, b: cs.assign(r, current_user, _user(b.mediator_id) if b.mediator_id else None,
+                                                b.note or "")),
+    "receipt": (DayIn, lambda r, b: cs.receipt(r, current_user, b.on)),
+    "extend": (ExtendIn, lambda r, b: cs.extend(r, current_user, b.agreed_on, b.note or "")),
+    "succeed": (SucceedIn, lambda r, b: cs.succeed(r, current_user, b.terms, b.signed_on)),
+    "fail": (FailIn, lambda r, b: cs.fail(r, current_user, b.reason, b.on)),
+    "handback": (VersionIn, lambda r, b: cs.hand_back(r, current_user)),
+    "ruling": (RulingIn, lambda r, b: cs.record_ruling(r, current_user, b.ruling, b.ruling_no or "", b.ruling_on)),
+})
 
 
 @cases.action("handback-record", body=HandbackIn, permission="mediation.court.mediate",
@@ -296,18 +279,6 @@ def handback_record(record: CourtCase, body: HandbackIn):
     data = {k: v for k, v in body.model_dump(exclude={"version", "addresses"}).items() if k in body.model_fields_set}
     data["addresses"] = {a.party_id: {"address": a.address or "", "confirmed": a.confirmed} for a in body.addresses}
     run_service(cs.save_handback, record, current_user, data)
-
-
-@cases.action("handback", body=VersionIn, permission="mediation.court.mediate",
-              summary=_l("Hand the complete record back to the court"))
-def handback(record: CourtCase, body: VersionIn):
-    run_service(cs.hand_back, record, current_user)
-
-
-@cases.action("ruling", body=RulingIn, permission="mediation.court.mediate",
-              summary=_l("Record the court's ruling on judicial confirmation"))
-def ruling(record: CourtCase, body: RulingIn):
-    run_service(cs.record_ruling, record, current_user, body.ruling, body.ruling_no or "", body.ruling_on)
 
 
 @cases.action("review", body=ReviewIn, permission="mediation.review.score",
