@@ -76,7 +76,8 @@ class User(UserMixin, VersionedMixin, db.Model):
 
     @property
     def role_codes(self) -> set[str]:
-        return {r.code for r in self.roles}
+        cached = self.__dict__.get("_role_cache")      # core.auth.grants: once per process per grants stamp
+        return set(cached) if cached is not None else {r.code for r in self.roles}
 
     @property
     def is_admin(self) -> bool:
@@ -125,3 +126,5 @@ class ApiToken(db.Model):
 
 
 __tables__ = (user_roles, role_permissions)
+
+from core.auth import grants as _grants  # noqa: E402,F401  (registers the grants-stamp flush hook)

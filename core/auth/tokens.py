@@ -28,10 +28,13 @@ def issue_token(user: User) -> str:
 def user_for_token(token: str) -> User | None:
     if not token or len(token) > 200:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
-    if row is None or row.expires_at < clock.now() or not row.user.active:
+    row = db.session.execute(select(ApiToken.user_id, ApiToken.expires_at)
+                             .where(ApiToken.token_hash == _hash(token))).first()
+    if row is None or row.expires_at < clock.now():
         return None
-    return row.user
+    from core.security.sessions import _with_grants    # roles and permissions cached per grants stamp
+    user = _with_grants(User.id == row.user_id)
+    return user if user is not None and user.active else None
 
 
 def bearer_from_header(value: str | None) -> str | None:

@@ -38,15 +38,31 @@ def load(ident: str) -> User | None:
     """The Flask-Login user loader."""
     uid, _sep, epoch = str(ident).partition(":")
     try:
-        user = db.session.get(User, int(uid))
+        uid = int(uid)
     except (TypeError, ValueError):
         return None
+    user = _with_grants(User.id == uid)
     if user is None or not user.active or epoch != str(user.session_epoch or 0):
         return None
     if has_request_context() and not _fresh():
         for key in ("_user_id", "_fresh", "_id", SIGNED_IN_AT, SEEN_AT, MUST_CHANGE):
             session.pop(key, None)
         return None
+    return user
+
+
+def _with_grants(*where) -> User | None:
+    """The user row and the grants stamp in one query; roles and permissions from the per-process cache
+    (core.auth.grants) instead of two more queries per request."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import lazyload
+    from core.auth import grants
+    row = db.session.execute(select(User, grants.stamp_column()).where(*where)
+                             .options(lazyload(User.roles))).first()
+    if row is None:
+        return None
+    user, stamp = row
+    grants.attach(user, stamp, str(db.engine.url))
     return user
 
 
