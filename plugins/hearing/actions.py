@@ -54,101 +54,114 @@ def _sections(form) -> dict:
     return {k: form.get(f"s_{k}", "") for k in minutes.SECTION_KEYS}
 
 
-def run(h, action: str, form, user) -> str:  # noqa: C901 - one dispatcher, one branch per action
+def _dt(form, key: str, required: bool = True):
     from .views import parse_dt
-    if action == "accept":
-        services.accept(h, form.get("note", ""))
-    elif action == "refuse":
-        services.refuse(h, form.get("reason"))
-    elif action == "withdraw":
-        services.withdraw(h, form.get("reason"))
-    elif action == "add_panelist":
-        m = panel.add_member(h, _get(Panelist, form, "panelist_id"), form.get("reason"),
-                             accept_conflict=form.get("accept_conflict") == "1")
-        return _("%(name)s appointed.", name=m.panelist.name)
-    elif action == "remove_panelist":
-        member = next((m for m in h.panel if m.id == _int(form, "member_id")), None)
-        if member is None:
-            raise ServiceError({"member_id": _("Choose a panelist of this hearing.")})
-        panel.remove_member(h, member, form.get("reason"))
-    elif action == "schedule":
-        kw = _schedule_kwargs(form)
-        services.schedule(h, kw.pop("scheduled_at"), **kw)
-        if form.get("unit_rep"):
-            services.set_unit_representative(h, form.get("unit_rep"), form.get("unit_name"))
-        return _("Scheduled.")
-    elif action == "postpone":
-        kw = _schedule_kwargs(form)
-        at = kw.pop("scheduled_at")
-        kw = {k: v for k, v in kw.items() if k in ("room",) and v is not None}
-        services.postpone(h, form.get("reason"), at, **kw)
-    elif action == "send_notices":
-        n = services.send_notices(h)
-        return _("%(n)d notices issued.", n=len(n))
-    elif action == "serve_notice":
-        notice = _get(Notice, form, "notice_id", h)
-        if notice is None:
-            raise ServiceError({"notice_id": _("Choose a notice of this hearing.")})
-        services.record_service(notice, parse_dt(form.get("served_at"), "served_at") or services.now(),
-                                form.get("method"))
-    elif action == "add_participant":
-        services.add_participant(h, form.get("role"), form.get("name"), form.get("unit", ""))
-    elif action == "arrive":
-        session.record_arrival(h, _get(Participant, form, "participant_id", h),
-                               parse_dt(form.get("arrived_at"), "arrived_at", required=False))
-    elif action == "absent":
-        session.record_absence(h, _get(Participant, form, "participant_id", h), form.get("note"))
-    elif action == "open":
-        offset = session.opening_offset(h)
-        if offset and form.get("confirm") != "1":   # the minutes carry the day it opens: say so first
-            raise ServiceError({"confirm": _("The hearing is scheduled for %(day)s; confirm opening it on another day.",
-                                             day=h.scheduled_at.date().isoformat())})
-        session.open_session(h)
-    elif action == "step":
-        session.set_step(h, form.get("step"))
-    elif action == "statement":
-        session.add_statement(h, form.get("speaker_role"), form.get("speaker_name"), form.get("text"),
-                              step=form.get("step") or None, user=user)
-        return _("Statement recorded.")
-    elif action == "module":
-        minutes.use_module(h, form.get("code"), form.get("speaker", ""), user=user)
-    elif action == "evidence":
-        session.add_evidence(h, form.get("label"), form.get("presented_by"), form.get("purpose", ""))
-    elif action == "challenge":
-        session.challenge_evidence(h, _get(Evidence, form, "evidence_id", h), form.get("challenge"))
-    elif action == "recusal":
-        session.request_recusal(h, _get(Participant, form, "target_id", h), form.get("requested_by"),
-                                form.get("reason"))
-    elif action == "rule_recusal":
-        session.rule_recusal(h, _get(Recusal, form, "recusal_id", h), form.get("granted") == "1",
-                             form.get("ruling_reason"), form.get("ruled_by"))
-    elif action == "suspend":
-        session.suspend(h, form.get("reason"))
-    elif action == "resume":
-        session.resume(h)
-    elif action == "close":
-        session.close_session(h)
-    elif action == "vote":
-        minutes.record_vote(h, _int(form, "member_id"), form.get("view"), form.get("vote"))
-    elif action == "proposal":
-        minutes.set_proposal(h, form.get("proposal"))
-    elif action == "conclude":
-        services.conclude(h, form.get("outcome"), form.get("conclusion"), form.get("on_spot") == "1")
-    elif action == "serve":
-        services.serve_conclusion(h, parse_dt(form.get("served_at"), "served_at", required=False))
-    elif action == "save_minutes":
-        v = minutes.save_draft(h, _sections(form), form.get("reason", ""), user, base_number=_int(form, "base"))
-        return _("Minutes saved as version %(n)d.", n=v.number)
-    elif action == "reseed":
-        minutes.reseed(h, user)
-    elif action == "confirm":
-        minutes.confirm(h, _get(Participant, form, "participant_id", h), form.get("status"), "screen",
-                        form.get("note", ""))
-    elif action == "lock":
-        v = minutes.lock(h, user)
-        from .documents import render_minutes
-        render_minutes(h, None, v)      # the locked PDF is cached with the lock (reads write nothing)
-        return _("Minutes locked. SHA-256: %(h)s", h=v.content_hash)
-    elif action == "correct":
-        minutes.correct(h, _sections(form), form.get("reason"), user)
-    return _("Done.")
+    return parse_dt(form.get(key), key, required=required)
+
+
+def _add_panelist(h, form, user):
+    m = panel.add_member(h, _get(Panelist, form, "panelist_id"), form.get("reason"),
+                         accept_conflict=form.get("accept_conflict") == "1")
+    return _("%(name)s appointed.", name=m.panelist.name)
+
+
+def _remove_panelist(h, form, user):
+    member = next((m for m in h.panel if m.id == _int(form, "member_id")), None)
+    if member is None:
+        raise ServiceError({"member_id": _("Choose a panelist of this hearing.")})
+    panel.remove_member(h, member, form.get("reason"))
+
+
+def _schedule(h, form, user):
+    kw = _schedule_kwargs(form)
+    services.schedule(h, kw.pop("scheduled_at"), **kw)
+    if form.get("unit_rep"):
+        services.set_unit_representative(h, form.get("unit_rep"), form.get("unit_name"))
+    return _("Scheduled.")
+
+
+def _postpone(h, form, user):
+    kw = _schedule_kwargs(form)
+    at = kw.pop("scheduled_at")
+    services.postpone(h, form.get("reason"), at, **{k: v for k, v in kw.items() if k in ("room",) and v is not None})
+
+
+def _serve_notice(h, form, user):
+    notice = _get(Notice, form, "notice_id", h)
+    if notice is None:
+        raise ServiceError({"notice_id": _("Choose a notice of this hearing.")})
+    services.record_service(notice, _dt(form, "served_at") or services.now(), form.get("method"))
+
+
+def _open(h, form, user):
+    if session.opening_offset(h) and form.get("confirm") != "1":   # the minutes carry the day it opens: say so
+        raise ServiceError({"confirm": _("The hearing is scheduled for %(day)s; confirm opening it on another day.",
+                                         day=h.scheduled_at.date().isoformat())})
+    session.open_session(h)
+
+
+def _statement(h, form, user):
+    session.add_statement(h, form.get("speaker_role"), form.get("speaker_name"), form.get("text"),
+                          step=form.get("step") or None, user=user)
+    return _("Statement recorded.")
+
+
+def _save_minutes(h, form, user):
+    v = minutes.save_draft(h, _sections(form), form.get("reason", ""), user, base_number=_int(form, "base"))
+    return _("Minutes saved as version %(n)d.", n=v.number)
+
+
+def _lock(h, form, user):
+    from .documents import render_minutes
+    v = minutes.lock(h, user)
+    render_minutes(h, None, v)      # the locked PDF is cached with the lock (reads write nothing)
+    return _("Minutes locked. SHA-256: %(h)s", h=v.content_hash)
+
+
+# each web action → how its form calls the service (the workflow's stage checks live in the services)
+STEPS = {
+    "accept": lambda h, f, u: services.accept(h, f.get("note", "")),
+    "refuse": lambda h, f, u: services.refuse(h, f.get("reason")),
+    "withdraw": lambda h, f, u: services.withdraw(h, f.get("reason")),
+    "add_panelist": _add_panelist,
+    "remove_panelist": _remove_panelist,
+    "schedule": _schedule,
+    "postpone": _postpone,
+    "send_notices": lambda h, f, u: _("%(n)d notices issued.", n=len(services.send_notices(h))),
+    "serve_notice": _serve_notice,
+    "add_participant": lambda h, f, u: services.add_participant(h, f.get("role"), f.get("name"), f.get("unit", "")),
+    "arrive": lambda h, f, u: session.record_arrival(h, _get(Participant, f, "participant_id", h),
+                                                     _dt(f, "arrived_at", required=False)),
+    "absent": lambda h, f, u: session.record_absence(h, _get(Participant, f, "participant_id", h), f.get("note")),
+    "open": _open,
+    "step": lambda h, f, u: session.set_step(h, f.get("step")),
+    "statement": _statement,
+    "module": lambda h, f, u: minutes.use_module(h, f.get("code"), f.get("speaker", ""), user=u),
+    "evidence": lambda h, f, u: session.add_evidence(h, f.get("label"), f.get("presented_by"), f.get("purpose", "")),
+    "challenge": lambda h, f, u: session.challenge_evidence(h, _get(Evidence, f, "evidence_id", h), f.get("challenge")),
+    "recusal": lambda h, f, u: session.request_recusal(h, _get(Participant, f, "target_id", h), f.get("requested_by"),
+                                                       f.get("reason")),
+    "rule_recusal": lambda h, f, u: session.rule_recusal(h, _get(Recusal, f, "recusal_id", h), f.get("granted") == "1",
+                                                         f.get("ruling_reason"), f.get("ruled_by")),
+    "suspend": lambda h, f, u: session.suspend(h, f.get("reason")),
+    "resume": lambda h, f, u: session.resume(h),
+    "close": lambda h, f, u: session.close_session(h),
+    "vote": lambda h, f, u: minutes.record_vote(h, _int(f, "member_id"), f.get("view"), f.get("vote")),
+    "proposal": lambda h, f, u: minutes.set_proposal(h, f.get("proposal")),
+    "conclude": lambda h, f, u: services.conclude(h, f.get("outcome"), f.get("conclusion"), f.get("on_spot") == "1"),
+    "serve": lambda h, f, u: services.serve_conclusion(h, _dt(f, "served_at", required=False)),
+    "save_minutes": _save_minutes,
+    "reseed": lambda h, f, u: minutes.reseed(h, u),
+    "confirm": lambda h, f, u: minutes.confirm(h, _get(Participant, f, "participant_id", h), f.get("status"), "screen",
+                                               f.get("note", "")),
+    "lock": _lock,
+    "correct": lambda h, f, u: minutes.correct(h, _sections(f), f.get("reason"), u),
+}
+assert set(STEPS) == set(ACTIONS), "every web action has its step and permission"
+
+
+def run(h, action: str, form, user) -> str:
+    """Run one web action; the step's own message, else "Done."."""
+    step = STEPS.get(action)
+    result = step(h, form, user) if step is not None else None
+    return result if isinstance(result, str) and result else _("Done.")
