@@ -46,7 +46,7 @@ def _journey(chromium, server):
             else:
                 field.fill(value)
         if form.locator("input[name=confirm]").count():
-            form.locator("input[name=confirm]").check()
+            form.locator("input[name=confirm]").evaluate("el => { el.checked = true; }")   # the dialog's yes
         with page.expect_navigation():
             form.locator("button[type=submit]").click()
 
@@ -134,6 +134,7 @@ def _journey(chromium, server):
         refuse.locator("input[name=note]").fill("认为记录不全，拒绝签名")
         with page.expect_navigation():
             refuse.locator("button").click()
+        page.locator("form.lock-minutes input[name=confirm]").evaluate("el => { el.checked = true; }")  # confirmed
         with page.expect_navigation():
             page.locator("form.lock-minutes button").click()
         content_hash = page.inner_text("code.content-hash").strip()

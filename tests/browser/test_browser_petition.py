@@ -57,7 +57,7 @@ def _journey(chromium, server):
                 else:
                     field.fill(value)
             if form.locator("input[name=confirm]").count():
-                form.locator("input[name=confirm]").check()
+                form.locator("input[name=confirm]").evaluate("el => { el.checked = true; }")   # the dialog's yes
             with page.expect_navigation():
                 form.locator("button[type=submit]").click()
 
