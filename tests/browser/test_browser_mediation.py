@@ -37,6 +37,16 @@ def test_grid_worker_captures_online_and_offline_then_mediator_closes(live_serve
     run_journey_in_thread(_journey, live_server)
 
 
+def open_dispute_step(page, code: str) -> None:
+    """A dispute page shows only its status-bar buttons; the chosen one opens its form (issue 19)."""
+    if page.locator(f"form[action$='/{code}']").count():
+        return
+    link = page.locator(f".statusbar a[data-action='{code}']")
+    if link.count():
+        with page.expect_navigation():
+            link.first.click()
+
+
 def _journey(chromium, live_server):
     # the phone keeps New York time: an offline capture still records the instant it was made (issue 14)
     context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True,
@@ -96,13 +106,17 @@ def _journey(chromium, live_server):
         with page.expect_navigation():
             page.click("main button[type=submit]")
         page.goto(online_url, wait_until="load")
+        open_dispute_step(page, "start")    # the status bar shows the stage's steps; each opens its form
         # the mediator picker offers the committee's mediators, with the recusal check
         assert page.locator("#mediator-pick option:checked").inner_text().startswith("赵调解")
 
         def step(code: str, text: str | None = None):
+            open_dispute_step(page, code)
             form = page.locator(f"form[action$='/{code}']")
             if text is not None:
                 form.locator("textarea").fill(text)
+            if form.locator("input[name=confirm]").count():       # 销号 asks first: the dialog's yes
+                form.locator("input[name=confirm]").evaluate("el => { el.checked = true; }")
             with page.expect_navigation():
                 form.locator("button[type=submit]").click()
 
@@ -135,6 +149,7 @@ def _journey(chromium, live_server):
         assert not problems, problems
         # the offline item: a party refuses mediation, which ends it; the parties are told their other routes
         page.goto(offline_url, wait_until="load")
+        open_dispute_step(page, "refuse")
         form = page.locator("form[action$='/refuse']")
         form.locator("select[name=party_id]").select_option(label="张三")
         form.locator("textarea").fill("当事人表示不愿调解，准备直接起诉")
