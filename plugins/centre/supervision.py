@@ -35,7 +35,14 @@ def yellow_days() -> int:
 def yellow_limit(today: date | None = None) -> date:
     """The last day that lights yellow: N working days from today on the official calendar."""
     today = today or clock.today()
-    return compute(today, yellow_days(), "working").due
+    from flask import g, has_app_context
+    key = ("centre_yellow_limit", today)
+    if has_app_context() and g.get("centre_yellow_key") == key:      # once per request (lists call it per row)
+        return g.centre_yellow_limit
+    limit = compute(today, yellow_days(), "working").due
+    if has_app_context():
+        g.centre_yellow_key, g.centre_yellow_limit = key, limit
+    return limit
 
 
 def light_for(due: date | None, today: date | None = None, limit: date | None = None) -> str:

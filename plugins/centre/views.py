@@ -50,12 +50,14 @@ def _date_arg(name: str):
 
 # -- the queue, with every drill-down of the board as a filter ------------------------------------------
 def _matter_exists(*conds):
-    return select(Matter.id).where(Matter.case_id == Case.id, *conds).exists()
+    """Cases with a matter meeting *conds* (an uncorrelated IN: SQLite would rescan per case otherwise)."""
+    return Case.id.in_(select(Matter.case_id).where(*conds))
 
 
 def _part_exists(*conds):
-    return (select(Part.id).join(Matter, Matter.id == Part.matter_id)
-            .where(Matter.case_id == Case.id, Part.state == "open", *conds).exists())
+    """Cases with an open part meeting *conds*."""
+    return Case.id.in_(select(Matter.case_id).join(Part, Part.matter_id == Matter.id)
+                       .where(Part.state == "open", *conds))
 
 
 def _town_ids(town_id: str):
