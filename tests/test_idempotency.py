@@ -152,3 +152,19 @@ def test_sign_in_and_language_choice_leave_the_users_version(app, client, login_
     user = db.session.scalar(select(User).where(User.username == "officer"))
     assert user.version == before and user.locale == "en" and user.last_login_at is not None
     assert db.session.scalar(select(func.count()).select_from(text("core_login_throttle"))) >= 1
+
+
+def test_an_action_sent_twice_with_one_key_is_taken_once(client, api_token):
+    tok = api_token("officer")
+    auth = {"Authorization": f"Bearer {tok}"}
+    case = client.post("/api/v1/petitions", json={**PETITION, "request": "动作幂等测试"}, headers=auth).get_json()
+    step = {**auth, "Idempotency-Key": f"accept-{case['id']}"}
+    first = client.post(f"/api/v1/petitions/{case['id']}/actions/accept", json={"version": case["version"]},
+                        headers=step)
+    assert first.status_code == 200 and first.get_json()["state"] == "accepted"
+    again = client.post(f"/api/v1/petitions/{case['id']}/actions/accept", json={"version": case["version"]},
+                        headers=step)
+    assert again.status_code == 200 and again.get_json() == first.get_json()    # not 409: the same step
+    stale = client.post(f"/api/v1/petitions/{case['id']}/actions/accept", json={"version": case["version"]},
+                        headers=auth)
+    assert stale.status_code == 409                                             # without the key: stale
