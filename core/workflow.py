@@ -162,17 +162,20 @@ class Workflow:
                               primary=[a for a in codes if self[a].primary],
                               confirms={a: self[a].confirm for a in codes if self[a].confirm}, version=version)
 
-    def api_actions(self, collection, handlers: dict[str, tuple[Any, Callable]], run: Callable | None = None) -> None:
+    def api_actions(self, collection, handlers: dict[str, tuple[Any, Callable]], run: Callable | None = None,
+                    skip: Iterable[str] = ()) -> None:
         """Register one API action per declared (non-system) step on *collection* (``Collection.action``):
-        *handlers* maps the action to ``(body model, call(record, body))``. Every step needs a handler."""
-        missing = [a for a, t in self.transitions.items() if not t.system and a not in handlers]
+        *handlers* maps the action to ``(body model, call(record, body))``. Every step needs a handler except
+        those in *skip* (reached another way, e.g. editing a draft through PATCH)."""
+        skip = set(skip)
+        missing = [a for a, t in self.transitions.items() if not t.system and a not in handlers and a not in skip]
         extra = [a for a in handlers if a not in self.transitions or self.transitions[a].system]
         if missing or extra:
             raise ValueError(f"workflow {self.name!r}: API handlers missing for {missing}, unknown {extra}")
         from core.api import run_service
         run = run or run_service
         for action, t in self.transitions.items():
-            if t.system:
+            if t.system or action in skip:
                 continue
             body, call = handlers[action]
             self._api_action(collection, action, t, body, call, run)

@@ -182,41 +182,15 @@ class FeedbackIn(VersionIn):
     feedback_note: Text(4000)
 
 
-@referrals.action("notify", body=NotifyIn, permission=M, summary=_l("Serve the notice (告知书)"))
-def _notify(record, body):
-    _run(services.notify, record, body.service_method)
-
-
-@referrals.action("send", body=VersionIn, permission=M, summary=_l("Send to the receiving body"))
-def _send(record, body):
-    _run(services.send, record)
-
-
-@referrals.action("receipt", body=ReceiptIn, permission=M, summary=_l("Record the receipt (回执)"))
-def _receipt(record, body):
-    _run(services.record_receipt, record, body.receipt_number)
-
-
-@referrals.action("accept", body=VersionIn, permission=M, summary=_l("Body accepted"))
-def _accept(record, body):
-    _run(services.accept, record)
-
-
-@referrals.action("refuse", body=ReasonIn, permission=M, summary=_l("Body refused"))
-def _refuse(record, body):
-    _run(services.refuse, record, body.reason)
-
-
-@referrals.action("outcome", body=OutcomeIn, permission=M, summary=_l("Record the outcome"))
-def _outcome(record, body):
-    _run(services.record_outcome, record, body.outcome_reference, body.outcome_text)
-
-
-@referrals.action("feedback", body=FeedbackIn, permission=M, summary=_l("Record feedback to the person"))
-def _feedback(record, body):
-    _run(services.record_feedback, record, body.feedback_note)
-
-
-@referrals.action("close", body=VersionIn, permission=M, summary=_l("Close"))
-def _close(record, body):
-    _run(services.close, record)
+# one API action per declared referral step (services.WORKFLOW: summary and permission from the declaration);
+# the draft is edited through PATCH
+services.WORKFLOW.api_actions(referrals, {
+    "notify": (NotifyIn, lambda r, b: services.notify(r, b.service_method)),
+    "send": (VersionIn, lambda r, b: services.send(r)),
+    "receipt": (ReceiptIn, lambda r, b: services.record_receipt(r, b.receipt_number)),
+    "accept": (VersionIn, lambda r, b: services.accept(r)),
+    "refuse": (ReasonIn, lambda r, b: services.refuse(r, b.reason)),
+    "outcome": (OutcomeIn, lambda r, b: services.record_outcome(r, b.outcome_reference, b.outcome_text)),
+    "feedback": (FeedbackIn, lambda r, b: services.record_feedback(r, b.feedback_note)),
+    "close": (VersionIn, lambda r, b: services.close(r)),
+}, run=_run, skip=("edit",))
