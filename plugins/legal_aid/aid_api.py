@@ -175,66 +175,19 @@ class ReportIn(VersionIn):
     report: Text(8000)
 
 
-@applications.action("forward", body=VersionIn, permission=A, summary=_l("Forwarded (detainee application)"))
-def _forward(record, body):
-    _run(aid.forwarded, record)
-
-
-@applications.action("supplement", body=SupplementIn, permission=A, summary=_l("Ask for missing materials"))
-def _supplement(record, body):
-    _run(aid.request_supplement, record, list(body.documents_missing), body.supplement_by)
-
-
-@applications.action("supplied", body=VersionIn, permission=A, summary=_l("Materials supplied"))
-def _supplied(record, body):
-    _run(aid.materials_supplied, record)
-
-
-@applications.action("lapse", body=VersionIn, permission=A, summary=_l("Treat as withdrawn (not supplied)"))
-def _lapse(record, body):
-    _run(aid.lapse, record)
-
-
-@applications.action("early_aid", body=EarlyAidIn, permission=A, summary=_l("Start early aid"))
-def _early(record, body):
-    _run(aid.start_early_aid, record, body.provider_id, body.limitation_due)
-
-
-@applications.action("grant", body=VersionIn, permission=A, summary=_l("Grant legal aid"))
-def _grant(record, body):
-    _run(aid.grant, record)
-
-
-@applications.action("refuse", body=ReasonIn, permission=A, summary=_l("Refuse legal aid"))
-def _refuse_aid(record, body):
-    _run(aid.refuse, record, body.reason)
-
-
-@applications.action("assign", body=ProviderIn, permission=A, summary=_l("Assign a lawyer"))
-def _assign(record, body):
-    _run(aid.assign, record, body.provider_id)
-
-
-@applications.action("object", body=TextIn, permission=A, summary=_l("Record an objection"))
-def _object(record, body):
-    _run(aid.object_to, record, body.text)
-
-
-@applications.action("decide_objection", body=ObjectionDecisionIn, permission=A, summary=_l("Decide the objection"))
-def _decide_objection(record, body):
-    _run(aid.decide_objection, record, body.upheld, body.text)
-
-
-@applications.action("terminate", body=TerminateIn, permission=A, summary=_l("Terminate legal aid"))
-def _terminate(record, body):
-    _run(aid.terminate, record, body.ground, body.text)
-
-
-@applications.action("close", body=ReportIn, permission=A, summary=_l("Close with the case report"))
-def _close_aid(record, body):
-    _run(aid.close, record, body.report)
-
-
-@applications.action("archive", body=VersionIn, permission=A, summary=_l("Archive"))
-def _archive(record, body):
-    _run(aid.archive, record)
+# one API action per declared step (aid.WORKFLOW: summary and permission from the declaration)
+aid.WORKFLOW.api_actions(applications, {
+    "forward": (VersionIn, lambda r, b: aid.forwarded(r)),
+    "supplement": (SupplementIn, lambda r, b: aid.request_supplement(r, list(b.documents_missing), b.supplement_by)),
+    "supplied": (VersionIn, lambda r, b: aid.materials_supplied(r)),
+    "lapse": (VersionIn, lambda r, b: aid.lapse(r)),
+    "early_aid": (EarlyAidIn, lambda r, b: aid.start_early_aid(r, b.provider_id, b.limitation_due)),
+    "grant": (VersionIn, lambda r, b: aid.grant(r)),
+    "refuse": (ReasonIn, lambda r, b: aid.refuse(r, b.reason)),
+    "assign": (ProviderIn, lambda r, b: aid.assign(r, b.provider_id)),
+    "object": (TextIn, lambda r, b: aid.object_to(r, b.text)),
+    "decide_objection": (ObjectionDecisionIn, lambda r, b: aid.decide_objection(r, b.upheld, b.text)),
+    "terminate": (TerminateIn, lambda r, b: aid.terminate(r, b.ground, b.text)),
+    "close": (ReportIn, lambda r, b: aid.close(r, b.report)),
+    "archive": (VersionIn, lambda r, b: aid.archive(r)),
+}, run=_run)
