@@ -83,14 +83,17 @@ def reserve(username: str, address: str | None = None) -> Reservation:
     now = clock.now()
     with db.engine.begin() as conn:
         _ensure(conn, names)
-        # a lock that ran out, or failures older than the window, start again from zero
-        conn.execute(update(T).where(T.c.subject.in_(names), (
-            (T.c.locked_until.is_not(None) & (T.c.locked_until <= now))
-            | (T.c.locked_until.is_(None) & (T.c.last_failure_at < now - lock_for))))
-            .values(failures=0, locked_until=None))
-        conn.execute(update(T).where(T.c.subject.in_(names), T.c.inflight > 0, T.c.inflight_since < now - INFLIGHT_STALE)
-                     .values(inflight=0))
         _admin_unlocked(conn, username, subjects[0][0], now)
+        # one row at a time, account first, as everywhere here: two sign-ins never lock the rows in
+        # opposite orders (a statement over both rows would take them in whatever order it finds them)
+        for subject in names:
+            # a lock that ran out, or failures older than the window, start again from zero
+            conn.execute(update(T).where(T.c.subject == subject, (
+                (T.c.locked_until.is_not(None) & (T.c.locked_until <= now))
+                | (T.c.locked_until.is_(None) & (T.c.last_failure_at < now - lock_for))))
+                .values(failures=0, locked_until=None))
+            conn.execute(update(T).where(T.c.subject == subject, T.c.inflight > 0,
+                                         T.c.inflight_since < now - INFLIGHT_STALE).values(inflight=0))
     give_up = time.monotonic() + float(current_app.config.get("LOGIN_WAIT_SECONDS", 15))
     while True:
         now = clock.now()
@@ -161,7 +164,8 @@ def succeeded(res: Reservation, user_id: int) -> None:
 def cancelled(res: Reservation) -> None:
     """The comparison did not happen after all (an error): give the place back."""
     with db.engine.begin() as conn:
-        conn.execute(update(T).where(T.c.subject.in_([s for s, _n in res.subjects])).values(inflight=_release()))
+        for subject, _limit in res.subjects:
+            conn.execute(update(T).where(T.c.subject == subject).values(inflight=_release()))
 
 
 def purge(older_than: timedelta = timedelta(days=1)) -> int:
