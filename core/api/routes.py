@@ -114,13 +114,13 @@ def api_view(fn: Callable, route: ApiRoute) -> Callable:
             result = fn(**kwargs)
             db.session.flush()
             response = _answer(route, result)
-            if claim is not None and 200 <= response.status_code < 300:
+            if claim is not None and idempotency.replayable(response):
                 idempotency.finish_in_session(claim, response)   # the outcome commits with the record
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
             raise ApiError(409, "duplicate", _("This conflicts with an existing record.")) from None
-        idempotency.api_committed(claim if claim is not None and 200 <= response.status_code < 300 else None)
+        idempotency.api_committed(claim if claim is not None and idempotency.replayable(response) else None)
         return response
 
     if route.access == "public":

@@ -120,6 +120,13 @@ def _outcome(response: Response) -> dict:
                 finished_at=clock.now())
 
 
+def replayable(response: Response) -> bool:
+    """An API success whose body can be kept and answered again (JSON or text, not a stream or a PDF)."""
+    return (200 <= response.status_code < 300 and not response.is_streamed and not response.direct_passthrough
+            and (response.mimetype == "application/json" or response.mimetype.startswith("text/")
+                 or response.status_code == 204))
+
+
 def finish_in_session(claim: Claim, response: Response) -> None:
     """Store *response* as the claim's outcome in the request's own transaction (commit follows)."""
     db.session.execute(update(_table).where(_table.c.id == claim.id).values(**_outcome(response)))
