@@ -126,5 +126,3 @@ class ApiToken(db.Model):
 
 
 __tables__ = (user_roles, role_permissions)
-
-from core.auth import grants as _grants  # noqa: E402,F401  (registers the grants-stamp flush hook)
