@@ -85,3 +85,34 @@ def set_cookie(response):
     if lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
+
+
+def _memoise_translations() -> None:
+    """Issue 22: flask_babel resolves the request's locale and catalogue on every gettext call (some 70 per
+    page, each through several context look-ups). The catalogue is still loaded once per process by
+    flask_babel; this keeps the one resolved for the request's current locale on the request's babel
+    context, and resolves again when the locale object changes (``force_locale`` sets a new one)."""
+    from flask.globals import _cv_app
+    from flask_babel import Domain
+    original = Domain.get_translations
+    if getattr(original, "_concord_memo", False):
+        return
+
+    def get_translations(self):
+        app_ctx = _cv_app.get(None)
+        ctx = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+        if ctx is not None:
+            memo = ctx.__dict__.get("_concord_tr")
+            if memo is not None and memo[1] is self and memo[0] is ctx.__dict__.get("babel_locale"):
+                return memo[2]
+        translations = original(self)
+        ctx = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+        if ctx is not None and ctx.__dict__.get("babel_locale") is not None:
+            ctx._concord_tr = (ctx.babel_locale, self, translations)
+        return translations
+
+    get_translations._concord_memo = True
+    Domain.get_translations = get_translations
+
+
+_memoise_translations()

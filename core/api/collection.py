@@ -69,6 +69,10 @@ class Collection:
                                 permission=permission or self.read, tags=self.tag, query=query,
                                 response=Page[self.out], endpoint=f"{self.key}_list", description=description)
             def list_items(query):
+                from flask import g
+                from core.audit.masking import LISTING
+                # lists deliver masked personal data unless ?reveal=<purpose> (core.audit.masking.list_purpose)
+                setattr(g, LISTING, (getattr(query, "reveal", None) or "").strip())
                 page = paginate(scoped(fn(query), self.model, self.region_column), query)
                 with deadline_batch(page["items"]):       # one query for every listed record's clocks
                     page["items"] = [self.serialize(r) for r in page["items"]]

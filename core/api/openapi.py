@@ -205,8 +205,8 @@ def build(app) -> dict:
     components["parameters"] = {
         name: {"name": name, "in": "query", "required": False,
                "description": page_schema[name].get("description", ""),
-               "schema": {k: v for k, v in page_schema[name].items() if k not in ("title", "description")}}
-        for name in ("page", "per_page")
+               "schema": _not_null({k: v for k, v in page_schema[name].items() if k not in ("title", "description")})}
+        for name in ("page", "per_page", "reveal")
     }
     components["parameters"]["Idempotency-Key"] = {
         "name": "Idempotency-Key", "in": "header", "required": False,

@@ -28,6 +28,11 @@ class PageQuery(BaseModel):
 
     page: int = Field(default=1, ge=1, le=PAGE_MAX, description="1-based page number")
     per_page: int = Field(default=PER_PAGE_DEFAULT, ge=1, le=PER_PAGE_MAX, description="items per page")
+    reveal: str | None = Field(default=None, min_length=1, max_length=200, description=(
+        "the purpose for which full personal data is needed (e.g. `callback`): ID numbers and phone numbers "
+        "come back in full only with it, and only for a caller holding `core.personal_data.read_full`; "
+        "the response then writes one `read_personal` audit row naming its records, fields and this "
+        "purpose. Without it a list returns masked values and writes nothing"))
 
 
 class Page(BaseModel, Generic[T]):

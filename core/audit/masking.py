@@ -56,10 +56,28 @@ def reveal(user, record_type: str, record_id, field: str, value, kind: str | Non
     otherwise the masked value. Empty values are returned as they are and not logged."""
     if value is None or value == "":
         return value
-    if may_read_full(user):
-        log_read("read_personal", record_type, record_id, field=field, user=user)
+    purpose = list_purpose()
+    if may_read_full(user) and purpose is not False:
+        log_read("read_personal", record_type, record_id, field=field, user=user,
+                 text=f"purpose: {purpose}" if purpose else None)
         return value
     return mask(value, kind or kind_of(field))
+
+
+LISTING = "_concord_list_reveal"
+
+
+def list_purpose():
+    """Inside an API list response: the purpose given with ``?reveal=`` (full values for a reader allowed
+    them, one audit row for the response), or False without one (masked values, nothing logged).
+    Outside a list: None (single records deliver full values to allowed readers, as before)."""
+    from flask import g, has_request_context
+    if not has_request_context():
+        return None
+    purpose = g.get(LISTING)
+    if purpose is None:
+        return None
+    return purpose or False
 
 
 # -- templates -----------------------------------------------------------------------------------

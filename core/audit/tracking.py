@@ -199,8 +199,9 @@ def _before_commit(session) -> None:
     if pending:
         from core.db import db
         if session is db.session():
+            from .log import coalesce
             from .models import AuditLog
-            session.add_all(AuditLog(**row) for row in pending.values())
+            session.add_all(AuditLog(**row) for row in coalesce(list(pending.values())))
             pending.clear()
 
 

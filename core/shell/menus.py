@@ -17,9 +17,29 @@ class MenuNode:
     children: list["MenuNode"] = field(default_factory=list)
 
 
+_built: dict[tuple, list[MenuNode]] = {}     # per process: the tree depends only on what the key names
+
+
 def menus_for(user, host) -> list[MenuNode]:
+    """The tree for *user*, built once per process for each (plugins, permissions, language, mount point):
+    a change of grants changes the permission set (core.auth.grants) and so the key; enabling or disabling
+    a plugin takes effect with a new process, which starts with an empty cache."""
     if not getattr(user, "is_authenticated", False):
         return []
+    from flask import request
+    from flask_babel import get_locale
+    key = (id(host), len(host.contributions), frozenset(getattr(user, "permission_codes", ())),
+           str(get_locale()), request.script_root if request else "")
+    tree = _built.get(key)
+    if tree is None:
+        tree = _build(user, host)
+        if len(_built) > 500:
+            _built.clear()
+        _built[key] = tree
+    return tree
+
+
+def _build(user, host) -> list[MenuNode]:
     entries = sorted(host.values("menu"), key=lambda m: (m.order, m.id))
     visible = {}
     for m in entries:
