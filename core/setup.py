@@ -14,9 +14,9 @@ def setup_core(ctx) -> None:
 
     for module in (auth_models, region_models, admin_models):
         ctx.models(module)
-    ctx.app.register_blueprint(auth_bp)
-    ctx.app.register_blueprint(shell_bp)
-    ctx.app.register_blueprint(admin_bp, url_prefix="/admin")
+    ctx.blueprint(auth_bp)
+    ctx.blueprint(shell_bp)
+    ctx.blueprint(admin_bp, url_prefix="/admin")
     ctx.permissions(
         {
             "admin.access": _l("Open the administration area"),

@@ -26,16 +26,16 @@ def setup(ctx) -> None:
     ctx.models(models, branch="core_audit")
     ctx.migrations("audit/migrations", branch="core_audit")
     ctx.permissions({"admin.audit.read": _l("Read the audit log")})  # admin receives every new permission
-    ctx.app.register_blueprint(views.bp, url_prefix="/admin/audit")
-    ctx.app.register_blueprint(chatter_views.bp, url_prefix="/chatter")
+    ctx.blueprint(views.bp, url_prefix="/admin/audit")
+    ctx.blueprint(chatter_views.bp, url_prefix="/chatter")
     ctx.menu("admin.audit", _l("Audit log"), "audit.index", "admin.audit.read", parent="admin.root", order=50)
     ctx.home_card("core.activities", _activities_card, order=20)
 
     tracking.install()
-    tracking.track(User, ("display_name", "active", "region", "roles"),
-                   labels={"display_name": _l("Display name"), "active": _l("Active"), "region": _l("Region"),
-                           "roles": _l("Roles")})
-    tracking.track(Role, ("name", "permissions"), labels={"name": _l("Name"), "permissions": _l("Permissions")})
+    ctx.track(User, ("display_name", "active", "region", "roles"),
+              labels={"display_name": _l("Display name"), "active": _l("Active"), "region": _l("Region"),
+                      "roles": _l("Roles")})
+    ctx.track(Role, ("name", "permissions"), labels={"name": _l("Name"), "permissions": _l("Permissions")})
     user_logged_in.connect(_on_login)
 
     app = ctx.app
@@ -58,8 +58,8 @@ def setup(ctx) -> None:
     def _manages_users(user, record_id) -> bool:
         return user.can("admin.users.manage")
 
-    register_record_access("core_user", _manages_users, _manages_users,
-                           url=lambda rid: url_for("admin.user_edit", user_id=rid), app=app)
+    ctx.record_type("core_user", _manages_users, _manages_users,
+                    url=lambda rid: url_for("admin.user_edit", user_id=rid))
 
 
 def _on_login(sender, user=None, **extra) -> None:

@@ -36,8 +36,8 @@ def setup(ctx) -> None:
                                                "core.risk.edit"],
         "officer": ["core.dashboard.read", "core.kpi.report", "core.risk.read", "core.risk.edit"],
         "mediator": ["core.dashboard.read", "core.risk.read"]})
-    ctx.app.register_blueprint(views.bp, url_prefix="/dashboard")
-    ctx.app.register_blueprint(admin_views.bp, url_prefix="/admin/kpis")
+    ctx.blueprint(views.bp, url_prefix="/dashboard")
+    ctx.blueprint(admin_views.bp, url_prefix="/admin/kpis")
     ctx.menu("core.dashboard", _l("Dashboard"), "dashboard.index", "core.dashboard.read", order=5)
     ctx.menu("core.hotspots", _l("Hotspots"), "dashboard.hotspots", "core.dashboard.read", parent="core.dashboard",
              order=10)
@@ -51,7 +51,7 @@ def setup(ctx) -> None:
     ctx.job(JobSpec("core.hotspot_digest", hotspots.weekly_digest,
                     {"cron": {"day_of_week": "mon", "hour": 8, "minute": 20}},
                     _l("Send leaders the weekly hotspot digest")))
-    risk_views.register_access(ctx.app)
+    risk_views.register_access(ctx)
     from core.config import project_root
     import os
     ctx.pdf_template("core.kpi_report", os.path.join(project_root(), "templates", "pdf", "kpi_report.html"),

@@ -67,9 +67,8 @@ def can_edit(user, record_id) -> bool:
     return bool(r and user.can("core.risk.edit") and in_scope(user, r.region_id))
 
 
-def register_access(app) -> None:
-    from core.audit import register_record_access
-    register_record_access(RECORD, can_view, can_edit, url=lambda rid: url_for("dashboard.risk", risk_id=rid), app=app)
+def register_access(ctx) -> None:
+    ctx.record_type(RECORD, can_view, can_edit, url=lambda rid: url_for("dashboard.risk", risk_id=rid))
 
 
 def _region_choices(user):

@@ -10,7 +10,7 @@ def setup(ctx) -> None:
 
     ctx.models(models, branch="core_notifications")
     ctx.migrations("notifications/migrations", branch="core_notifications")
-    ctx.app.register_blueprint(views.bp, url_prefix="/notifications")
+    ctx.blueprint(views.bp, url_prefix="/notifications")
     ctx.home_card("core.notifications", _home_card, order=10)
     ctx.app.add_template_global(_unread_for_current_user, "notifications_unread")
 

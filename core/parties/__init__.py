@@ -28,26 +28,22 @@ def setup(ctx) -> None:
         default_grants={**{r: ["core.parties.read"] for r in READERS},
                         **{r: ["core.parties.read", "core.parties.manage"] for r in MANAGERS}},
     )
-    ctx.app.register_blueprint(views.bp, url_prefix="/parties")
+    ctx.blueprint(views.bp, url_prefix="/parties")
     ctx.menu("core.parties", _l("Parties"), "parties.persons", "core.parties.read", order=800)
     ctx.menu("core.parties.persons", _l("Persons"), "parties.persons", "core.parties.read",
              parent="core.parties", order=10)
     ctx.menu("core.parties.organisations", _l("Organisations"), "parties.organisations", "core.parties.read",
              parent="core.parties", order=20)
     ctx.seed("demo", seed.seed_demo_parties)
-    _register_with_audit(ctx.app)
+    _register_with_audit(ctx)
 
 
-def _register_with_audit(app) -> None:
+def _register_with_audit(ctx) -> None:
     """Full reads of a person's ID or phone are audited as ``core_person``; the audit page links back."""
-    try:
-        from core.audit import register_record_access
-    except ImportError:  # the audit service is not installed
-        return
     from flask import url_for
 
-    register_record_access("core_person", _may_view_person, lambda user, record_id: False,
-                           url=lambda record_id: url_for("parties.person", person_id=record_id), app=app)
+    ctx.record_type("core_person", _may_view_person, lambda user, record_id: False,
+                    url=lambda record_id: url_for("parties.person", person_id=record_id))
 
 
 def _may_view_person(user, record_id) -> bool:

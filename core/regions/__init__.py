@@ -12,6 +12,6 @@ def setup(ctx) -> None:
     from .cli import regions_cli
 
     ctx.permissions({"admin.regions.manage": _l("Edit the region tree and import regions")})
-    ctx.app.register_blueprint(views.bp, url_prefix="/admin/regions")
+    ctx.blueprint(views.bp, url_prefix="/admin/regions")
     ctx.menu("admin.regions", _l("Regions"), "regions.index", "admin.regions.manage", parent="admin.root", order=60)
     ctx.cli(regions_cli)

@@ -12,7 +12,7 @@ def setup(ctx) -> None:
     ctx.models(models, branch="core_scheduler")
     ctx.migrations("scheduler/migrations", branch="core_scheduler")
     ctx.permissions({"admin.jobs.manage": _l("See scheduled jobs and run them now")})
-    ctx.app.register_blueprint(views.bp, url_prefix="/admin/jobs")
+    ctx.blueprint(views.bp, url_prefix="/admin/jobs")
     ctx.menu("admin.jobs", _l("Scheduled jobs"), "scheduler.index", "admin.jobs.manage", parent="admin.root", order=50)
     ctx.api(api.bp)
     ctx.job(JobSpec("core.housekeeping", jobs.housekeeping, {"cron": {"hour": 3, "minute": 30}},

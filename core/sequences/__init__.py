@@ -18,7 +18,7 @@ def setup(ctx) -> None:
     ctx.models(models, branch="core_sequences")
     ctx.migrations("sequences/migrations", branch="core_sequences")
     ctx.permissions({"admin.sequences.manage": _l("Edit reference number patterns")})
-    ctx.app.register_blueprint(views.bp, url_prefix="/admin/sequences")
+    ctx.blueprint(views.bp, url_prefix="/admin/sequences")
     ctx.menu("admin.sequences", _l("Reference numbers"), "sequences.index", "admin.sequences.manage",
              parent="admin.root", order=55)
     from core.plugins.points import sync

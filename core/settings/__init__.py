@@ -8,5 +8,5 @@ def setup(ctx) -> None:
     ctx.models(models, branch="core_settings")
     ctx.migrations("settings/migrations", branch="core_settings")
     ctx.permissions({"admin.settings.manage": _l("Change settings")})
-    ctx.app.register_blueprint(views.bp, url_prefix="/admin/settings")
+    ctx.blueprint(views.bp, url_prefix="/admin/settings")
     ctx.menu("admin.settings", _l("Settings"), "settings.index", "admin.settings.manage", parent="admin.root", order=40)
