@@ -1,6 +1,8 @@
 """The audit log page for administrators: search by record, user, action and date (read only)."""
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime, time
 
 from flask import Blueprint, render_template, request, url_for
@@ -58,7 +60,30 @@ def _value(attr):
 
 def _field(row):
     cls = model_for_table(row.record_type) if row.record_type else None
-    return labels.field_label(cls, row.field) if row.field else ""
+    if not row.field:
+        return ""
+    return "、".join(labels.field_label(cls, f) for f in row.field.split(",") if f)
+
+
+_READS = re.compile(r"^(\d+) records · (.*?)(?: · (.*))?$", re.S)
+_READ = re.compile(r"^(\w+) (\S+): (.*)$")
+
+
+def _text(row):
+    """A coalesced read (``2 records · core_person 20: phone; …``) in words: 2 条记录：人员 20（电话）；…"""
+    m = _READS.match(row.text or "") if row.action == "read_personal" else None
+    if m is None:
+        return _short(row.text)
+    parts = []
+    for item in m.group(2).split("; "):
+        one = _READ.match(item.strip())
+        if one is None:
+            continue
+        cls = model_for_table(one.group(1))
+        fields = "、".join(labels.field_label(cls, f.strip()) for f in one.group(3).split(",") if f.strip())
+        parts.append(f"{labels.record_type_label(one.group(1))} {one.group(2)}{labels.paren(fields)}")
+    text = _("%(n)s records", n=m.group(1)) + labels.colon() + "；".join(parts)
+    return _short(text + (f" · {m.group(3)}" if m.group(3) else ""), 240)
 
 
 def _columns() -> list[Column]:
@@ -74,7 +99,7 @@ def _columns() -> list[Column]:
         Column("field", _l("Field"), value=_field),
         Column("old", _l("Old value"), value=_value("old")),
         Column("new", _l("New value"), value=_value("new")),
-        Column("text", _l("Text"), value=lambda r: _short(r.text)),
+        Column("text", _l("Text"), value=_text),
         Column("ip", _l("IP address")),
     ]
 
