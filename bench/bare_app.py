@@ -29,3 +29,36 @@ def petitions():
 @app.get("/healthz")
 def healthz():
     return {"status": "ok"}
+
+
+# -- bare equivalents of the other list pages (issue 22): 25 rows, the same columns, a capped count ----------
+LISTS = {
+    "disputes": ("SELECT d.reference, d.found_at, d.category, d.summary, d.risk_level, d.state FROM mediation_dispute d "
+                 "ORDER BY d.found_at DESC, d.id DESC", "mediation_dispute"),
+    "hearings": ("SELECT h.reference, h.scheduled_at, h.venue, h.matter, h.state, p.name FROM hearing_hearing h "
+                 "JOIN petition_case c ON c.id = h.petition_id JOIN core_person p ON p.id = c.petitioner_id "
+                 "ORDER BY h.id DESC", "hearing_hearing"),
+    "referrals": ("SELECT r.reference, r.channel, r.knew_at, r.state, p.name FROM legal_aid_referral r "
+                  "LEFT JOIN core_person p ON p.id = r.person_id ORDER BY r.id DESC", "legal_aid_referral"),
+    "aid": ("SELECT a.reference, a.received_at, a.matter_type, a.summary, p.name FROM legal_aid_application a "
+            "JOIN core_person p ON p.id = a.applicant_id ORDER BY a.received_at DESC, a.id DESC",
+            "legal_aid_application"),
+    "persons": ("SELECT p.name, p.id_number, p.phone, p.address FROM core_person p ORDER BY p.name_norm, p.id",
+                "core_person"),
+    "audit": ("SELECT l.at, u.username, l.action, l.record_type, l.record_id, l.field FROM core_audit_log l "
+              "LEFT JOIN core_user u ON u.id = l.user_id ORDER BY l.at DESC, l.id DESC", "core_audit_log"),
+}
+LIST_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{{ name }}</title></head><body>
+<table>{% for r in rows %}<tr>{% for v in r.values() %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</table>
+<p>{{ total }}</p></body></html>"""
+
+
+@app.get("/list/<name>")
+def any_list(name):
+    query, table = LISTS[name]
+    page = max(1, request.args.get("page", 1, type=int))
+    with engine.connect() as conn:
+        rows = conn.execute(text(query + " LIMIT 25 OFFSET :off"), {"off": (page - 1) * 25}).mappings().all()
+        total = conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 10001) t")).scalar()
+    return render_template_string(LIST_PAGE, rows=rows, total=total, name=name)
+

@@ -86,7 +86,8 @@ class Dispute(VersionedMixin, db.Model):
     __value_labels__ = {"state": STATES, "risk_level": RISKS, "handling_level": LEVELS, "category": CATEGORIES,
                         "source": SOURCES}
     # region and month, and the packed ledger key: the monthly roll-up reads this index alone
-    __table_args__ = (Index("ix_mediation_dispute_region_found_key", "region_id", "found_at", "ledger_key"),)
+    __table_args__ = (Index("ix_mediation_dispute_region_found_key", "region_id", "found_at", "ledger_key"),
+                      Index("ix_mediation_dispute_found_id", "found_at", "id"))   # the list's order (issue 22)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
