@@ -20,6 +20,8 @@ and its services call ``WORKFLOW.check(record, action)`` (may this step happen n
   (the stage allows it, the user holds the permission, not a system step; with its form and confirmation);
 * ``api_actions(collection, handlers)`` — one API action operation per declared step, with the step's
   label as summary and its permission (a step without a handler fails at import);
+* ``perform(record, action, steps, forms, back)`` — a record page's action POST (form checked, step run, one
+  commit, back to the page);
 * ``state_literal()`` / ``action_literal()`` — ``Literal[...]`` types for pydantic bodies (OpenAPI enums).
 
 Clock effects (``clocks_start``/``clocks_stop``) and the document a step produces are declared for the pages
@@ -185,6 +187,26 @@ class Workflow:
         def _act(record, body):
             run(call, record, body)
         _act.__name__ = f"_{action}"
+
+    def perform(self, record, action: str, steps: dict[str, Callable], forms: dict, back: str):
+        """A record page's POST of step *action* (404 when it is not declared): the step's form
+        (``forms[action]``, if it has one) is validated and ``steps[action](record, form)`` runs through
+        ``core.shell.actions.perform`` (the version checked, one commit, "Done: <label>" flashed, or rolled
+        back with the refusal flashed). The answer goes *back* to the record page (its URL): when the step
+        was refused, with the step's form open again (``?act=``) next to the message."""
+        if action not in self.transitions:
+            from flask import abort
+            abort(404)
+        from core.shell.actions import perform, require_valid
+
+        def step():
+            form = forms.get(action)
+            if form is not None:
+                require_valid(form)
+            self.dispatch(record, action, steps, form)
+        from flask import redirect
+        ok = perform(record, step, _("Done: %(a)s", a=str(self.transitions[action].label)))
+        return redirect(back if ok else f"{back}?act={action}")
 
     def dispatch(self, record, action: str, handlers: dict[str, Callable], *args):
         """Run the handler of *action* (``handlers[action](record, *args)``) after checking it is declared."""

@@ -15,7 +15,6 @@ from core.toolkit import rule_title
 from core.toolkit import chosen_action, status_actions
 from core.toolkit import deadline_batch, deadline_rows, deadlines_for
 from core.toolkit import db
-from core.toolkit import perform, require_valid
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition
 from core.toolkit import region_choices
@@ -181,11 +180,7 @@ def aid_document(app_id: int, kind: str):
 @require("legal_aid.aid.manage")
 def aid_act(app_id: int, action: str):
     app = _load(app_id)
-    if action not in aid.WORKFLOW:
-        abort(404)
-    forms = _forms(app)
-    ok = perform(app, lambda: _dispatch(app, action, forms), _("Done: %(a)s", a=aid.action_labels()[action]))
-    return redirect(url_for("legal_aid.aid_item", app_id=app_id, **({} if ok else {"act": action})))
+    return aid.WORKFLOW.perform(app, action, WEB_STEPS, _forms(app), url_for("legal_aid.aid_item", app_id=app_id))
 
 
 # each declared step (aid.WORKFLOW) → how the page's form calls its service
@@ -204,13 +199,6 @@ WEB_STEPS = {
     "close": lambda app, f: aid.close(app, f.report.data),
     "archive": lambda app, f: aid.archive(app),
 }
-
-
-def _dispatch(app: AidApplication, action: str, forms: dict) -> None:
-    form = forms.get(action)
-    if form is not None:
-        require_valid(form)
-    aid.WORKFLOW.dispatch(app, action, WEB_STEPS, form)
 
 
 @bp.route("/providers", methods=["GET", "POST"])

@@ -12,7 +12,6 @@ from core.toolkit import require
 from core.toolkit import unit_of_work
 from core.toolkit import deadline_batch, deadline_rows
 from core.toolkit import db
-from core.toolkit import perform, require_valid
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition
 from core.toolkit import Column, Filter, ListView
@@ -185,11 +184,7 @@ def notice(ref_id: int):
 @require("legal_aid.referral.manage")
 def act(ref_id: int, action: str):
     ref = _load(ref_id)
-    if action not in services.WORKFLOW:
-        abort(404)
-    forms = _forms(ref)
-    ok = perform(ref, lambda: _dispatch(ref, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
-    return redirect(url_for("legal_aid.referral", ref_id=ref_id, **({} if ok else {"act": action})))
+    return services.WORKFLOW.perform(ref, action, WEB_STEPS, _forms(ref), url_for("legal_aid.referral", ref_id=ref_id))
 
 
 # each declared step (services.WORKFLOW) → how the page's form calls its service
@@ -209,8 +204,3 @@ WEB_STEPS = {
 }
 
 
-def _dispatch(ref: Referral, action: str, forms: dict) -> None:
-    form = forms.get(action)
-    if form is not None:
-        require_valid(form)
-    services.WORKFLOW.dispatch(ref, action, WEB_STEPS, form)

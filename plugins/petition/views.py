@@ -12,7 +12,6 @@ from core.toolkit import require
 from core.toolkit import unit_of_work
 from core.toolkit import deadline_rows
 from core.toolkit import db
-from core.toolkit import perform, require_valid
 from core.toolkit import chosen_action
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition
@@ -240,12 +239,8 @@ def document(case_id: int, kind: str):
 @require("petition.case.transition")
 def act(case_id: int, action: str):
     c = _load(case_id)
-    if action not in services.WORKFLOW:
-        abort(404)
-    forms = _forms(c)
-    ok = perform(c, lambda: _dispatch(c, action, forms), _("Done: %(a)s", a=services.action_labels()[action]))
     # refused: back to the same form, open, with the message (the status bar shows only the stage's steps)
-    return redirect(url_for("petition.case", case_id=case_id, **({} if ok else {"act": action})))
+    return services.WORKFLOW.perform(c, action, WEB_STEPS, _forms(c), url_for("petition.case", case_id=case_id))
 
 
 def _merge(c: PetitionCase, form) -> None:
@@ -275,13 +270,6 @@ WEB_STEPS = {
     "flag_backlog": lambda c, f: services.flag_backlog(c, f.reason.data),
     "merge": _merge,
 }
-
-
-def _dispatch(c: PetitionCase, action: str, forms: dict) -> None:
-    form = forms.get(action)
-    if form is not None:
-        require_valid(form)
-    services.WORKFLOW.dispatch(c, action, WEB_STEPS, form)
 
 
 from core.toolkit import DUE_SOON_DAYS  # noqa: E402
