@@ -4,9 +4,12 @@ from core.toolkit import Point
 
 route_matter = Point(
     "centre.route_matter",
-    payload={"sender": "Matter", "case": "Case", "route": "str", "unit": "Organisation or None", "user": "User"},
-    doc="The centre routes a matter to a plugin's register (petition, mediation…); the receiver for that route "
-        "opens its record and answers {'record_type', 'record_id', …}, or None when the route is not its own.")
+    payload={"sender": "Matter", "case": "Case", "route": "str",
+             "unit": "Unit (the centre's lead unit on the route: name, kind, speciality; not an Organisation)",
+             "user": "User or None"},
+    doc="The centre routes a matter to a plugin's register (petition, mediation, legal aid…); the receiver for "
+        "that route opens its record and answers {'record_type', 'record_id', …}, or None when the route is not "
+        "its own.")
 
 matter_answered = Point(
     "centre.matter_answered",

@@ -91,6 +91,12 @@ def _stop(app: AidApplication, rule: str) -> None:
     stop_if_running(app, rule)
 
 
+def _tell_centre(app: AidApplication, text: str, resolved: bool = True) -> None:
+    """An application a one-stop centre opened was decided or closed: the answer goes back to the centre."""
+    from .centre_link import tell_centre
+    tell_centre(app, text, resolved)
+
+
 def eligibility_for(matter_type: str, exempt_group: str | None) -> str:
     if matter_type in NO_MEANS_TEST:
         return "no_means_test"
@@ -103,7 +109,8 @@ def create_application(*, applicant: dict | None = None, person_id: int | None =
                        opposing_org_id: int | None = None, exempt_group: str | None = None,
                        hardship_evidence: str | None = None, documents_missing: list[str] | None = None,
                        detainee: bool = False, referral=None, limitation_due: date | None = None,
-                       received_at: datetime | None = None, user=None) -> AidApplication:
+                       received_at: datetime | None = None, user=None,
+                       centre_code: str | None = None) -> AidApplication:
     errors: dict[str, str] = {}
     if matter_type not in MATTERS:
         errors["matter_type"] = _("Choose a matter from the lists of Arts 31–32.")
@@ -112,10 +119,13 @@ def create_application(*, applicant: dict | None = None, person_id: int | None =
     if hardship_evidence and hardship_evidence not in HARDSHIP_EVIDENCE:
         errors["hardship_evidence"] = _("Choose how hardship was checked.")
     eligibility = eligibility_for(matter_type, exempt_group)
-    if eligibility == "means_test" and not hardship_evidence and "hardship_evidence" not in errors:
+    missing = list(dict.fromkeys(documents_missing or []))
+    # the hardship check may wait for its proof when that proof is listed missing (e.g. a one-stop centre's
+    # window passes the request on before anyone checked hardship)
+    if eligibility == "means_test" and not hardship_evidence and "hardship_evidence" not in errors \
+            and "hardship" not in missing:
         errors["hardship_evidence"] = _("Check economic hardship (data sharing or a signed pledge), or give the "
                                         "exemption that applies.")
-    missing = list(dict.fromkeys(documents_missing or []))
     if any(d not in DOCUMENTS for d in missing):
         errors["documents_missing"] = _("Choose documents from the list.")
     summary = _text(summary, "summary", 4000, errors)
@@ -149,7 +159,8 @@ def create_application(*, applicant: dict | None = None, person_id: int | None =
                          hardship_evidence=hardship_evidence if eligibility == "means_test" else None,
                          documents_required=list(DOCUMENTS) if missing else [], documents_missing=missing,
                          detainee=bool(detainee), referral_id=getattr(referral, "id", None),
-                         limitation_due=limitation_due, created_by_id=getattr(user, "id", None), state="received")
+                         limitation_due=limitation_due, created_by_id=getattr(user, "id", None), state="received",
+                         centre_code=centre_code)
     if detainee:
         app.forward_by = received_at + timedelta(hours=DETAINEE_HOURS)
     db.session.add(app)
@@ -212,6 +223,8 @@ def lapse(app: AidApplication, today: date | None = None) -> None:
         resume(app, DECIDE, today)
     _stop(app, DECIDE)
     _log(app, "lapse", action_labels()["lapse"])
+    _tell_centre(app, _("Materials not supplied by %(d)s: the application counts as withdrawn.",
+                        d=app.supplement_by.isoformat()), resolved=False)
 
 
 # -- recusal, early aid, decision and assignment ------------------------------------------------------------
@@ -279,9 +292,12 @@ def grant(app: AidApplication, at: datetime | None = None) -> None:
     if app.provider is not None:          # early aid: the provider already works on it
         app.state = "assigned"
         _log(app, "grant", _("Aid granted; the early-aid provider continues"))
+        _tell_centre(app, _("Legal aid granted (%(ref)s); %(p)s acts for the person.", ref=app.reference,
+                            p=app.provider.name))
         return
     start_deadline(app, ASSIGN, app.decided_at.date())
     _log(app, "grant", action_labels()["grant"])
+    _tell_centre(app, _("Legal aid granted (%(ref)s); a lawyer will be assigned.", ref=app.reference))
 
 
 def refuse(app: AidApplication, reason: str, at: datetime | None = None) -> None:
@@ -294,6 +310,7 @@ def refuse(app: AidApplication, reason: str, at: datetime | None = None) -> None
     app.provider = None
     _stop(app, DECIDE)
     _log(app, "refuse", _("Refused: %(r)s", r=reason))
+    _tell_centre(app, _("Legal aid refused (%(ref)s): %(r)s", ref=app.reference, r=reason), resolved=False)
 
 
 def assign(app: AidApplication, provider_id) -> None:
@@ -336,6 +353,8 @@ def decide_objection(app: AidApplication, upheld: bool, text: str) -> None:
         app.state = app.objection_against or "refused"
     _log(app, "decide_objection", (_("Objection upheld: %(t)s") if upheld else _("Objection rejected: %(t)s"))
          % {"t": text[:300]})
+    _tell_centre(app, (_("Objection upheld: %(t)s") if upheld else _("Objection rejected: %(t)s")) % {"t": text},
+                 resolved=app.state in ("granted", "assigned"))
 
 
 def terminate(app: AidApplication, ground: str, text: str) -> None:
@@ -348,6 +367,8 @@ def terminate(app: AidApplication, ground: str, text: str) -> None:
         raise AidError(errors)
     app.state, app.termination_ground, app.termination_text = target, ground, text
     _log(app, "terminate", f"{TERMINATION_GROUNDS[ground]}: {text[:300]}")
+    _tell_centre(app, _("Legal aid terminated: %(g)s; %(t)s", g=TERMINATION_GROUNDS[ground], t=text),
+                 resolved=False)
 
 
 def close(app: AidApplication, report: str) -> None:
@@ -359,6 +380,7 @@ def close(app: AidApplication, report: str) -> None:
         raise AidError(errors)
     app.state, app.case_report, app.closed_at = target, report, _now()
     _log(app, "close", report[:300])
+    _tell_centre(app, _("Legal aid closed with the case report: %(t)s", t=report))
 
 
 def archive(app: AidApplication) -> None:

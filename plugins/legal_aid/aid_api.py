@@ -47,6 +47,7 @@ class AidOut(BaseModel):
     termination_ground: str | None
     applicant: PersonOut
     deadlines: list[DeadlineOut]
+    centre_code: str | None = Field(None, description="the one-stop centre's case code when the centre routed it")
     version: int
 
 
@@ -64,7 +65,8 @@ def serialize_aid(a: AidApplication) -> AidOut:
                   forwarded_at=_iso(a.forwarded_at) if a.forwarded_at else None, early_aid=a.early_aid,
                   limitation_due=a.limitation_due.isoformat() if a.limitation_due else None, state=a.state,
                   provider_id=a.provider_id, refusal_reason=a.refusal_reason, termination_ground=a.termination_ground,
-                  applicant=_person(a.applicant), deadlines=_deadlines(a), version=a.version)
+                  applicant=_person(a.applicant), deadlines=_deadlines(a), centre_code=a.centre_code,
+                  version=a.version)
 
 
 applications = Collection(api, "aid-applications", model=AidApplication, out=AidOut, read="legal_aid.aid.read",

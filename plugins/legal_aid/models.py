@@ -206,6 +206,7 @@ class AidApplication(VersionedMixin, db.Model):
     case_report: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    centre_code: Mapped[str | None] = mapped_column(String(30), index=True)   # one-stop centre's case code (一案一码)
 
     applicant: Mapped[Person] = relationship(lazy="joined")
     region: Mapped[Region] = relationship(lazy="joined")

@@ -58,6 +58,10 @@ def setup(ctx) -> None:
     if ctx.is_loaded("mediation"):
         from plugins.mediation import points as mediation_points
         ctx.connect(mediation_points.escalate_to_legal, signals.on_dispute_escalated)
+    if ctx.is_loaded("centre"):     # a one-stop centre routes legal-aid requests here
+        from plugins.centre import points as centre_points
+        from .centre_link import on_route
+        ctx.connect(centre_points.route_matter, on_route)
     daily = {"cron": {"hour": 8, "minute": 20}}
     ctx.job(JobSpec("legal_aid.filing_alerts", jobs.filing_alerts, daily,
                     _l("Warn when fewer than 7 days remain before a filing deadline")))
