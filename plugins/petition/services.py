@@ -124,6 +124,23 @@ def _stop_all(case: PetitionCase) -> None:
 _text = clean_text
 
 
+def _required_text(value, field: str, max_len: int) -> str:
+    """One required text input, trimmed, or PetitionError naming *field*."""
+    errors: dict = {}
+    value = _text(value, field, max_len, errors)
+    if errors:
+        raise PetitionError(errors)
+    return value
+
+
+def _request_and_start(case: PetitionCase, action: str, stop: str, start: str, at: datetime | None) -> None:
+    """A petitioner's request (复查/复核): the stage moves, its filing clock stops, the decision clock starts."""
+    at = at or _now()
+    _move(case, action, at)
+    _stop(case, stop)
+    start_deadline(case, start, at.date())
+
+
 # -- lifecycle -------------------------------------------------------------------------------------
 def classify(case: PetitionCase, category: str, route: str | None = None) -> None:
     _check(case, "classify")
@@ -182,10 +199,7 @@ def accept(case: PetitionCase, at: datetime | None = None) -> None:
 
 
 def not_accept(case: PetitionCase, reason: str) -> None:
-    errors: dict = {}
-    reason = _text(reason, "reason", 2000, errors)
-    if errors:
-        raise PetitionError(errors)
+    reason = _required_text(reason, "reason", 2000)
     _move(case, "not_accept", note=_("Not accepted: %(r)s", r=reason))
     case.outcome_note = reason
     _stop_all(case)
@@ -197,10 +211,7 @@ def start_handling(case: PetitionCase) -> None:
 
 
 def extend(case: PetitionCase, reason: str) -> None:
-    errors: dict = {}
-    reason = _text(reason, "reason", 2000, errors)
-    if errors:
-        raise PetitionError(errors)
+    reason = _required_text(reason, "reason", 2000)
     _move(case, "extend", note=_("Extended by 30 days: %(r)s", r=reason))
     extend_deadline(case, "petition.handle")
 
@@ -222,17 +233,11 @@ def reply(case: PetitionCase, decision: str, text: str, at: datetime | None = No
 
 
 def request_review(case: PetitionCase, at: datetime | None = None) -> None:
-    at = at or _now()
-    _move(case, "request_review", at)
-    _stop(case, "petition.review_request")
-    start_deadline(case, "petition.review_decide", at.date())
+    _request_and_start(case, "request_review", "petition.review_request", "petition.review_decide", at)
 
 
 def decide_review(case: PetitionCase, text: str, at: datetime | None = None) -> None:
-    errors: dict = {}
-    text = _text(text, "text", 8000, errors)
-    if errors:
-        raise PetitionError(errors)
+    text = _required_text(text, "text", 8000)
     at = at or _now()
     _move(case, "decide_review", at, note=_("Review opinion: %(t)s", t=text[:300]))
     case.review_opinion = text
@@ -241,17 +246,11 @@ def decide_review(case: PetitionCase, text: str, at: datetime | None = None) -> 
 
 
 def request_recheck(case: PetitionCase, at: datetime | None = None) -> None:
-    at = at or _now()
-    _move(case, "request_recheck", at)
-    _stop(case, "petition.recheck_request")
-    start_deadline(case, "petition.recheck_decide", at.date())
+    _request_and_start(case, "request_recheck", "petition.recheck_request", "petition.recheck_decide", at)
 
 
 def decide_recheck(case: PetitionCase, text: str, at: datetime | None = None) -> None:
-    errors: dict = {}
-    text = _text(text, "text", 8000, errors)
-    if errors:
-        raise PetitionError(errors)
+    text = _required_text(text, "text", 8000)
     at = at or _now()
     _move(case, "decide_recheck", at, note=_("Re-check opinion: %(t)s", t=text[:300]))
     case.rechecked_at, case.recheck_opinion = at, text
