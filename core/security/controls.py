@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from core.auth.models import Role, User
@@ -14,6 +15,12 @@ from .retention import AUDIT_FLOOR_DAYS, _setting
 
 DEMO_ACCOUNTS = ("admin", "officer", "leader", "mediator", "grid1", "grid2", "legal", "aid", "secadmin", "auditor")
 DEMO_PASSWORD = "concord-demo"
+
+
+def _coded(message: str, **codes) -> Markup:
+    """A translated sentence whose ``%(name)s`` places hold a command, setting key or table, shown as ``<code>``
+    (words a person reads stay words; what they type stays verbatim)."""
+    return escape(message) % {k: Markup("<code>{}</code>").format(v) for k, v in codes.items()}
 
 
 def _c(code, label, basis, met, detail, check):
@@ -63,7 +70,8 @@ def evaluate() -> list[dict]:
            _("Account → Change password with a short or simple password: it is refused.")),
         _c("password_expiry", _("Periodic password change"), f"{gb} a", 0 < max_age <= 180,
            _("Passwords expire after %(d)d days (0: never).", d=max_age),
-           _("Settings: core.security.password_max_age_days; an expired password leads to the change form.")),
+           _coded(_("Settings: %(key)s; an expired password leads to the change form."),
+                  key="core.security.password_max_age_days")),
         _c("initial_password", _("Initial and demo passwords changed"), f"{gb} a",
            not demo and not demo_in_use,
            (_("Demo mode: demo accounts keep their published password.") if demo else "")
@@ -90,7 +98,8 @@ def evaluate() -> list[dict]:
         _c("second_factor", _("Two factors for administrators"), f"{gb} d", bool(admins) and not without_2fa,
            _("Administrators without a second factor: %(names)s.", names=", ".join(without_2fa))
            if without_2fa else _("Every administrator signs in with a password and a TOTP code."),
-           _("concord security totp USER, then sign in as USER: a six-digit code is asked for.")),
+           _coded(_("%(cmd)s, then sign in as USER: a six-digit code is asked for."),
+                  cmd="concord security totp USER")),
         _c("separation", _("Separation of administrators (三员分立)"), "GB/T 22239-2019 §8.1.4.2 d",
            strict() and not double and all(holders[c] for c in DUTY_ROLES),
            _("Strict separation: %(on)s; accounts holding two duties: %(n)d; system / security / audit "
@@ -104,16 +113,17 @@ def evaluate() -> list[dict]:
         _c("audit_retention", _("Audit log kept at least 180 days"), "网络安全法 第二十一条; §8.1.4.3 c",
            audit_days >= AUDIT_FLOOR_DAYS,
            _("Rows are kept %(d)d days; a purge of younger rows is refused.", d=audit_days),
-           _("concord security purge-audit --days 30 fails; the oldest row's date is on the audit page.")),
+           _coded(_("%(cmd)s fails; the oldest row's date is on the audit page."),
+                  cmd="concord security purge-audit --days 30")),
         _c("audit_protection", _("Audit log protected from change"), "§8.1.4.3 c", pg,
            _("PostgreSQL refuses UPDATE, TRUNCATE and the DELETE of rows younger than 180 days.") if pg
            else _("SQLite cannot refuse changes: run production on PostgreSQL."),
-           _("psql: DELETE FROM core_audit_log; is refused.")),
+           _coded(_("%(cmd)s is refused."), cmd='psql -c "DELETE FROM core_audit_log;"')),
         _c("personal_data_retention", _("Personal data retention and de-identification"), "个人信息保护法 第十九条",
            pii_days > 0,
            _("Persons whose matters all closed more than %(d)d days ago are de-identified nightly.", d=pii_days)
-           if pii_days > 0 else _("Off (core.security.personal_data_retention_days is 0)."),
-           _("Administration → Scheduled jobs: core.deidentify; persons named 已去标识化.")),
+           if pii_days > 0 else _coded(_("Off (%(key)s is 0)."), key="core.security.personal_data_retention_days"),
+           _coded(_("Administration → Scheduled jobs: %(job)s; persons named 已去标识化."), job="core.deidentify")),
         _c("masking", _("Personal data masked and full reads audited"), "个人信息保护法 第五十一条", True,
            _("ID numbers and phone numbers are masked unless the role may read them; every full read is audited."),
            _("Open a person as a mediator: the ID number is masked.")),

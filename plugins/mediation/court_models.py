@@ -13,7 +13,7 @@ from core.toolkit import User
 from core.toolkit import VersionedMixin, db
 from core.toolkit import Person
 from core.toolkit import Region
-from .models import Committee
+from .models import CATEGORIES, Committee
 
 KINDS = {"commissioned": _l("Commissioned after filing (委托调解)"), "pre_suit": _l("Pre-suit (委派调解)")}
 PROCEDURES = {"ordinary": _l("Ordinary procedure"), "summary": _l("Summary procedure")}
@@ -22,6 +22,11 @@ GRADES = {"simple": _l("Simple"), "ordinary": _l("Ordinary"), "difficult": _l("D
 MEDIATOR_KINDS = {"people": _l("People's mediator"), "full_time": _l("Full-time mediator"),
                   "industry": _l("Industry mediator"), "lawyer": _l("Lawyer mediator")}
 RULINGS = {"confirmed": _l("Agreement confirmed valid"), "rejected": _l("Application rejected")}
+
+
+def _court_states() -> dict:
+    from .court_workflow import STATES     # the workflow module imports the rules, not the models
+    return STATES
 
 
 class CourtBatch(db.Model):
@@ -39,6 +44,9 @@ class CourtBatch(db.Model):
 
 class CourtCase(VersionedMixin, db.Model):
     __tablename__ = "mediation_court_case"
+    __record_label__ = _l("Court-commissioned case")
+    __value_labels__ = {"state": _court_states, "kind": KINDS, "procedure": PROCEDURES, "category": CATEGORIES,
+                        "ruling": RULINGS}
     __table_args__ = (UniqueConstraint("court", "court_case_no", name="uq_mediation_court_case_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +115,7 @@ class CourtCase(VersionedMixin, db.Model):
 
 class CourtParty(db.Model):
     __tablename__ = "mediation_court_party"
+    __value_labels__ = {"role": ROLES}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_court_case.id"), nullable=False, index=True)
@@ -143,6 +152,7 @@ class MediatorProfile(VersionedMixin, db.Model):
     """A mediator on the roster: kind, specialties (dispute categories), languages, committee, training."""
 
     __tablename__ = "mediation_mediator_profile"
+    __value_labels__ = {"kind": MEDIATOR_KINDS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), nullable=False, unique=True)
@@ -182,6 +192,7 @@ class CaseReview(db.Model):
     the total."""
 
     __tablename__ = "mediation_case_review"
+    __value_labels__ = {"grade": GRADES}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_court_case.id"), unique=True)

@@ -437,7 +437,7 @@ def record_ruling(case: CourtCase, user, ruling: str, ruling_no: str = "", rulin
         raise CourtError({"ruling": _("Choose one of the listed values.")})
     ruling_on = _day(ruling_on, "ruling_on", not_before=case.agreement_signed_on)
     case.ruling, case.ruling_no, case.ruling_on = ruling, _txt(ruling_no, 60)[:60], ruling_on
-    wf.WORKFLOW.move(case, "ruling", note=f"{ruling} {case.ruling_no}".strip())
+    wf.WORKFLOW.move(case, "ruling", note=f"{case.ruling_label} {case.ruling_no}".strip())
     clocks.stop_if_running(case, CONFIRMATION, datetime.combine(ruling_on, datetime.min.time()))
     log_note(RECORD_TYPE, case.id, _("Court ruling on judicial confirmation: %(r)s %(no)s",
                                      r=case.ruling_label, no=case.ruling_no), user=user)
