@@ -57,8 +57,10 @@ LIST_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{{ name }
 def any_list(name):
     query, table = LISTS[name]
     page = max(1, request.args.get("page", 1, type=int))
+    size = 50 if name == "audit" else 25        # the audit log shows 50 rows a page
     with engine.connect() as conn:
-        rows = conn.execute(text(query + " LIMIT 25 OFFSET :off"), {"off": (page - 1) * 25}).mappings().all()
+        rows = conn.execute(text(query + " LIMIT :size OFFSET :off"),
+                            {"size": size, "off": (page - 1) * size}).mappings().all()
         total = conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 10001) t")).scalar()
     return render_template_string(LIST_PAGE, rows=rows, total=total, name=name)
 

@@ -139,8 +139,13 @@ def measure(url: str, instance: str, seconds: int, rounds: int, only=None) -> li
             if only and name not in only:
                 continue
             cookie = cookies.get(user) or cookies.setdefault(user, _cookie(cbase, user))
-            _check(cbase + page, cookie)
-            _check(bbase + bare_page, None)
+            try:
+                _check(cbase + page, cookie)
+                _check(bbase + bare_page, None)
+            except RuntimeError as exc:                # reported, and the other lists still run
+                print(f"{name:17} not measured: {exc}", flush=True)
+                results.append({"list": name, "page": page, "error": str(exc)})
+                continue
             _wrk(cbase + page, 2, cookie)              # warm both (templates, connections, caches)
             _wrk(bbase + bare_page, 2)
             c_runs, b_runs = [], []
@@ -176,6 +181,9 @@ def run() -> list[dict]:
     rows = []
     for r in measure(url, instance, seconds, rounds, only):
         tag = f"lists.{dialect}.{r['list']}"
+        if "error" in r:
+            rows.append(row(f"{tag}.p50_vs_bare", "error", "", note=r["error"][:120]))
+            continue
         note = (f"{CONNECTIONS} connections, wrk {rounds}×{seconds} s alternated; Concord {r['concord']['rps']:.0f} "
                 f"req/s p50 {r['concord']['p50']:.0f} ms, bare {r['bare']['rps']:.0f} req/s p50 "
                 f"{r['bare']['p50']:.0f} ms")

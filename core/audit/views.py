@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from core.auth.guard import require
 from core.auth.models import User
@@ -105,8 +105,12 @@ def _columns() -> list[Column]:
 
 
 def _filters() -> list[Filter]:
-    types = db.session.scalars(select(AuditLog.record_type).where(AuditLog.record_type.is_not(None))
-                               .distinct().order_by(AuditLog.record_type)).all()
+    # the distinct record types by a loose index scan over ix_core_audit_log_record (one index probe per type)
+    # instead of SELECT DISTINCT over the whole log on every page (issue 22: 565 ms p50 at 20,000 rows)
+    types = [t for t in db.session.scalars(text(
+        "WITH RECURSIVE t(rt) AS (SELECT min(record_type) FROM core_audit_log UNION ALL "
+        "SELECT (SELECT min(record_type) FROM core_audit_log WHERE record_type > t.rt) FROM t "
+        "WHERE t.rt IS NOT NULL) SELECT rt FROM t WHERE rt IS NOT NULL")).all()]
     users = db.session.execute(select(User.id, User.display_name, User.username).order_by(User.username)).all()
     return [
         Filter("record_type", _l("Record type"), [(t, labels.record_type_label(t)) for t in types],
