@@ -65,7 +65,8 @@ def test_note_posted_through_the_form(app, login_as):
     resp = client.post(f"/chatter/r/core_user/{grid1.id}/note", data={
         "chatter-note-text": "电话回访，已联系。", "next": f"/admin/users/{grid1.id}"})
     assert resp.status_code == 302 and resp.location.endswith(f"/admin/users/{grid1.id}")
-    (note,) = db.session.scalars(select(AuditLog).where(AuditLog.action == "note")).all()
+    (note,) = db.session.scalars(select(AuditLog).where(AuditLog.action == "note",    # demo data has notes too
+                                                        AuditLog.record_type == "core_user")).all()
     assert note.text == "电话回访，已联系。" and note.user_id == _user("admin").id
     # an outside "next" is not followed; an empty note is refused with a message
     resp = client.post(f"/chatter/r/core_user/{grid1.id}/note?lang=en", data={
@@ -164,6 +165,10 @@ def test_activity_plan_notify_and_complete(app, login_as):
     from core.notifications.models import Notification
     client = login_as("admin")
     grid1, officer = _user("grid1"), _user("officer")
+    # a notification about a record goes only to those who may open it: user records are for user
+    # administrators, so the officer is one here too (holds the administrator's roles as well)
+    officer.roles = list(officer.roles) + [r for r in _user("admin").roles if r not in officer.roles]
+    db.session.commit()
     resp = client.post(f"/chatter/r/core_user/{grid1.id}/activities", data={
         "chatter-activity-summary": "核实住址", "chatter-activity-assignee": str(officer.id),
         "chatter-activity-due_date": "2026-12-01"})
@@ -183,13 +188,21 @@ def test_activity_plan_notify_and_complete(app, login_as):
     assert act.done and act.done_by_id == _user("admin").id
     again = client.post(f"/chatter/activities/{act.id}/done?lang=en", follow_redirects=True)
     assert "already done" in again.get_data(as_text=True)
+    # someone who may not open user records is assigned the activity but not told of a record they cannot open
+    grid2 = _user("grid2")
+    assert client.post(f"/chatter/r/core_user/{grid1.id}/activities", data={
+        "chatter-activity-summary": "核对电话", "chatter-activity-assignee": str(grid2.id)}).status_code == 302
+    assert db.session.scalar(select(Notification).where(Notification.user_id == grid2.id)) is None
 
 
 def test_home_card_lists_my_open_activities(app, login_as):
     from core.audit.services import add_activity
-    add_activity("core_user", 1, "准备听证材料", _user("mediator"), user=_user("admin"))
+    add_activity("core_user", 1, "准备听证材料", _user("admin"), user=_user("officer"))
+    # the card lists only activities on records its reader may open: a mediator cannot open user records
+    add_activity("core_user", 1, "核对账号信息", _user("mediator"), user=_user("admin"))
     db.session.commit()
-    assert "准备听证材料" in login_as("mediator").get("/").get_data(as_text=True)
+    assert "准备听证材料" in login_as("admin").get("/").get_data(as_text=True)
+    assert "核对账号信息" not in login_as("mediator").get("/").get_data(as_text=True)
 
 
 def test_chatter_forms_need_the_csrf_token(csrf_app):
@@ -200,8 +213,11 @@ def test_chatter_forms_need_the_csrf_token(csrf_app):
     url = f"/chatter/r/core_user/{grid1.id}/note"
     assert client.post(url, data={"chatter-note-text": "no token"}).status_code == 400
     page = client.get(f"/chatter/r/core_user/{grid1.id}").get_data(as_text=True)
-    forms = re.findall(r'<form method="post"[^>]*>\s*<input type="hidden" name="csrf_token"', page)
+    # each form's first hidden fields: its one-time token (``_once``, core.concurrency.idempotency), the CSRF token
+    forms = re.findall(r'<form method="post"[^>]*>\s*(?:<input type="hidden" name="_once"[^>]*>\s*)?'
+                       r'<input type="hidden" name="csrf_token"', page)
     assert len(forms) >= 3  # note, attachment and activity forms all carry the token
     assert client.post(url, data={"chatter-note-text": "with token", "csrf_token": csrf_token_from(page)}).status_code == 302
-    texts = db.session.scalars(select(AuditLog.text).where(AuditLog.action == "note")).all()
+    texts = db.session.scalars(select(AuditLog.text).where(AuditLog.action == "note",
+                                                           AuditLog.record_type == "core_user")).all()
     assert texts == ["with token"]
