@@ -90,9 +90,9 @@ def test_every_page_refuses_a_role_without_its_permission(app, client):
 
 def test_each_demo_account_sees_only_its_menus(client):
     expected = {
-        "admin": {"petition.root", "hearing.root", "mediation.root", "legal_aid.root", "admin.root"},
+        "admin": {"petition.root", "hearing.root", "mediation.root", "legal_aid.root", "centre.root", "admin.root"},
         "grid1": {"mediation.root"},
-        "aid": {"legal_aid.root"},
+        "aid": {"legal_aid.root", "centre.root"},
     }
     import re
     for username, menus in expected.items():

@@ -5,14 +5,16 @@ from flask_babel import lazy_gettext as _l
 
 PERMISSIONS = {
     "centre.case.read": _l("See the centre's cases"),
+    "centre.desk.open": _l("Open the centre's pages from the menu"),
     "centre.case.register": _l("Register visitors at the centre's window"),
     "centre.case.manage": _l("Route, answer, feed back and follow up centre cases"),
     "centre.supervise": _l("Issue and escalate supervision orders (督办)"),
     "centre.meeting.manage": _l("Convene and record joint meetings"),
     "centre.rules.manage": _l("Edit the centre's units and triage rules"),
 }
-CLERK = ["centre.case.read", "centre.case.register", "centre.case.manage", "centre.meeting.manage"]
+CLERK = ["centre.case.read", "centre.desk.open", "centre.case.register", "centre.case.manage", "centre.meeting.manage"]
 LEAD = list(PERMISSIONS)
+DESK = ["centre.case.read", "centre.desk.open"]
 
 
 def setup(ctx) -> None:
@@ -23,9 +25,8 @@ def setup(ctx) -> None:
     ctx.models(models)
     ctx.migrations("migrations/versions")
     ctx.permissions(PERMISSIONS, default_grants={
-        "admin": LEAD, "officer": ["centre.case.read"], "leader": ["centre.case.read"],
-        "mediator": ["centre.case.read"], "legal": ["centre.case.read"], "aid": ["centre.case.read"],
-        # grid workers see no centre case (contract §9: 404), however their scope is drawn
+        "admin": LEAD, "officer": DESK, "leader": DESK, "mediator": DESK, "legal": DESK, "aid": DESK,
+        # grid workers see no centre case (contract §9: 404), however their scope is drawn; no centre menu
         "grid_worker": ["centre.case.read"],
     })
     if hasattr(ctx, "role"):   # contributed roles (core.plugins.context); older cores drop the two roles
@@ -40,15 +41,15 @@ def setup(ctx) -> None:
     ctx.blueprint(views.bp)
     ctx.blueprint(links.public_bp, url_prefix="")
     ctx.api(api.api)
-    ctx.menu("centre.root", _l("One-stop centre"), "centre.index", "centre.case.read", order=25)
+    ctx.menu("centre.root", _l("One-stop centre"), "centre.index", "centre.desk.open", order=25)
     ctx.menu("centre.window", _l("Window: register"), "centre.new", "centre.case.register", parent="centre.root", order=10)
-    ctx.menu("centre.queue", _l("Cases"), "centre.index", "centre.case.read", parent="centre.root", order=20)
-    ctx.menu("centre.board", _l("Centre board"), "centre.board", "centre.case.read", parent="centre.root", order=30)
-    ctx.menu("centre.supervisions", _l("Supervision orders"), "centre.supervisions", "centre.case.read",
+    ctx.menu("centre.queue", _l("Cases"), "centre.index", "centre.desk.open", parent="centre.root", order=20)
+    ctx.menu("centre.board", _l("Centre board"), "centre.board", "centre.desk.open", parent="centre.root", order=30)
+    ctx.menu("centre.supervisions", _l("Supervision orders"), "centre.supervisions", "centre.desk.open",
              parent="centre.root", order=40)
-    ctx.menu("centre.meetings", _l("Joint meetings"), "centre.meetings", "centre.case.read", parent="centre.root",
+    ctx.menu("centre.meetings", _l("Joint meetings"), "centre.meetings", "centre.desk.open", parent="centre.root",
              order=50)
-    ctx.menu("centre.rules", _l("Units and triage rules"), "centre.rules", "centre.case.read", parent="centre.root",
+    ctx.menu("centre.rules", _l("Units and triage rules"), "centre.rules", "centre.desk.open", parent="centre.root",
              order=60)
     ctx.pdf_template("centre.slip", "templates/pdf/slip.html", title=_l("Case slip (一案一码)"), loader=views.slip_loader)
     ctx.pdf_template("centre.report", "templates/pdf/report.html", title=_l("Monthly supervision report (通报)"))
