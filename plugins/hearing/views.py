@@ -34,7 +34,14 @@ def _scoped():
 @bp.get("/")
 @require("hearing.hearing.read")
 def index():
-    view = ListView(_scoped(), [
+    from sqlalchemy.orm import joinedload, lazyload
+    from plugins.petition.models import PetitionCase
+    # the list reads the petition's reference and petitioner only: the panel, participants and the petition's
+    # steps and representatives load only if a column ever reads them (4 queries less per page, issue 22)
+    listed = _scoped().options(lazyload(Hearing.panel), lazyload(Hearing.participants),
+                               joinedload(Hearing.petition).options(lazyload(PetitionCase.steps),
+                                                                  lazyload(PetitionCase.representatives)))
+    view = ListView(listed, [
         Column("reference", _("Reference"), link=lambda h: url_for("hearing.hearing", hearing_id=h.id),
                sort=Hearing.reference),
         Column("petition", _("Petition"), value=lambda h: h.petition.reference),

@@ -65,7 +65,13 @@ def _drill_down(stmt):
 @bp.get("/")
 @require("mediation.dispute.read")
 def index():
-    view = ListView(_drill_down(visible_disputes(current_user)), [
+    from sqlalchemy.orm import joinedload, lazyload
+    # the list shows the grid's name only: its workers (with their roles and permissions), the parties, the
+    # reporter, mediator and region load only if a column ever reads them (issue 22: 12 queries → 5)
+    listed = _drill_down(visible_disputes(current_user)).options(
+        joinedload(Dispute.grid).lazyload(Grid.workers), lazyload(Dispute.parties), lazyload(Dispute.reporter),
+        lazyload(Dispute.mediator), lazyload(Dispute.region), lazyload(Dispute.refused_by))
+    view = ListView(listed, [
         Column("reference", _("Ledger number"), link=lambda d: url_for("mediation.dispute", dispute_id=d.id),
                sort=Dispute.reference),
         Column("found_at", _("Found at"), value=lambda d: d.found_at.strftime("%Y-%m-%d %H:%M"), sort=Dispute.found_at),
