@@ -79,6 +79,8 @@ def test_refusal_and_other_routes_on_the_page(app, client, api_token, login_as):
     d = _new(client, api_token)
     web = login_as("mediator")
     page = web.get(f"/mediation/disputes/{d['id']}").get_data(as_text=True)
+    assert "act=refuse" in page                    # the status bar's action opens its form (?act=)
+    page = web.get(f"/mediation/disputes/{d['id']}?act=refuse").get_data(as_text=True)
     assert "refuse-party" in page and "李四" in page
     dispute = db.session.get(Dispute, d["id"])
     party = next(p for p in dispute.parties if p.person.name == "张三")
@@ -164,6 +166,8 @@ def test_mediator_picker_from_the_committee_with_recusal(app, client, api_token,
     d = _new(client, api_token, parties=[{"name": admin.display_name}, {"name": "王五"}])
     web = login_as("mediator")
     page = web.get(f"/mediation/disputes/{d['id']}").get_data(as_text=True)
+    assert "act=start" in page                     # the status bar's action opens its form (?act=)
+    page = web.get(f"/mediation/disputes/{d['id']}?act=start").get_data(as_text=True)
     assert 'id="mediator-pick"' in page and mediator.display_name in page
     assert f'<option value="{admin.id}" disabled' in page        # a party by name: must withdraw
     assert "recusal" in page
