@@ -43,6 +43,13 @@ def skip_reason() -> str | None:
     return None
 
 
+def skip_module_without_browser() -> None:
+    """At a browser test module's top: skip the whole module when it cannot run here (``skip_reason``)."""
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason, allow_module_level=True)
+
+
 def _axe_source() -> str | None:
     try:
         return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
@@ -318,6 +325,18 @@ def run_journey_in_thread(journey, live_server, timeout: float = 300) -> None:
     assert not worker.is_alive(), "the browser journey did not finish"
     if failure:
         raise failure[0]
+
+
+def journey_page(chromium, *, viewport=DESKTOP, timeout: int = 15_000, **options):
+    """A journey's own browser context (zh-CN, *viewport*, Playwright *options* such as
+    ``accept_downloads``) and its page: ``(context, page, errors)``, the page's script errors gathering in
+    *errors*. The journey closes the context when it ends."""
+    context = chromium.new_context(viewport=viewport, locale="zh-CN", **options)
+    context.set_default_timeout(timeout)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors
 
 
 class JourneyTab:

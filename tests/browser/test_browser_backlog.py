@@ -8,13 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from browser_support import DESKTOP, JourneyTab, page_problems, run_journey_in_thread, sign_in, sign_out, skip_reason
+from browser_support import (JourneyTab, journey_page, page_problems, run_journey_in_thread, sign_in, sign_out,
+                             skip_module_without_browser)
 from core import clock
 
 pytestmark = pytest.mark.browser
-_reason = skip_reason()
-if _reason:
-    pytest.skip(_reason, allow_module_level=True)
+skip_module_without_browser()
 
 
 def test_backlog_case_from_leader_to_close_out_and_reception(live_server, tmp_path):
@@ -24,11 +23,7 @@ def test_backlog_case_from_leader_to_close_out_and_reception(live_server, tmp_pa
 
 
 def _journey(chromium, server, evidence: str):
-    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = journey_page(chromium)
     url = server.url
     try:
         sign_in(page, url, "officer")

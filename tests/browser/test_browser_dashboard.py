@@ -7,14 +7,12 @@ from datetime import date, datetime
 
 import pytest
 
-from browser_support import (DESKTOP, PHONE, JourneyTab, page_problems, run_journey_in_thread, sign_in,
-                             skip_reason)
+from browser_support import (DESKTOP, JourneyTab, PHONE, page_problems, run_journey_in_thread, sign_in,
+                             skip_module_without_browser)
 from core import clock
 
 pytestmark = pytest.mark.browser
-_reason = skip_reason()
-if _reason:
-    pytest.skip(_reason, allow_module_level=True)
+skip_module_without_browser()
 
 TOWN = "430611001000"
 

@@ -13,12 +13,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import DEMO_ACCOUNTS, DESKTOP, PHONE, page_problems, skip_reason, write_axe_report
+from browser_support import DEMO_ACCOUNTS, DESKTOP, PHONE, page_problems, skip_module_without_browser, write_axe_report
 
 pytestmark = pytest.mark.browser
-_reason = skip_reason()
-if _reason:
-    pytest.skip(_reason, allow_module_level=True)
+skip_module_without_browser()
 
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 # links followed from each menu page besides the menu itself (GET only): the page's main action and

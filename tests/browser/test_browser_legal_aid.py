@@ -9,13 +9,12 @@ from io import BytesIO
 
 import pytest
 
-from browser_support import DESKTOP, JourneyTab, open_action, page_problems, run_journey_in_thread, sign_in, skip_reason
+from browser_support import (JourneyTab, journey_page, page_problems, run_journey_in_thread, sign_in,
+                             skip_module_without_browser)
 from core import clock
 
 pytestmark = pytest.mark.browser
-_reason = skip_reason()
-if _reason:
-    pytest.skip(_reason, allow_module_level=True)
+skip_module_without_browser()
 
 KNEW = date(2026, 8, 3)
 
@@ -78,11 +77,7 @@ def _referral_journey(chromium, server):
     from pypdf import PdfReader
     case_id, case_ref = _petition(server)
     due = _expected_due(server)
-    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = journey_page(chromium)
     url = server.url
     try:
         sign_in(page, url, "legal")
@@ -122,11 +117,7 @@ def _referral_journey(chromium, server):
 
 
 def _aid_journey(chromium, server):
-    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = journey_page(chromium)
     url = server.url
     try:
         sign_in(page, url, "aid")

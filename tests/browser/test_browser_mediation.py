@@ -10,13 +10,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import run_journey_in_thread, PHONE, page_problems, skip_reason
+from browser_support import PHONE, journey_page, page_problems, run_journey_in_thread, skip_module_without_browser
 from core import clock
 
 pytestmark = pytest.mark.browser
-_reason = skip_reason()
-if _reason:
-    pytest.skip(_reason, allow_module_level=True)
+skip_module_without_browser()
 
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
@@ -49,12 +47,8 @@ def open_dispute_step(page, code: str) -> None:
 
 def _journey(chromium, live_server):
     # the phone keeps New York time: an offline capture still records the instant it was made (issue 14)
-    context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True,
-                                   timezone_id="America/New_York")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = journey_page(chromium, viewport=PHONE, is_mobile=True, has_touch=True,
+                                          timezone_id="America/New_York")
     try:
         page.goto(live_server.url + "/login")
         page.fill("input[name=username]", "grid1")

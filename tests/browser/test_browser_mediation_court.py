@@ -9,13 +9,12 @@ from io import BytesIO
 
 import pytest
 
-from browser_support import DESKTOP, PHONE, JourneyTab, page_problems, run_journey_in_thread, sign_in, sign_out, skip_reason
+from browser_support import (JourneyTab, PHONE, journey_page, page_problems, run_journey_in_thread, sign_in, sign_out,
+                             skip_module_without_browser)
 from core import clock
 
 pytestmark = pytest.mark.browser
-_reason = skip_reason()
-if _reason:
-    pytest.skip(_reason, allow_module_level=True)
+skip_module_without_browser()
 
 HEADER = ("court,court_case_no,kind,procedure,category,received_at,claim,judge_name,judge_phone,file_note,"
           "plaintiff,plaintiff_id_number,plaintiff_phone,plaintiff_address,"
@@ -82,11 +81,7 @@ def test_court_batch_to_subsidy(live_server):
 
 def _journey(chromium, server):
     data, no_a, no_b = _batch()
-    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = journey_page(chromium, accept_downloads=True, timeout=20_000)
     url = server.url
     try:
         sign_in(page, url, "mediator")

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import DESKTOP, JourneyTab, open_action, page_problems, run_journey_in_thread, sign_in, skip_reason
+from browser_support import (JourneyTab, journey_page, open_action, page_problems, run_journey_in_thread, sign_in,
+                             skip_module_without_browser)
 from core import clock
 
 pytestmark = pytest.mark.browser
-_reason = skip_reason()
-if _reason:
-    pytest.skip(_reason, allow_module_level=True)
+skip_module_without_browser()
 
 
 def test_petition_from_intake_to_unsatisfied_rating(live_server):
@@ -22,11 +21,7 @@ def test_petition_from_intake_to_unsatisfied_rating(live_server):
 
 
 def _journey(chromium, server):
-    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = journey_page(chromium)
     url = server.url
     try:
         sign_in(page, url, "officer")

@@ -16,13 +16,11 @@ import re
 
 import pytest
 
-from browser_support import (ARTIFACTS, DESKTOP, PHONE, JourneyTab, page_problems, run_journey_in_thread, sign_in,
-                             sign_out, skip_reason)
+from browser_support import (ARTIFACTS, DESKTOP, JourneyTab, PHONE, page_problems, run_journey_in_thread, sign_in,
+                             sign_out, skip_module_without_browser)
 
 pytestmark = pytest.mark.browser
-_reason = skip_reason()
-if _reason:
-    pytest.skip(_reason, allow_module_level=True)
+skip_module_without_browser()
 
 
 def _shot(page, name: str) -> None:
