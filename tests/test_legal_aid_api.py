@@ -209,7 +209,7 @@ def test_officer_reads_but_cannot_act(login_as, client):
 def test_admin_edits_the_channel_list(login_as, client):
     login_as("admin")
     html = client.get("/legal_aid/channels").get_data(as_text=True)
-    assert "行政复议法 第二十条" in html and "referral.labour_arbitration_file" in html
+    assert "行政复议法 第二十条" in html and "申请劳动争议仲裁" in html   # the rule by its name, not its code
     line = db.session.scalar(select(ChannelRule).where(ChannelRule.channel == "labour_arbitration"))
     form = {"request_type": "劳动争议（含工资）", "keywords": "工资", "channel": "labour_arbitration",
             "basis": line.basis, "body_kind": "arbitration_commission", "body_id": str(line.body_id),
@@ -236,7 +236,7 @@ def test_aid_officer_takes_an_application_with_missing_documents(login_as, clien
                              "supplement-supplement_by": date.fromordinal(clock.today().toordinal() + 10).isoformat()})
     assert resp.status_code == 302
     page = client.get(f"/legal_aid/aid/{a.id}").get_data(as_text=True)
-    assert "legal_aid.decide" in page and "status-paused" in page
+    assert "作出是否给予法律援助的决定" in page and "status-paused" in page
     pdf = client.get(f"/legal_aid/aid/{a.id}/document/supplement_notice.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get(f"/legal_aid/aid/{a.id}/document/refusal_decision.pdf").status_code == 404
