@@ -352,3 +352,29 @@ def test_ledger_key_covers_every_code_and_matches_the_columns(app, client, api_t
     _new(client, api_token, risk_level="purple")
     assert reports._counts_by_key(Dispute.region_id, ids, lo, hi) is None
     assert reports.rollup_between(district, lo, hi)["by"]["risk_level"]["purple"] == 1
+
+
+# --- both sides at capture: an agreement needs two parties (人民调解法 第二十九条) ---------------------------------
+
+def test_capture_takes_the_other_party_online_and_offline(csrf_app, login_as):
+    web = login_as("grid1")
+    page = web.get("/mediation/capture").get_data(as_text=True)
+    assert 'name="other_party_name"' in page and 'name="other_party_phone"' in page
+    resp = web.post("/mediation/capture", data={
+        "grid_id": str(_grid_of("grid1").id), "category": "neighbour", "risk_level": "yellow",
+        "summary": "两户争围墙", "source": "patrol", "party_name": "张三", "other_party_name": "李四",
+        "other_party_phone": "13900002222"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    d = db.session.scalar(select(Dispute).where(Dispute.summary == "两户争围墙"))
+    assert [p.person.name for p in d.parties] == ["张三", "李四"] and d.parties[1].person.phone == "13900002222"
+    # the agreement form no longer asks for the other party first
+    web2 = login_as("mediator")
+    assert "at least two parties" not in web2.get(f"/mediation/disputes/{d.id}/agreement?lang=en").get_data(as_text=True)
+    # the offline queue sends the form's fields as they are: the other party arrives too
+    c, token = _csrf_client(csrf_app)
+    item = {"grid_id": str(_grid_of("grid1").id), "category": "neighbour", "risk_level": "green",
+            "summary": "离线两方纠纷", "client_uuid": "7d0c3c1e-aaaa-4bbb-8ccc-000000000009",
+            "found_at": "2026-03-01T08:00:00", "party_name": "王五", "other_party_name": "赵六"}
+    assert c.post("/mediation/capture/sync", json=item, headers={"X-CSRFToken": token}).status_code == 201
+    d = db.session.scalar(select(Dispute).where(Dispute.summary == "离线两方纠纷"))
+    assert [p.person.name for p in d.parties] == ["王五", "赵六"]

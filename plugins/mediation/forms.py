@@ -16,6 +16,9 @@ class CaptureForm(FlaskForm):
     summary = StringField(_l("What happened"), validators=[DataRequired(), Length(max=200)])
     party_name = StringField(_l("Party name"), validators=[Optional(), Length(max=100)])
     party_phone = StringField(_l("Party phone"), validators=[Optional(), Length(max=30)])
+    # the other side: an agreement needs two parties (人民调解法 第二十九条), and a dispute has them from the start
+    other_party_name = StringField(_l("Other party's name"), validators=[Optional(), Length(max=100)])
+    other_party_phone = StringField(_l("Other party's phone"), validators=[Optional(), Length(max=30)])
     source = SelectField(_l("Source"), choices=[], default="patrol")
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     photo = FileField(_l("Photo"), description=_l("Optional; without a connection it waits on the phone and is sent "

@@ -89,6 +89,9 @@ def index():
     return render_template("mediation/index.html", view=view, page=view.page(), new_url=new_url)
 
 
+PARTY_FIELDS = (("party_name", "party_phone"), ("other_party_name", "other_party_phone"))   # the capture's parties
+
+
 @bp.route("/capture", methods=["GET", "POST"])
 @require("mediation.dispute.create")
 def capture():
@@ -98,8 +101,9 @@ def capture():
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("grid_id", "category", "risk_level", "summary", "source", "place",
                                           "client_uuid")}
-        if form.party_name.data or form.party_phone.data:
-            data["parties"] = [{"name": form.party_name.data, "phone": form.party_phone.data or None}]
+        party_fields = [(n, ph) for n, ph in PARTY_FIELDS if form[n].data or form[ph].data]
+        if party_fields:
+            data["parties"] = [{"name": form[n].data, "phone": form[ph].data or None} for n, ph in party_fields]
         # is this the same matter? asked before anything is written, under the lock the registration
         # holds, so two captures of one dispute sent at the same instant cannot both pass unasked
         from core.toolkit import serialise
@@ -124,7 +128,8 @@ def capture():
                     store_photo(current_user, dispute, str(uuid.uuid4()), form.photo.data.stream.read(max_bytes() + 1))
         except MediationError as exc:
             for key, message in exc.errors.items():
-                name = {"parties.0.name": "party_name", "parties.0.phone": "party_phone"}.get(key, key)
+                name = {f"parties.{i}.{what}": pair[j] for i, pair in enumerate(party_fields)
+                        for j, what in enumerate(("name", "phone"))}.get(key, key)
                 target = form[name] if name in form else None
                 if target is not None:
                     target.errors = list(target.errors) + [message]
@@ -160,9 +165,13 @@ def capture_sync():
         fields["found_at"] = datetime.fromisoformat(str(data.get("found_at"))[:19]) if data.get("found_at") else None
     except ValueError:
         return jsonify(message=_("Not a valid date and time."), fields={"found_at": _("Not a valid date and time.")}), 422
-    name, phone = data.get("party_name"), data.get("party_phone")
-    if isinstance(name, str) and name.strip():
-        fields["parties"] = [{"name": name, "phone": phone if isinstance(phone, str) and phone.strip() else None}]
+    parties = []
+    for name_key, phone_key in PARTY_FIELDS:
+        name, phone = data.get(name_key), data.get(phone_key)
+        if isinstance(name, str) and name.strip():
+            parties.append({"name": name, "phone": phone if isinstance(phone, str) and phone.strip() else None})
+    if parties:
+        fields["parties"] = parties
     try:
         with unit_of_work():
             dispute, created = services.log_dispute(current_user, fields)
