@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from core import clock
@@ -119,9 +120,21 @@ def test_refusal_answers_not_resolved_and_closure_answers_a_reopened_matter(app,
 def test_other_routes_are_not_taken_by_legal_aid(app):
     """The legal-aid receiver answers None for a route that is not its own (the petition and mediation
     receivers take theirs), and applications carry no code unless the centre opened them."""
+    from core.toolkit import Region
+    from plugins.legal_aid import aid
     from plugins.legal_aid.centre_link import on_route
     assert on_route(object(), case=None, route="legal_aid") is None
     assert on_route(object(), case=object(), route="petition") is None
+    region = db.session.scalar(select(Region.id).where(Region.level == "county"))
+    direct = aid.create_application(applicant={"name": "申请人丙"}, region_id=region, matter_type="labour",
+                                    summary="工资", exempt_group="migrant_worker")
+    assert direct.centre_code is None
+    # without the centre, a means-tested application still needs its hardship check or the proof listed missing
+    with pytest.raises(aid.AidError):
+        aid.create_application(applicant={"name": "申请人丁"}, region_id=region, matter_type="labour", summary="工资")
+    pending = aid.create_application(applicant={"name": "申请人丁"}, region_id=region, matter_type="labour",
+                                     summary="工资", documents_missing=["hardship"])
+    assert pending.eligibility == "means_test" and pending.documents_missing == ["hardship"]
 
 
 def test_slip_and_report_read_back_characters_outside_the_bmp(app, client, api_token, login_as):
