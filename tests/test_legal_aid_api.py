@@ -282,7 +282,9 @@ def test_list_pages_do_not_query_per_row(app, client, login_as, api_token):
 
     for user, url in (("legal", "/api/v1/referrals?per_page={n}"), ("aid", "/api/v1/aid-applications?per_page={n}")):
         headers = _auth(api_token(user))
+        count(url.format(n=1), headers)     # warm the per-process grants cache: compare like with like
         assert count(url.format(n=12), headers) <= count(url.format(n=2), headers), url
     login_as("aid")
     for url in ("/legal_aid/?per_page={n}", "/legal_aid/aid/?per_page={n}"):
+        count(url.format(n=1))
         assert count(url.format(n=12)) <= count(url.format(n=2)), url
