@@ -27,6 +27,7 @@ def _capture(page, summary: str, risk: str = "yellow"):
     page.click(f"label.risk-{risk}")
     page.fill("input[name=summary]", summary)
     page.fill("input[name=party_name]", "张三")
+    page.fill("input[name=other_party_name]", "李四")     # an agreement needs both sides (人民调解法 第二十九条)
 
 
 def test_grid_worker_captures_online_and_offline_then_mediator_closes(live_server):
