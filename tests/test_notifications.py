@@ -60,7 +60,7 @@ def test_inbox_badge_home_card_and_mark_read(app, login_as):
 def test_someone_elses_notification_cannot_be_marked(app, login_as):
     notify(_user("mediator"), "调解员的通知")
     db.session.commit()
-    other = db.session.scalar(select(Notification))
+    other = db.session.scalar(select(Notification).where(Notification.title == "调解员的通知"))
     assert login_as("officer").post(f"/notifications/{other.id}/read").status_code == 404
     db.session.expire_all()
     assert other.read_at is None
@@ -69,7 +69,7 @@ def test_someone_elses_notification_cannot_be_marked(app, login_as):
 def test_outside_links_are_not_followed(app, login_as):
     notify(_user("officer"), "外链", url="https://evil.example/")
     db.session.commit()
-    n = db.session.scalar(select(Notification))
+    n = db.session.scalar(select(Notification).where(Notification.title == "外链"))
     client = login_as("officer")
     assert 'name="open"' not in client.get("/notifications/").get_data(as_text=True)  # no "Open" button
     resp = client.post(f"/notifications/{n.id}/read", data={"open": "1"})
@@ -83,7 +83,7 @@ def test_inbox_needs_login_and_mark_read_needs_csrf(csrf_app):
     client.post("/login", data={"username": "officer", "password": "concord-demo", "csrf_token": token})
     notify(_user("officer"), "要读的通知")
     db.session.commit()
-    n = db.session.scalar(select(Notification))
+    n = db.session.scalar(select(Notification).where(Notification.title == "要读的通知"))
     assert client.post(f"/notifications/{n.id}/read").status_code == 400
     page = client.get("/notifications/").get_data(as_text=True)
     assert client.post(f"/notifications/{n.id}/read", data={"csrf_token": csrf_token_from(page)}).status_code == 302
