@@ -50,11 +50,24 @@ class Entry:
     order: tuple = ()
 
 
+_by_table: dict[str, object] = {}
+_by_table_size = [0]
+
+
 def model_for_table(table_name: str):
-    for mapper in db.Model.registry.mappers:
-        if getattr(mapper.local_table, "name", None) == table_name:
-            return mapper.class_
-    return None
+    """The mapped class of a table (a dict built once per process, rebuilt when more models are mapped;
+    the audit log page asked some 200 times per page, each a scan of every mapper: issue 22)."""
+    mappers = db.Model.registry.mappers
+    if len(mappers) != _by_table_size[0]:
+        table = {}
+        for mapper in mappers:
+            name = getattr(mapper.local_table, "name", None)
+            if name is not None:
+                table.setdefault(name, mapper.class_)
+        _by_table.clear()
+        _by_table.update(table)
+        _by_table_size[0] = len(mappers)
+    return _by_table.get(table_name)
 
 
 def field_label(cls, name: str) -> str:
