@@ -200,55 +200,36 @@ class ReasonIn(VersionIn):
     reason: Text(2000)
 
 
-@disputes.action("reopen", body=ReasonIn, permission="mediation.dispute.close", summary=_l("Reopen a closed dispute"))
-def reopen(record: Dispute, body: ReasonIn):
-    run_service(services.reopen, record, current_user, body.reason)
-
-
 class RefuseIn(VersionIn):
     party_id: Id = Field(description="the core person id of the party who refuses (one of the dispute's parties)")
     reason: Text(5000)
-
-
-@disputes.action("refuse", body=RefuseIn, permission="mediation.dispute.mediate",
-                 summary=_l("A party refuses mediation, which ends it"))
-def refuse(record: Dispute, body: RefuseIn):
-    run_service(refusal.refuse, record, current_user, body.party_id, body.reason)
 
 
 class CloseIn(VersionIn):
     note: OptionalText(5000) = Field(default=None, description="closing note; required unless a file is attached")
 
 
-@disputes.action("start", body=StartIn, permission="mediation.dispute.mediate", summary=_l("Start mediation"))
-def start(record: Dispute, body: StartIn):
-    mediator = None
-    if body.mediator_id is not None:
-        mediator = db.session.get(User, body.mediator_id)
-        if mediator is None or not mediator.active:
-            raise invalid({"mediator_id": str(_l("No such user."))})
-    run_service(services.start, record, current_user, mediator)
+def _mediator(body: StartIn):
+    """The mediator a start names (default: the caller): an active user, or 422 on mediator_id."""
+    if body.mediator_id is None:
+        return None
+    mediator = db.session.get(User, body.mediator_id)
+    if mediator is None or not mediator.active:
+        raise invalid({"mediator_id": str(_l("No such user."))})
+    return mediator
 
 
-@disputes.action("resolve", body=OutcomeIn, permission="mediation.dispute.mediate", summary=_l("Resolved by mediation"))
-def resolve(record: Dispute, body: OutcomeIn):
-    run_service(services.resolve, record, current_user, body.outcome)
-
-
-@disputes.action("fail", body=FailIn, permission="mediation.dispute.mediate", summary=_l("Mediation failed"))
-def fail(record: Dispute, body: FailIn):
-    run_service(services.fail, record, current_user, body.reason, body.legal_channel, body.refer_police)
-
-
-@disputes.action("escalate", body=ReasonIn, permission="mediation.dispute.escalate",
-                 summary=_l("Escalate one level up (village → town → district)"))
-def escalate(record: Dispute, body: ReasonIn):
-    run_service(services.escalate, record, current_user, body.reason)
-
-
-@disputes.action("close", body=CloseIn, permission="mediation.dispute.close", summary=_l("Close (销号) with evidence"))
-def close(record: Dispute, body: CloseIn):
-    run_service(services.close, record, current_user, body.note or "")
+# one API action per declared step (services.WORKFLOW: summary and permission from the declaration); the grid
+# worker's on-the-spot steps are web-only
+services.WORKFLOW.api_actions(disputes, {
+    "start": (StartIn, lambda r, b: services.start(r, current_user, _mediator(b))),
+    "refuse": (RefuseIn, lambda r, b: refusal.refuse(r, current_user, b.party_id, b.reason)),
+    "resolve": (OutcomeIn, lambda r, b: services.resolve(r, current_user, b.outcome)),
+    "fail": (FailIn, lambda r, b: services.fail(r, current_user, b.reason, b.legal_channel, b.refer_police)),
+    "escalate": (ReasonIn, lambda r, b: services.escalate(r, current_user, b.reason)),
+    "close": (CloseIn, lambda r, b: services.close(r, current_user, b.note or "")),
+    "reopen": (ReasonIn, lambda r, b: services.reopen(r, current_user, b.reason)),
+}, skip=("resolve_on_spot", "hand_up"))
 
 
 class GridOut(BaseModel):
