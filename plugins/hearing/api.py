@@ -233,21 +233,6 @@ def _room(room_id):
     return room
 
 
-@hearings.action("accept", body=NoteIn, permission=MANAGE, summary=_l("Accept the application"))
-def _accept(record, body):
-    run_service(services.accept, record, body.note or "")
-
-
-@hearings.action("refuse", body=ReasonIn, permission=MANAGE, summary=_l("Refuse the application"))
-def _refuse(record, body):
-    run_service(services.refuse, record, body.reason)
-
-
-@hearings.action("withdraw", body=ReasonIn, permission=MANAGE, summary=_l("Withdraw"))
-def _withdraw(record, body):
-    run_service(services.withdraw, record, body.reason)
-
-
 @hearings.action("add_panelist", body=PanelistIn, permission=MANAGE, summary=_l("Appoint a panelist"))
 def _add_panelist(record, body):
     p = db.session.get(Panelist, body.panelist_id)
@@ -256,46 +241,14 @@ def _add_panelist(record, body):
     run_service(panel.add_member, record, p, body.reason, body.accept_conflict)
 
 
-@hearings.action("schedule", body=ScheduleIn, permission=MANAGE, summary=_l("Schedule"))
-def _schedule(record, body):
-    run_service(services.schedule, record, body.scheduled_at, duration=body.duration, room=_room(body.room_id),
-         venue=body.venue or "", host_name=body.host_name, recorder_name=body.recorder_name,
-         is_public=body.is_public, closed_reason=body.closed_reason or "")
-
-
-@hearings.action("postpone", body=PostponeIn, permission=MANAGE, summary=_l("Postpone"))
-def _postpone(record, body):
-    run_service(services.postpone, record, body.reason, body.scheduled_at)
-
-
-@hearings.action("send_notices", body=V, permission=MANAGE, summary=_l("Send the notices"))
-def _notices(record, body):
-    run_service(services.send_notices, record)
-
-
 @hearings.action("open", body=V, permission=RUN, summary=_l("Open the hearing"))
 def _open(record, body):
     run_service(session.open_session, record)
 
 
-@hearings.action("suspend", body=ReasonIn, permission=RUN, summary=_l("Suspend"))
-def _suspend(record, body):
-    run_service(session.suspend, record, body.reason)
-
-
-@hearings.action("resume", body=V, permission=RUN, summary=_l("Resume"))
-def _resume(record, body):
-    run_service(session.resume, record)
-
-
 @hearings.action("close", body=V, permission=RUN, summary=_l("Close the hearing"))
 def _close(record, body):
     run_service(session.close_session, record)
-
-
-@hearings.action("conclude", body=ConcludeIn, permission=RUN, summary=_l("Record the conclusion"))
-def _conclude(record, body):
-    run_service(services.conclude, record, body.outcome, body.conclusion, body.on_spot)
 
 
 @hearings.action("serve", body=V, permission=MANAGE, summary=_l("Record service of the conclusion"))
@@ -309,9 +262,25 @@ def _confirm(record, body):
     run_service(minutes.confirm, record, p, body.status, "screen", body.note or "")
 
 
-@hearings.action("lock", body=V, permission=RUN, summary=_l("Lock the minutes"))
-def _lock(record, body):
-    run_service(minutes.lock, record, current_user)
+# the steps whose API action has the step's own name are generated from the declaration (services.WORKFLOW:
+# summary and permission); add_panelist, open, close, serve and confirm keep their API names above, and the
+# steps taken inside a running session have their own endpoints (statements) or are web-only
+services.WORKFLOW.api_actions(hearings, {
+    "accept": (NoteIn, lambda r, b: services.accept(r, b.note or "")),
+    "refuse": (ReasonIn, lambda r, b: services.refuse(r, b.reason)),
+    "withdraw": (ReasonIn, lambda r, b: services.withdraw(r, b.reason)),
+    "schedule": (ScheduleIn, lambda r, b: services.schedule(
+        r, b.scheduled_at, duration=b.duration, room=_room(b.room_id), venue=b.venue or "", host_name=b.host_name,
+        recorder_name=b.recorder_name, is_public=b.is_public, closed_reason=b.closed_reason or "")),
+    "postpone": (PostponeIn, lambda r, b: services.postpone(r, b.reason, b.scheduled_at)),
+    "send_notices": (V, lambda r, b: services.send_notices(r)),
+    "suspend": (ReasonIn, lambda r, b: session.suspend(r, b.reason)),
+    "resume": (V, lambda r, b: session.resume(r)),
+    "conclude": (ConcludeIn, lambda r, b: services.conclude(r, b.outcome, b.conclusion, b.on_spot)),
+    "lock": (V, lambda r, b: minutes.lock(r, current_user)),
+}, skip=("add_member", "remove_member", "open_session", "set_step", "record_arrival", "record_absence",
+         "add_statement", "add_evidence", "challenge_evidence", "request_recusal", "close_session", "record_vote",
+         "serve_conclusion", "save_draft"))
 
 
 class StatementIn(ApiBody):
