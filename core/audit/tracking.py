@@ -199,7 +199,7 @@ def _before_commit(session) -> None:
     if pending:
         from core.db import db
         if session is db.session():
-            from .log import coalesce
+            from .reads import coalesce
             from .models import AuditLog
             session.add_all(AuditLog(**row) for row in coalesce(list(pending.values())))
             pending.clear()
