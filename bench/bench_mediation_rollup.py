@@ -14,12 +14,11 @@ analysed, as autovacuum does after a bulk insert (an index-only scan needs the v
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from datetime import datetime
 
-from core import clock
 from bench import database_app, measure, row
+from core import clock
 
 
 def run() -> list[dict]:
