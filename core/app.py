@@ -141,6 +141,8 @@ def database_unavailable_response():
     from flask import make_response
     from flask_babel import gettext as _
     from core.api.errors import api_error
+    from flask import g
+    g._login_user = login_manager.anonymous_user()   # no user can be loaded now: answer as nobody in particular
     message = _("The database is not reachable at the moment; nothing was saved. Try again in a minute.")
     if _wants_json():
         response = api_error(503, code="database_unavailable", message=message)

@@ -57,3 +57,17 @@ def test_postgresql_restart_under_load_then_recovery(db_url, tmp_path):
         assert 200 in statuses[-20:]                      # recovered without restarting the app
         status, body = call(base, "GET", "/api/v1/petitions?per_page=1", token=tok)
         assert status == 200 and body["total"] > 0
+
+
+def test_signed_in_page_answers_503_when_the_database_goes(login_as, make_app):
+    """A signed-in user's page while the database is unreachable: 503, not a 500 from an after-request hook
+    (the form-token injection once read the signed-in user after the 503 handler had closed the session)."""
+    live = login_as("officer")
+    cookie = live.get_cookie("session")
+    assert cookie is not None
+    dead = f"postgresql+psycopg://concord:concord@127.0.0.1:{free_port()}/nowhere"
+    app = make_app({"SQLALCHEMY_DATABASE_URI": dead, "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}})
+    client = app.test_client()
+    client.set_cookie("session", cookie.value)
+    page = client.get("/petition/")
+    assert page.status_code == 503 and b"Traceback" not in page.data

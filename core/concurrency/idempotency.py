@@ -31,7 +31,7 @@ from datetime import timedelta
 from flask import Response, current_app, flash, g, has_request_context, redirect, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, event, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError, IntegrityError
 from sqlalchemy.orm import Session
 
 from core import clock
@@ -247,10 +247,14 @@ def _settle(response: Response) -> Response:
 
 def _inject_tokens(response: Response) -> Response:
     if (request.method not in ("GET", "POST") or response.mimetype != "text/html" or response.direct_passthrough
-            or response.is_streamed or request.path.startswith("/api/")):
-        return response
+            or response.is_streamed or request.path.startswith("/api/") or response.status_code >= 500):
+        return response             # an error page (503: the database is gone) carries no form to protect
     from flask_login import current_user
-    if not getattr(current_user, "is_authenticated", False):
+    try:
+        signed_in = getattr(current_user, "is_authenticated", False)
+    except SQLAlchemyError:         # the user could not be loaded: the database went away mid-request
+        return response
+    if not signed_in:
         return response
     html = response.get_data(as_text=True)
     if "<form" not in html and "<FORM" not in html:
