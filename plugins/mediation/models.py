@@ -232,7 +232,8 @@ class Committee(VersionedMixin, db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), nullable=False, unique=True)
 
     region: Mapped[Region] = relationship(lazy="joined")
-    mediators: Mapped[list[User]] = relationship(secondary="mediation_committee_member", lazy="selectin")
+    mediators: Mapped[list[User]] = relationship(secondary="mediation_committee_member", lazy="selectin",
+                                               order_by="User.id")
 
 
 class CommitteeMember(db.Model):
