@@ -67,7 +67,7 @@ def today() -> date:
     return now().date()
 
 
-def utcnow() -> datetime:
+def now_utc() -> datetime:
     """Aware UTC now (for protocols that want true UTC: iCal DTSTAMP, HTTP dates)."""
     return now_aware().astimezone(timezone.utc)
 

@@ -115,7 +115,7 @@ def run_job_now(job_id: str, app=None, requested_by: str | None = None, wait: fl
 def run_occurrence(app, spec: JobSpec, fire_time: datetime, holder: str, grace: float | None) -> str:
     """One due occurrence (an aware fire time from APScheduler)."""
     local = clock.to_local(fire_time)
-    late = clock.utcnow() - fire_time
+    late = clock.now_utc() - fire_time
     if grace is not None and late > timedelta(seconds=grace):
         with app.app_context():
             lease.claim(spec.id, local, holder, outcome="skipped", error=f"missed by {late}")

@@ -36,7 +36,7 @@ def _ics_event(h: Hearing) -> IcsEvent:
     # stored times are local wall times: they go out with their zone (TZID + VTIMEZONE), the stamp in UTC
     ev.add("dtstart", clock.localize(h.scheduled_at))
     ev.add("dtend", clock.localize(h.ends_at or h.scheduled_at + timedelta(hours=2)))
-    ev.add("dtstamp", clock.utcnow())
+    ev.add("dtstamp", clock.now_utc())
     ev.add("location", h.place)
     ev.add("description", f"{h.petition.reference} · 主持人 {h.host_name} · {h.state_label}")
     ev.add("status", "CANCELLED" if h.state == "withdrawn" else "CONFIRMED")
