@@ -57,6 +57,15 @@ def _build_template(url: str, instance: str) -> None:
         db.engine.dispose()
 
 
+_pg_spent: list[str] = []
+
+
+def _drop_pg_databases(admin) -> None:
+    with admin.connect() as c:
+        while _pg_spent:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{_pg_spent.pop()}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
 def db_template(session_dir):
     instance = os.path.join(session_dir, "instance")
@@ -68,6 +77,7 @@ def db_template(session_dir):
             c.execute(text(f'CREATE DATABASE "{name}"'))
         _build_template(_pg_url(name), instance)
         yield ("pg", name, instance)
+        _drop_pg_databases(admin)
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -88,10 +98,16 @@ def db_url(db_template, tmp_path):
         name = f"concord_t_{os.getpid()}_{next(_counter)}"
         admin = _pg_admin_engine()
         with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+            # FILE_COPY (PostgreSQL 15+) copies the small template's files at once; the default
+            # WAL_LOG strategy writes them block by block through the WAL, 4x slower here
+            strategy = " STRATEGY FILE_COPY" if c.dialect.server_version_info >= (15,) else ""
+            c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"{strategy}'))
         yield _pg_url(name)
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        # Dropped in batches: on PostgreSQL 15 a CREATE DATABASE right after a DROP DATABASE takes
+        # ~0.5 s, one after another CREATE ~0.04 s (measured); the rest go at the session's end
+        _pg_spent.append(name)
+        if len(_pg_spent) >= 25:
+            _drop_pg_databases(admin)
         admin.dispose()
 
 
