@@ -62,7 +62,7 @@ _export("core.scale", "office_time")
 _export("core.calendar.services", "compute_rule", "get_rule", "is_working_day",
         compute_deadline="compute", all_rules="rules")
 # -- documents, numbering, notifications, settings, jobs --------------------------------------------------
-_export("core.pdf", "RecordNotFound", "pdf_response", "render_pdf")
+_export("core.pdf", "RecordNotFound", "pdf_response", "record_document", "render_pdf")
 _export("core.sequences", "next_reference")
 _export("core.notifications.services", "notify")
 _export("core.notifications.models", "Notification")

@@ -14,9 +14,9 @@ import os
 
 from .engine import PdfError, Rendered, RenderFailed, RenderTimeout, harfbuzz_subset_available, html_to_pdf
 from .fetcher import FetchRefused
-from .templating import RecordNotFound, UnknownTemplate, load_record, pdf_response, render, render_html, render_pdf
+from .templating import RecordNotFound, UnknownTemplate, load_record, pdf_response, record_document, render, render_html, render_pdf
 
-__all__ = ["FetchRefused", "PdfError", "pdf_response", "RecordNotFound", "RenderFailed", "RenderTimeout", "Rendered",
+__all__ = ["FetchRefused", "PdfError", "pdf_response", "record_document", "RecordNotFound", "RenderFailed", "RenderTimeout", "Rendered",
            "UnknownTemplate", "html_to_pdf", "load_record", "render", "render_html", "render_pdf", "setup"]
 
 HARFBUZZ_WARNING = ("libharfbuzz-subset0 (HarfBuzz font subsetting) is not available: PDF rendering "

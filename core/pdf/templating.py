@@ -141,3 +141,13 @@ def pdf_response(pdf: bytes, filename: str, download: bool = False):
     disposition = "attachment" if download else "inline"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"{disposition}; filename={filename}"})
+
+
+def record_document(template_id: str, reference: str, kind: str, available, build):
+    """The PDF of one of a record's documents: 404 unless *kind* is among *available* (``(kind, label)``
+    pairs the record offers in its state), else *build(kind)*'s data rendered with *template_id* and
+    shown as ``<reference>-<kind>.pdf``."""
+    from flask import abort
+    if kind not in dict(available):
+        abort(404)
+    return pdf_response(render_pdf(template_id, **build(kind)), f"{reference}-{kind}.pdf")

@@ -111,6 +111,16 @@ class PluginContext:
              parent: str | None = None, order: int = 100) -> None:
         self._add("menu", id, Menu(id, label, endpoint, permission, parent, order, self.name), endpoint)
 
+    def menu_section(self, id: str, label: str, endpoint: str, permission: str | None, order: int,
+                     entries: list[tuple], parent: str | None = None) -> None:
+        """A menu and its entries at once; each entry is ``(id, label, endpoint, permission, order)``,
+        or ``(…, parent)`` to place it under another menu (e.g. ``"admin.root"``)."""
+        self.menu(id, label, endpoint, permission, parent=parent, order=order)
+        for entry in entries:
+            entry_id, entry_label, entry_endpoint, entry_permission, entry_order, *under = entry
+            self.menu(entry_id, entry_label, entry_endpoint, entry_permission,
+                      parent=under[0] if under else id, order=entry_order)
+
     def permissions(self, perms: dict[str, str] | list[tuple[str, str]],
                     default_grants: dict[str, list[str]] | None = None) -> None:
         """Declare permissions (code → label) and which roles get them by default (role ``"*"``: every role)."""

@@ -168,12 +168,10 @@ def aid_item(app_id: int):
 @bp.get("/aid/<int:app_id>/document/<kind>.pdf")
 @require("legal_aid.aid.read")
 def aid_document(app_id: int, kind: str):
-    from core.toolkit import pdf_response, render_pdf
+    from core.toolkit import record_document
     app = _load(app_id)
-    if kind not in dict(documents.aid_available(app)):
-        abort(404)
-    pdf = render_pdf("legal_aid.document", **documents.aid_document(app, kind))
-    return pdf_response(pdf, f"{app.reference}-{kind}.pdf")
+    return record_document("legal_aid.document", app.reference, kind, documents.aid_available(app),
+                           lambda k: documents.aid_document(app, k))
 
 
 @bp.post("/aid/<int:app_id>/act/<action>")

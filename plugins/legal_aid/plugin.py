@@ -33,19 +33,14 @@ def setup(ctx) -> None:
     ctx.sequence("legal_aid.application", "JS-FY-{year}-{n:05d}", _l("Legal-aid application number"))
     ctx.blueprint(views.bp)
     ctx.api(api.api)
-    ctx.menu("legal_aid.root", _l("Legal channels"), "legal_aid.index", "legal_aid.referral.read", order=40)
-    ctx.menu("legal_aid.referrals", _l("Referrals"), "legal_aid.index", "legal_aid.referral.read",
-             parent="legal_aid.root", order=10)
-    ctx.menu("legal_aid.board", _l("Referral board"), "legal_aid.board", "legal_aid.referral.read",
-             parent="legal_aid.root", order=15)
-    ctx.menu("legal_aid.stats", _l("Diversion statistics"), "legal_aid.stats", "legal_aid.referral.read",
-             parent="legal_aid.root", order=20)
-    ctx.menu("legal_aid.aid", _l("Legal aid"), "legal_aid.aid_index", "legal_aid.aid.read",
-             parent="legal_aid.root", order=30)
-    ctx.menu("legal_aid.providers", _l("Legal-aid providers"), "legal_aid.providers", "legal_aid.aid.read",
-             parent="legal_aid.root", order=40)
-    ctx.menu("legal_aid.channels", _l("Channel lists"), "legal_aid.channels", "legal_aid.channel.manage",
-             parent="admin.root", order=60)
+    ctx.menu_section("legal_aid.root", _l("Legal channels"), "legal_aid.index", "legal_aid.referral.read", 40, [
+        ("legal_aid.referrals", _l("Referrals"), "legal_aid.index", "legal_aid.referral.read", 10),
+        ("legal_aid.board", _l("Referral board"), "legal_aid.board", "legal_aid.referral.read", 15),
+        ("legal_aid.stats", _l("Diversion statistics"), "legal_aid.stats", "legal_aid.referral.read", 20),
+        ("legal_aid.aid", _l("Legal aid"), "legal_aid.aid_index", "legal_aid.aid.read", 30),
+        ("legal_aid.providers", _l("Legal-aid providers"), "legal_aid.providers", "legal_aid.aid.read", 40),
+        ("legal_aid.channels", _l("Channel lists"), "legal_aid.channels", "legal_aid.channel.manage", 60,
+         "admin.root")])
     ctx.migrations("migrations/versions")
     ctx.translations()
     from . import labels as event_labels

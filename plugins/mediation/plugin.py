@@ -37,17 +37,12 @@ def setup(ctx) -> None:
     ctx.sequence("mediation.dispute", "JS-TJ-{year}-{n:05d}", _l("Dispute ledger number"))
     ctx.blueprint(views.bp)
     ctx.api(api.api)
-    ctx.menu("mediation.root", _l("Mediation"), "mediation.index", "mediation.dispute.read", order=30)
-    ctx.menu("mediation.capture", _l("Log a dispute"), "mediation.capture", "mediation.dispute.create",
-             parent="mediation.root", order=10)
-    ctx.menu("mediation.ledger", _l("Dispute ledger"), "mediation.index", "mediation.dispute.read",
-             parent="mediation.root", order=20)
-    ctx.menu("mediation.grids", _l("Grids"), "mediation.grids", "mediation.dispute.read",
-             parent="mediation.root", order=30)
-    ctx.menu("mediation.committees", _l("Mediation committees"), "mediation.committees", "mediation.dispute.read",
-             parent="mediation.root", order=35)
-    ctx.menu("mediation.reports", _l("Monthly ledger"), "mediation.report", "mediation.report.read",
-             parent="mediation.root", order=40)
+    ctx.menu_section("mediation.root", _l("Mediation"), "mediation.index", "mediation.dispute.read", 30, [
+        ("mediation.capture", _l("Log a dispute"), "mediation.capture", "mediation.dispute.create", 10),
+        ("mediation.ledger", _l("Dispute ledger"), "mediation.index", "mediation.dispute.read", 20),
+        ("mediation.grids", _l("Grids"), "mediation.grids", "mediation.dispute.read", 30),
+        ("mediation.committees", _l("Mediation committees"), "mediation.committees", "mediation.dispute.read", 35),
+        ("mediation.reports", _l("Monthly ledger"), "mediation.report", "mediation.report.read", 40)])
     ctx.pdf_template("mediation.agreement", "templates/pdf/agreement.html", title=_l("Mediation agreement"),
                      loader=_agreement_loader)
     ctx.pdf_template("mediation.ledger", "templates/pdf/ledger.html", title=_l("Monthly dispute ledger"),

@@ -31,15 +31,11 @@ def setup(ctx) -> None:
     ctx.blueprint(views.bp)
     ctx.blueprint(public.bp, url_prefix="")
     ctx.api(api.api)
-    ctx.menu("petition.root", _l("Petitions"), "petition.index", "petition.case.read", order=10)
-    ctx.menu("petition.backlog", _l("Backlog cases"), "petition.backlog_index", "petition.case.read",
-             parent="petition.root", order=20)
-    ctx.menu("petition.warnings", _l("Warnings"), "petition.warnings", "petition.case.read",
-             parent="petition.root", order=15)
-    ctx.menu("petition.reception", _l("Leader reception"), "petition.reception_index", "petition.case.read",
-             parent="petition.root", order=40)
-    ctx.menu("petition.backlog_mine", _l("My backlog cases (包案)"), "petition.backlog_mine", "petition.backlog.lead",
-             parent="petition.root", order=30)
+    ctx.menu_section("petition.root", _l("Petitions"), "petition.index", "petition.case.read", 10, [
+        ("petition.warnings", _l("Warnings"), "petition.warnings", "petition.case.read", 15),
+        ("petition.backlog", _l("Backlog cases"), "petition.backlog_index", "petition.case.read", 20),
+        ("petition.backlog_mine", _l("My backlog cases (包案)"), "petition.backlog_mine", "petition.backlog.lead", 30),
+        ("petition.reception", _l("Leader reception"), "petition.reception_index", "petition.case.read", 40)])
     ctx.migrations("migrations/versions")
     ctx.translations()
     from . import labels as event_labels

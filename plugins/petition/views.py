@@ -227,12 +227,10 @@ def case(case_id: int):
 @bp.get("/<int:case_id>/document/<kind>.pdf")
 @require("petition.case.read")
 def document(case_id: int, kind: str):
-    from core.toolkit import pdf_response, render_pdf
+    from core.toolkit import record_document
     c = _load(case_id)
-    if kind not in dict(documents.available(c)):
-        abort(404)
-    pdf = render_pdf("petition.document", **documents.document_data(c, kind))
-    return pdf_response(pdf, f"{c.reference}-{kind}.pdf")
+    return record_document("petition.document", c.reference, kind, documents.available(c),
+                           lambda k: documents.document_data(c, k))
 
 
 @bp.post("/<int:case_id>/act/<action>")
