@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.calendar.cache import get_calendar
 from core.calendar.models import Holiday, HolidayYear
 from core.db import db
-from tests.conftest import csrf_token_from
+from conftest import csrf_token_from
 
 
 def entry(day):

@@ -177,7 +177,7 @@ def test_illegal_transitions_refused(app, client, api_token):
     g = _auth(api_token("grid1"))
     assert client.post(f"/api/v1/disputes/{did}/actions/start", headers=g, json={}).status_code == 403
     # web: the same refusal shows as a message, not a 500
-    from tests.conftest import login
+    from conftest import login
     login(client, "mediator")
     d = db.session.get(Dispute, did)
     resp = client.post(f"/mediation/disputes/{did}/close", data={"version": d.version, "text": "x"},
@@ -193,7 +193,7 @@ def test_web_workflow_with_statusbar_and_signal(app, client, api_token):
     receiver = lambda sender, **kw: got.append((sender.id, kw["channel"]))
     signal("mediation.escalate_to_legal").connect(receiver)
     try:
-        from tests.conftest import login
+        from conftest import login
         login(client, "mediator")
         page = client.get(f"/mediation/disputes/{did}").get_data(as_text=True)
         assert "statusbar" in page
@@ -255,7 +255,7 @@ def test_scale_seeder_inserts_quickly(app):
 
 def test_close_with_attachment_as_evidence_via_web(app, client, api_token):
     from core.audit.services import add_attachment
-    from tests.conftest import login
+    from conftest import login
     did = _new(client, api_token)
     h = _auth(api_token("mediator"))
     client.post(f"/api/v1/disputes/{did}/actions/start", headers=h, json={})
@@ -277,10 +277,10 @@ def test_close_with_attachment_as_evidence_via_web(app, client, api_token):
 
 
 def test_offline_sync_is_idempotent(csrf_app):
-    from tests.conftest import login
+    from conftest import login
     client = csrf_app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
-    from tests.conftest import csrf_token_from
+    from conftest import csrf_token_from
     client.post("/login", data={"username": "grid1", "password": "concord-demo",
                                 "csrf_token": csrf_token_from(login_page)})
     page = client.get("/mediation/capture").get_data(as_text=True)
@@ -304,7 +304,7 @@ def test_offline_sync_is_idempotent(csrf_app):
 
 def test_monthly_report_drill_down_freeze_and_diff(app, client, api_token):
     from core.regions.models import Region
-    from tests.conftest import login
+    from conftest import login
     did = _new(client, api_token, category="labour", found_at="2026-03-05T10:00:00")
     _new(client, api_token, category="neighbour", found_at="2026-03-06T10:00:00", risk_level="red")
     town = _grid_of("grid1").region.parent
@@ -346,7 +346,7 @@ def test_monthly_report_drill_down_freeze_and_diff(app, client, api_token):
 
 
 def test_agreement_pdf_and_confirmation_clock(app, client, api_token):
-    from tests.conftest import login
+    from conftest import login
     did = _new(client, api_token, parties=[{"name": "张三", "phone": "13812345678"}, {"name": "李四"}])
     h = _auth(api_token("mediator"))
     client.post(f"/api/v1/disputes/{did}/actions/start", headers=h, json={})

@@ -12,7 +12,7 @@ from core import clock
 from core.db import db
 from plugins.mediation import agreements
 from plugins.mediation.models import Dispute
-from tests.conftest import login
+from conftest import login
 
 from tests.test_mediation import BODY, _auth, _new
 

@@ -219,7 +219,7 @@ def test_monthly_ledger_pdf(app, client, api_token, login_as):
 # --- photos from the offline queue ---------------------------------------------------------------------------
 
 def _csrf_client(csrf_app, username="grid1"):
-    from tests.conftest import csrf_token_from
+    from conftest import csrf_token_from
     c = csrf_app.test_client()
     c.post("/login", data={"username": username, "password": "concord-demo",
                            "csrf_token": csrf_token_from(c.get("/login").get_data(as_text=True))})

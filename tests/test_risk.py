@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.audit.services import history
 from core.db import db
 from core.kpi.models import RiskAssessment
-from tests.conftest import csrf_token_from  # noqa: F401
+from conftest import csrf_token_from  # noqa: F401
 from tests.test_kpi import DISTRICT, _case, _region
 
 

@@ -2,7 +2,7 @@
 driven by Playwright, and the checks every page must pass (status, viewport, no horizontal scroll,
 no foreign request, axe-core, labelled fields).
 
-No conftest.py here on purpose: the suite's modules import ``conftest`` (tests/conftest.py) by name,
+No conftest.py here on purpose: the suite's modules import ``conftest`` (the root conftest.py) by name,
 and a second conftest module would shadow it. The test modules import the fixtures from here.
 """
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Test fixtures: every test gets its own database, cloned from a template that was migrated with the
-real Alembic migrations and loaded with the demo data once per session.
+"""Test fixtures for tests/ and every plugin's plugins/<name>/tests/ (this file sits at the root so that
+both find it): every test gets its own database, cloned from a template that was migrated with the real
+Alembic migrations and loaded with the demo data once per session.
 
 SQLite (default): the template is a file, cloned by copying. PostgreSQL (``DATABASE_URL`` set): the
 template is a database, cloned with ``CREATE DATABASE … TEMPLATE``.
@@ -208,5 +209,8 @@ def api_token(client):
 # The browser fixtures, declared once here: importing them into each browser test module would give every
 # module its own session-scoped live server — several servers on one database, unaware of each other.
 import sys  # noqa: E402
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "browser"))
+_TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tests")
+# the shared test helpers (tests/*_support.py, tests/browser/browser_support.py) importable from every
+# test folder: tests/ and each plugin's plugins/<name>/tests/
+sys.path[:0] = [_TESTS, os.path.join(_TESTS, "browser")]
 from browser_support import chromium, live_server, open_tab  # noqa: E402,F401
