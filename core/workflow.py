@@ -213,3 +213,19 @@ class Workflow:
         if action not in self.transitions or action not in handlers:
             raise self.error(_("Unknown action."))
         return handlers[action](record, *args)
+
+    def act_route(self, bp, rule: str, load: Callable, steps: dict[str, Callable], forms: Callable[[Any], dict],
+                  page: Callable[[Any], str], *, permission: str | None = None, endpoint: str = "act") -> None:
+        """Register a record page's step POST on blueprint *bp*: ``POST <rule>/act/<action>`` (endpoint
+        *endpoint*), guarded by *permission* (default: the workflow's). The view loads the record with
+        ``load(**url ids)`` (404 / scope are the loader's business) and answers ``perform(record, action, steps,
+        forms(record), page(record))`` — the one way petition cases, referrals and legal-aid applications take
+        their steps from the web."""
+        from core.auth.guard import require
+
+        def act(action: str, **ids):
+            record = load(**ids)
+            return self.perform(record, action, steps, forms(record), page(record))
+        act.__name__ = endpoint
+        bp.add_url_rule(f"{rule}/act/<action>", endpoint=endpoint, methods=["POST"],
+                        view_func=require(permission or self.permission)(act))
