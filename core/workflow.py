@@ -19,7 +19,8 @@ and its services call ``WORKFLOW.check(record, action)`` (may this step happen n
 * ``available_actions(record, user, post_url=…, open_url=…)`` — the status-bar buttons of a record page
   (the stage allows it, the user holds the permission, not a system step; with its form and confirmation);
 * ``api_actions(collection, handlers)`` — one API action operation per declared step, with the step's
-  label as summary and its permission (a step without a handler fails at import);
+  label as summary and its permission (a step without a handler fails at import); a step's ``api_name`` /
+  ``api_summary`` give the operation another name or summary (an API older than the declaration);
 * ``perform(record, action, steps, forms, back)`` — a record page's action POST (form checked, step run, one
   commit, back to the page);
 * ``state_literal()`` / ``action_literal()`` — ``Literal[...]`` types for pydantic bodies (OpenAPI enums).
@@ -54,6 +55,8 @@ class Transition:
     system: bool = False               # driven by another plugin or a job, never a button or an API action
     refusal: Any = None                # the message when the stage does not allow it (``%(state)s``: the stage)
     extra: dict = field(default_factory=dict)
+    api_name: str | None = None        # the step's API action name when it is not the step's own
+    api_summary: Any = None            # the API operation's summary when it is not the label
 
 
 class Workflow:
@@ -183,10 +186,11 @@ class Workflow:
             self._api_action(collection, action, t, body, call, run)
 
     def _api_action(self, collection, action, t, body, call, run) -> None:
-        @collection.action(action, body=body, permission=self.permission_of(action), summary=t.label)
+        @collection.action(t.api_name or action, body=body, permission=self.permission_of(action),
+                           summary=t.api_summary or t.label)
         def _act(record, body):
             run(call, record, body)
-        _act.__name__ = f"_{action}"
+        _act.__name__ = f"_{t.api_name or action}"
 
     def perform(self, record, action: str, steps: dict[str, Callable], forms: dict, back: str):
         """A record page's POST of step *action* (404 when it is not declared): the step's form
