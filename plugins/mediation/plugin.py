@@ -80,8 +80,8 @@ def setup(ctx) -> None:
     from . import labels as event_labels
     event_labels.register()
     ctx.deadline_rules(deadline_rules)
-    from .court_plugin import setup_court  # court-linked mediation, roster, reviews, 以案定补 (issue 21)
-    setup_court(ctx)
+    from .court import plugin as court  # court-linked mediation, roster, reviews, 以案定补 (issue 21)
+    court.setup(ctx)
 
     def _can_view(user, record_id) -> bool:
         return user.can("mediation.dispute.read") and dispute_for(user, record_id) is not None

@@ -277,7 +277,6 @@ def test_close_with_attachment_as_evidence_via_web(app, client, api_token):
 
 
 def test_offline_sync_is_idempotent(csrf_app):
-    from conftest import login
     client = csrf_app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     from conftest import csrf_token_from

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import pytest
 

@@ -12,9 +12,9 @@ from core import clock
 from core.auth.models import User
 from core.calendar.services import compute_rule
 from core.db import db
-from plugins.mediation import court_services as cs
-from plugins.mediation.court_import import COLUMNS, ImportFailed, import_batch
-from plugins.mediation.court_models import CourtCase
+from plugins.mediation.court import services as cs
+from plugins.mediation.court.importer import COLUMNS, ImportFailed, import_batch
+from plugins.mediation.court.models import CourtCase
 
 HEADER = ",".join(COLUMNS)
 
@@ -215,8 +215,8 @@ def test_api_validation_and_scope(app, client, api_token):
 
 # -- review and 以案定补 ------------------------------------------------------------------------------
 def test_review_and_subsidy_frozen(app):
-    from plugins.mediation.court_review import items, score
-    from plugins.mediation.court_subsidy import compute, submit
+    from plugins.mediation.court.review import items, score
+    from plugins.mediation.court.subsidy import compute, submit
     with app.app_context():
         region = cs.default_region()
         _b, (ok, bad) = _import([_row("(2026)湘0611民初9701号"), _row("(2026)湘0611民初9702号", category="damages")])
@@ -312,8 +312,8 @@ def test_court_forms_never_break(app, login_as, junk):
 
 def test_closed_dispute_reviewed_counts_in_the_subsidy(app, login_as):
     from plugins.mediation import services
-    from plugins.mediation.court_review import items
-    from plugins.mediation.court_subsidy import compute
+    from plugins.mediation.court.review import items
+    from plugins.mediation.court.subsidy import compute
     from plugins.mediation.models import Dispute
     d = db.session.scalar(select(Dispute).where(Dispute.state == "registered").order_by(Dispute.id))
     mediator = _user("mediator")

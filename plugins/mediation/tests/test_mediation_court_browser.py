@@ -37,7 +37,7 @@ def _batch() -> tuple[bytes, str, str]:
 def _case(server, no):
     from sqlalchemy import select
     from core.db import db
-    from plugins.mediation.court_models import CourtCase
+    from plugins.mediation.court.models import CourtCase
     with server.app.app_context():
         c = db.session.scalar(select(CourtCase).where(CourtCase.court_case_no == no))
         out = (c.id, c.state, c.mediator.username if c.mediator else None) if c else (None, None, None)

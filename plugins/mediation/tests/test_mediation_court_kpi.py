@@ -8,7 +8,7 @@ from core import clock
 from core.auth.models import User
 from core.db import db
 from core.kpi import measures
-from plugins.mediation import court_services as cs
+from plugins.mediation.court import services as cs
 
 
 def _user(name):
@@ -54,7 +54,7 @@ def test_court_measures_count_and_average_days(app):
 
 def test_home_card_and_daily_reminder(app, login_as):
     from core.notifications.models import Notification
-    from plugins.mediation.court_jobs import remind_court_clocks
+    from plugins.mediation.court.jobs import remind_court_clocks
     with app.app_context():
         before = db.session.scalar(select(db.func.count(Notification.id)))
         n = remind_court_clocks()   # the demo's extended and signed cases run clocks; some fall due soon

@@ -9,8 +9,8 @@ from sqlalchemy import literal, select
 
 from core.toolkit import KpiDefault, Measure, clock_query
 
-from .court_models import KINDS, CourtCase as C
-from .court_rules import ORDINARY, PRE_SUIT, SUMMARY
+from .models import KINDS, CourtCase as C
+from .deadlines import ORDINARY, PRE_SUIT, SUMMARY
 
 RECORD = "mediation_court_case"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.toolkit import ServiceError, Transition, Workflow
-from .court_rules import CONFIRMATION, ORDINARY, PRE_SUIT, SUMMARY
+from .deadlines import CONFIRMATION, ORDINARY, PRE_SUIT, SUMMARY
 
 
 class CourtError(ServiceError):

@@ -19,13 +19,13 @@ from core.toolkit import db
 from core.toolkit import pdf_response, render_pdf
 from core.toolkit import chosen_action, perform
 from core.toolkit import Column, Filter, ListView
-from . import court_services as cs
-from . import court_workflow as wf
-from .court_access import case_for, visible_cases
-from .court_models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, RULINGS, CourtCase
-from .models import CATEGORIES, Committee
+from . import services as cs
+from . import workflow as wf
+from .access import case_for, visible_cases
+from .models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, RULINGS, CourtCase
+from ..models import CATEGORIES, Committee
 
-bp = Blueprint("mediation_court", __name__, template_folder="templates")
+bp = Blueprint("mediation_court", __name__, template_folder="../templates")
 
 
 def _load(case_id: int) -> CourtCase:
@@ -116,7 +116,7 @@ def court_new():
 @bp.route("/court/import", methods=["GET", "POST"])
 @require("mediation.court.register")
 def court_import():
-    from .court_import import COLUMNS, ImportFailed, import_batch
+    from .importer import COLUMNS, ImportFailed, import_batch
     problems, message = [], ""
     if request.method == "POST" and _form_ok():
         upload = request.files.get("file")
@@ -149,7 +149,7 @@ def court_case(case_id: int):
         version=c.version)
     actions = [a.code for a in bar]
     chosen = chosen_action(bar)
-    from .court_review import items
+    from .review import items
     return render_template("mediation/court/case.html", c=c, stages=[(k, str(wf.STATES[k])) for k in shown],
                            actions=actions, bar=bar, chosen=chosen, transitions=wf.TRANSITIONS, clocks=deadline_rows(c),
                            suggestions=cs.suggestions(c) if "assign" in actions else [],
@@ -217,7 +217,7 @@ def court_handback_record(case_id: int):
 
 
 def _pdf(case_id: int, kind: str):
-    from .court_documents import confirmation_data, handback_data
+    from .documents import confirmation_data, handback_data
     c = _load(case_id)
     try:
         data = handback_data(c) if kind == "handback" else confirmation_data(c)
@@ -244,7 +244,7 @@ def court_confirmation_pdf(case_id: int):
 @require("mediation.court.read")
 def court_handback_json(case_id: int):
     import json
-    from .court_documents import handback_export
+    from .documents import handback_export
     c = _load(case_id)
     try:
         data = handback_export(c)
@@ -265,7 +265,7 @@ def confirmation_loader(record_id) -> dict:
 
 def _loader(record_id, kind: str) -> dict:
     from core.toolkit import RecordNotFound
-    from .court_documents import confirmation_data, handback_data
+    from .documents import confirmation_data, handback_data
     c = db.session.get(CourtCase, int(record_id)) if str(record_id).isdigit() else None
     if c is None:
         raise RecordNotFound(f"no court case {record_id!r}")
@@ -277,7 +277,7 @@ def _loader(record_id, kind: str) -> dict:
 
 # -- review (卷宗评查) ---------------------------------------------------------------------------------
 def _review_page(record, back_url: str, title: str, subtitle: str):
-    from .court_review import items, review_of, score
+    from .review import items, review_of, score
     existing = review_of(record)
     grade = request.values.get("grade") or (existing.grade if existing else "ordinary")
     if grade not in GRADES:
@@ -303,7 +303,7 @@ def court_review(case_id: int):
 @bp.route("/reviews/dispute/<int:dispute_id>", methods=["GET", "POST"])
 @require("mediation.review.score")
 def dispute_review(dispute_id: int):
-    from .access import dispute_for
+    from ..access import dispute_for
     d = dispute_for(current_user, dispute_id) or abort(404)
     return _review_page(d, url_for("mediation_court.reviews"), d.reference,
                         f"{d.summary} · {d.state_label} · {d.mediator.display_name if d.mediator else ''}")
@@ -313,9 +313,9 @@ def dispute_review(dispute_id: int):
 @require("mediation.review.score")
 def reviews():
     """The review queue: concluded court cases and closed disputes in scope, unreviewed first."""
-    from .access import visible_disputes
-    from .court_models import CaseReview
-    from .models import Dispute
+    from ..access import visible_disputes
+    from .models import CaseReview
+    from ..models import Dispute
     cases = db.session.scalars(visible_cases(current_user).where(CourtCase.state.in_(wf.CONCLUDED))
                                .order_by(CourtCase.ended_on.desc(), CourtCase.id.desc()).limit(200)).all()
     disputes = db.session.scalars(visible_disputes(current_user).where(Dispute.state == "closed")
@@ -337,7 +337,7 @@ def reviews():
 @bp.route("/review-checklist", methods=["GET", "POST"])
 @require("mediation.review.configure")
 def review_checklist():
-    from .court_review import checklist_text, save_checklist
+    from .review import checklist_text, save_checklist
     grade = request.values.get("grade") or "ordinary"
     if grade not in GRADES:
         abort(404)
@@ -360,7 +360,7 @@ def review_checklist():
 @bp.get("/roster")
 @require("mediation.court.read")
 def roster():
-    from .court_roster import roster_rows
+    from .roster import roster_rows
     return render_template("mediation/court/roster.html", rows=roster_rows(), kinds=MEDIATOR_KINDS,
                            manage=current_user.can("mediation.roster.manage"))
 
@@ -368,7 +368,7 @@ def roster():
 @bp.route("/roster/<int:user_id>", methods=["GET", "POST"])
 @require("mediation.roster.manage")
 def roster_edit(user_id: int):
-    from .court_roster import save_profile
+    from .roster import save_profile
     user = db.session.get(User, user_id) or abort(404)
     profile = cs.profile_of(user)
     if request.method == "POST" and _form_ok():
@@ -392,7 +392,7 @@ def roster_edit(user_id: int):
 
 # -- 以案定补 -------------------------------------------------------------------------------------------
 def _subsidy_args():
-    from .report_views import _month, _region
+    from ..report_views import _month, _region
     return _region(), _month()
 
 
@@ -400,7 +400,7 @@ def _subsidy_args():
 @require("mediation.subsidy.read")
 def subsidy():
     from core.toolkit import region_choices
-    from .court_subsidy import current
+    from .subsidy import current
     region, month = _subsidy_args()
     data, frozen = current(region, month)
     return render_template("mediation/court/subsidy.html", region=region, month=month, data=data, frozen=frozen,
@@ -411,7 +411,7 @@ def subsidy():
 @bp.post("/subsidy/submit")
 @require("mediation.subsidy.submit")
 def subsidy_submit():
-    from .court_subsidy import submit
+    from .subsidy import submit
     region, month = _subsidy_args()
     if _form_ok():
         try:
@@ -425,7 +425,7 @@ def subsidy_submit():
 
 
 def subsidy_pdf_data(region, month: str) -> dict:
-    from .court_subsidy import current
+    from .subsidy import current
     data, frozen = current(region, month)
     status = (_("Submitted on %(at)s; frozen snapshot", at=frozen.submitted_at.strftime("%Y-%m-%d %H:%M"))
               if frozen else _("Not yet submitted; live figures"))
@@ -436,7 +436,7 @@ def subsidy_loader(record_id) -> dict:
     """``concord pdf render mediation.subsidy_report --record REGIONCODE:YYYY-MM``."""
     from core.toolkit import RecordNotFound
     from core.toolkit import Region
-    from .reports import parse_month
+    from ..reports import parse_month
     code, _sep, month = str(record_id).partition(":")
     region = db.session.scalar(select(Region).where(Region.code == code)) if code else None
     if region is None:
@@ -462,7 +462,7 @@ def subsidy_xlsx():
     from decimal import Decimal
 
     from openpyxl import Workbook
-    from .court_subsidy import current
+    from .subsidy import current
     region, month = _subsidy_args()
     data, frozen = current(region, month)
     wb = Workbook()

@@ -13,7 +13,7 @@ from core.toolkit import User
 from core.toolkit import VersionedMixin, db
 from core.toolkit import Person
 from core.toolkit import Region
-from .models import CATEGORIES, Committee
+from ..models import CATEGORIES, Committee
 
 KINDS = {"commissioned": _l("Commissioned after filing (委托调解)"), "pre_suit": _l("Pre-suit (委派调解)")}
 PROCEDURES = {"ordinary": _l("Ordinary procedure"), "summary": _l("Summary procedure")}
@@ -25,7 +25,7 @@ RULINGS = {"confirmed": _l("Agreement confirmed valid"), "rejected": _l("Applica
 
 
 def _court_states() -> dict:
-    from .court_workflow import STATES     # the workflow module imports the rules, not the models
+    from .workflow import STATES     # the workflow module imports the rules, not the models
     return STATES
 
 
@@ -100,12 +100,12 @@ class CourtCase(VersionedMixin, db.Model):
 
     @property
     def category_label(self) -> str:
-        from .models import CATEGORIES
+        from ..models import CATEGORIES
         return str(CATEGORIES.get(self.category, self.category))
 
     @property
     def state_label(self) -> str:
-        from .court_workflow import STATES
+        from .workflow import STATES
         return str(STATES.get(self.state, self.state))
 
     @property

@@ -13,9 +13,9 @@ from sqlalchemy import delete, select
 from core.toolkit import clock
 from core.toolkit import log_note
 from core.toolkit import db
-from . import court_workflow as wf
-from .court_models import GRADES, CaseReview, CourtCase, ReviewItem
-from .court_services import RECORD_TYPE, CourtError
+from . import workflow as wf
+from .models import GRADES, CaseReview, CourtCase, ReviewItem
+from .services import RECORD_TYPE, CourtError
 
 DEFAULT_ITEMS = [
     # code, label, points for simple / ordinary / difficult
@@ -92,7 +92,7 @@ def concluded(record) -> bool:
 def score(record, user, grade: str, awarded: dict, note: str = "") -> CaseReview:
     """Score a concluded file (a court case or a closed dispute): *awarded* maps checklist code → points
     (0 up to the line's points)."""
-    from .court_subsidy import report_frozen_for
+    from .subsidy import report_frozen_for
     if not concluded(record):
         raise CourtError({"": _("Only a concluded file can be reviewed; the case is %(state)s.",
                                 state=record.state_label)})

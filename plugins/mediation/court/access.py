@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.toolkit import db
 from core.toolkit import in_scope, scope_condition
-from .court_models import CourtCase
+from .models import CourtCase
 
 
 def visible_cases(user):

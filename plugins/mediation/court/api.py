@@ -17,12 +17,12 @@ from core.toolkit import User
 from core.toolkit import deadlines_for
 from core.toolkit import db
 from core.toolkit import pdf_response, render_pdf
-from . import court_services as cs
-from .court_access import visible_cases
-from .court_models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, ROLES, RULINGS, CourtCase, MediatorProfile
-from . import court_workflow as wf
-from .court_workflow import STATES
-from .models import CATEGORIES
+from . import services as cs
+from .access import visible_cases
+from .models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, ROLES, RULINGS, CourtCase, MediatorProfile
+from . import workflow as wf
+from .workflow import STATES
+from ..models import CATEGORIES
 
 api = ApiBlueprint("mediation_api_court", __name__, tag="court-cases")
 
@@ -284,12 +284,12 @@ def handback_record(record: CourtCase, body: HandbackIn):
 @cases.action("review", body=ReviewIn, permission="mediation.review.score",
               summary=_l("Score the concluded file (卷宗评查)"))
 def review(record: CourtCase, body: ReviewIn):
-    from .court_review import score
+    from .review import score
     run_service(score, record, current_user, body.grade, body.scores, body.note or "")
 
 
 def _document(id: int, kind: str):
-    from .court_documents import confirmation_data, handback_data
+    from .documents import confirmation_data, handback_data
     c = cases.load(id)
     data = run_service(handback_data if kind == "handback" else confirmation_data, c)
     pdf = render_pdf("mediation.court_handback" if kind == "handback" else "mediation.court_confirmation", **data)
@@ -314,7 +314,7 @@ def confirmation_pdf(id: int):
                permission="mediation.court.read", tags=("court-cases",))
 def handback_json(id: int):
     import json
-    from .court_documents import handback_export
+    from .documents import handback_export
     c = cases.load(id)
     data = run_service(handback_export, c)
     return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json",
@@ -429,11 +429,11 @@ class MediatorPatch(VersionedPatch):
 
 @roster.create(body=MediatorIn, permission="mediation.roster.manage", summary=_l("Put a mediator on the roster"))
 def create_profile(body: MediatorIn):
-    from .court_roster import save_profile
+    from .roster import save_profile
     return run_service(save_profile, current_user, None, body.model_dump())
 
 
 @roster.update(body=MediatorPatch, permission="mediation.roster.manage", summary=_l("Change a mediator's entry"))
 def update_profile(record: MediatorProfile, body: MediatorPatch):
-    from .court_roster import save_profile
+    from .roster import save_profile
     run_service(save_profile, current_user, record, {k: v for k, v in body.changes().items()})

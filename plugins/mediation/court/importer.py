@@ -20,8 +20,8 @@ from flask_babel import gettext as _
 
 from core.toolkit import clock
 from core.toolkit import db
-from .court_models import CourtBatch, CourtCase
-from .court_services import CourtError, clean_case, create_case
+from .models import CourtBatch, CourtCase
+from .services import CourtError, clean_case, create_case
 
 COLUMNS = ("court", "court_case_no", "kind", "procedure", "category", "received_at", "claim", "judge_name",
            "judge_phone", "file_note", "plaintiff", "plaintiff_id_number", "plaintiff_phone", "plaintiff_address",

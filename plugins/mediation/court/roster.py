@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from core.toolkit import User
 from core.toolkit import db
-from .court_models import MEDIATOR_KINDS, MediatorProfile
-from .court_services import CourtError, caseload, mediators
-from .models import CATEGORIES, Committee
+from .models import MEDIATOR_KINDS, MediatorProfile
+from .services import CourtError, caseload, mediators
+from ..models import CATEGORIES, Committee
 
 FIELDS = ("kind", "specialties", "languages", "committee_id", "qualifications", "training_hours", "available",
           "max_load")

@@ -21,10 +21,10 @@ from core.toolkit import InvalidValue, clean_id_number, clean_name, clean_phone
 from core.toolkit import Region
 from core.toolkit import in_scope
 from core.toolkit import next_reference
-from . import court_workflow as wf
-from .court_models import KINDS, PROCEDURES, ROLES, CourtCase, CourtParty, Handback, MediatorProfile
-from .court_rules import CONFIRMATION, rule_for
-from .models import CATEGORIES, Dispute
+from . import workflow as wf
+from .models import KINDS, PROCEDURES, ROLES, CourtCase, CourtParty, Handback, MediatorProfile
+from .deadlines import CONFIRMATION, rule_for
+from ..models import CATEGORIES, Dispute
 
 RECORD_TYPE = "mediation_court_case"
 SEQUENCE = "mediation.court"
@@ -140,7 +140,7 @@ def default_region(user=None) -> Region | None:
 
 def create_case(clean: dict, region: Region, user=None, batch=None) -> CourtCase:
     """Create a case from ``clean_case`` output (already checked)."""
-    from .committees import committee_for
+    from ..committees import committee_for
     parties = clean.pop("parties")
     committee = committee_for(region)
     case = CourtCase(region_id=region.id, batch_id=batch.id if batch else None, state="received",
@@ -202,7 +202,7 @@ def mediators() -> list[User]:
 def suggestions(case: CourtCase) -> list[dict]:
     """Mediators for *case*, best first: no conflict, available, the case's category among their
     specialties, then the lowest load relative to their capacity. Each with why (and any conflict)."""
-    from .services import recusal_conflict
+    from ..services import recusal_conflict
     people = mediators()
     profiles = {p.user_id: p for p in db.session.scalars(select(MediatorProfile).where(
         MediatorProfile.user_id.in_([u.id for u in people])))} if people else {}
@@ -431,7 +431,7 @@ def hand_back(case: CourtCase, user) -> CourtCase:
 
 def record_ruling(case: CourtCase, user, ruling: str, ruling_no: str = "", ruling_on=None) -> CourtCase:
     """The court's ruling on the joint 司法确认 application (民事诉讼法 第二百零六条)."""
-    from .court_models import RULINGS
+    from .models import RULINGS
     wf.check(case, "ruling")
     if ruling not in RULINGS:
         raise CourtError({"ruling": _("Choose one of the listed values.")})

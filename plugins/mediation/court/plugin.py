@@ -1,4 +1,5 @@
-"""Wires court-linked mediation (issue 21) into the plugin context: called from plugin.setup."""
+"""Wires court-linked mediation (issue 21) into the plugin context: ``setup`` is called from the plugin's own
+``plugin.setup``."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -15,22 +16,15 @@ PERMISSIONS = {
     "mediation.subsidy.submit": _l("Submit case-based subsidy reports"),
 }
 COURT_WORK = ["mediation.court.read", "mediation.court.register", "mediation.court.assign", "mediation.court.mediate"]
-SETTINGS = {
-    # 以案定补 rates in yuan per reviewed case: grade:outcome=amount (outcome success | failure; a failed case
-    # counts only when its hand-back record was complete)
-    "subsidy_rates": ["simple:success=100", "simple:failure=40", "ordinary:success=200", "ordinary:failure=80",
-                      "difficult:success=400", "difficult:failure=160"],
-    # a file scoring below this share of its checklist earns no subsidy
-    "subsidy_pass_percent": 60,
-}
 
 
-def setup_court(ctx) -> None:
+def setup(ctx) -> None:
     from flask import url_for
 
-    from . import court_api, court_kpis, court_models, court_seed, court_views
-    from .court_cli import mediation_cli
-    from .court_rules import RULES
+    from . import api, kpis, models, seed, views
+    from .cli import mediation_cli
+    from .deadlines import RULES
+    from .subsidy import SETTINGS
 
     ctx.permissions(PERMISSIONS, default_grants={
         "mediator": COURT_WORK + ["mediation.subsidy.read"],
@@ -39,11 +33,11 @@ def setup_court(ctx) -> None:
                    "mediation.subsidy.submit"],
         "admin": list(PERMISSIONS),
     })
-    ctx.models(court_models)
+    ctx.models(models)
     ctx.deadline_rules(RULES)
     ctx.sequence("mediation.court", "JS-SD-{year}-{n:05d}", _l("Court-commissioned case number"))
-    ctx.blueprint(court_views.bp, url_prefix="/mediation")
-    ctx.api(court_api.api)
+    ctx.blueprint(views.bp, url_prefix="/mediation")
+    ctx.api(api.api)
     ctx.cli(mediation_cli)
     ctx.settings(SETTINGS)
     ctx.menu("mediation.court", _l("Court-commissioned cases"), "mediation_court.court_index", "mediation.court.read",
@@ -55,17 +49,17 @@ def setup_court(ctx) -> None:
     ctx.menu("mediation.subsidy", _l("Case-based subsidies"), "mediation_court.subsidy", "mediation.subsidy.read",
              parent="mediation.root", order=60)
     ctx.pdf_template("mediation.court_handback", "templates/pdf/court_handback.html",
-                     title=_l("Hand-back pack (调解终结)"), loader=court_views.handback_loader)
+                     title=_l("Hand-back pack (调解终结)"), loader=views.handback_loader)
     ctx.pdf_template("mediation.court_confirmation", "templates/pdf/court_confirmation.html",
-                     title=_l("Judicial confirmation application"), loader=court_views.confirmation_loader)
+                     title=_l("Judicial confirmation application"), loader=views.confirmation_loader)
     ctx.pdf_template("mediation.subsidy_report", "templates/pdf/subsidy.html", title=_l("Case-based subsidy report"),
-                     loader=court_views.subsidy_loader)
-    court_kpis.register(ctx)
+                     loader=views.subsidy_loader)
+    kpis.register(ctx)
     from core.toolkit import JobSpec
-    from . import court_jobs
-    ctx.job(JobSpec("mediation.court_clocks", court_jobs.remind_court_clocks, {"cron": {"hour": 8, "minute": 15}},
+    from . import jobs
+    ctx.job(JobSpec("mediation.court_clocks", jobs.remind_court_clocks, {"cron": {"hour": 8, "minute": 15}},
                     _l("Remind mediators of court mediation clocks falling due")))
-    ctx.home_card("mediation.court_cases", court_jobs.card, "mediation.court.mediate", order=45)
+    ctx.home_card("mediation.court_cases", jobs.card, "mediation.court.mediate", order=45)
     from core.toolkit import register_actions, register_record_type, register_setting_labels
     register_setting_labels({
         "mediation.subsidy_rates": _l("Case-based subsidy rates (grade:outcome=yuan)"),
@@ -74,16 +68,16 @@ def setup_court(ctx) -> None:
     register_record_type("mediation_court_case", _l("Court-commissioned case"))
     register_actions("mediation.", {"court_received": _l("Court case received"),
                                     "court_recusal": _l("Mediator refused for a conflict")})
-    from .court_workflow import TRANSITIONS
+    from .workflow import TRANSITIONS
     register_actions("mediation.court.", {a: t.label for a, t in TRANSITIONS.items()})
-    ctx.seed("demo", court_seed.seed_demo)
+    ctx.seed("demo", seed.seed_demo)
 
     def _can_view(user, record_id) -> bool:
-        from .court_access import case_for
+        from .access import case_for
         return user.can("mediation.court.read") and case_for(user, record_id) is not None
 
     def _can_edit(user, record_id) -> bool:
-        from .court_access import case_for
+        from .access import case_for
         return user.can("mediation.court.mediate") and case_for(user, record_id) is not None
 
     ctx.record_type("mediation_court_case", _can_view, _can_edit,

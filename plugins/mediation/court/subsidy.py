@@ -16,15 +16,22 @@ from sqlalchemy import select
 from core.toolkit import clock
 from core.toolkit import db
 from core.toolkit import Region
-from .court_models import GRADES, CaseReview, CourtCase, SubsidyReport
-from .court_services import CourtError, handback_missing
-from .reports import parse_month
+from .models import GRADES, CaseReview, CourtCase, SubsidyReport
+from .services import CourtError, handback_missing
+from ..reports import parse_month
 
 CENT = Decimal("0.01")
+SETTINGS = {
+    # 以案定补 rates in yuan per reviewed case: grade:outcome=amount (outcome success | failure; a failed case
+    # counts only when its hand-back record was complete)
+    "subsidy_rates": ["simple:success=100", "simple:failure=40", "ordinary:success=200", "ordinary:failure=80",
+                      "difficult:success=400", "difficult:failure=160"],
+    # a file scoring below this share of its checklist earns no subsidy
+    "subsidy_pass_percent": 60,
+}
 
 
 def _setting(key: str):
-    from .court_plugin import SETTINGS
     try:
         from core.toolkit import setting as get
         return get(f"mediation.{key}")
@@ -54,7 +61,7 @@ def pass_percent() -> int:
 def outcome_of(record) -> str:
     if isinstance(record, CourtCase):
         return "success" if record.agreement_signed_on is not None else "failure"
-    from .models import Agreement
+    from ..models import Agreement
     signed = db.session.scalar(select(Agreement.signed_on).where(Agreement.dispute_id == record.id))
     return "success" if signed is not None else "failure"
 
@@ -74,7 +81,7 @@ def _line(case, review: CaseReview, table: dict, passing: int) -> dict:
     if is_case:
         committee = case.committee.name if case.committee else ""
     else:
-        from .committees import handling_committee
+        from ..committees import handling_committee
         found = handling_committee(case)
         committee = found.name if found else ""
     failed = _("Failed, handed back") if is_case else _("Not resolved, closed")
@@ -93,7 +100,7 @@ def compute(region: Region, month: str) -> dict:
                               .where(CourtCase.region_id.in_(ids), CourtCase.ended_on >= start.date(),
                                      CourtCase.ended_on < end.date())
                               .order_by(CourtCase.ended_on, CourtCase.id)).all()
-    from .models import Dispute
+    from ..models import Dispute
     disputes = db.session.execute(select(Dispute, CaseReview).join(CaseReview, CaseReview.dispute_id == Dispute.id)
                                   .where(Dispute.region_id.in_(ids), Dispute.closed_at >= start, Dispute.closed_at < end)
                                   .order_by(Dispute.closed_at, Dispute.id)).all()

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 
 from core.toolkit import clock
 from core.toolkit import find_deadline
-from .court_models import CourtCase
-from .court_rules import CONFIRMATION
-from .court_services import CourtError, handback_missing
+from .models import CourtCase
+from .deadlines import CONFIRMATION
+from .services import CourtError, handback_missing
 
 
 def _committee(case: CourtCase) -> str:

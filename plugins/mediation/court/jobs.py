@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core.toolkit import DUE_SOON_DAYS, Deadline, attention, clock, db, notify, running_clocks
-from .court_models import CourtCase
-from .court_rules import CONFIRMATION, ORDINARY, PRE_SUIT, SUMMARY
-from .court_services import RECORD_TYPE
+from .models import CourtCase
+from .deadlines import CONFIRMATION, ORDINARY, PRE_SUIT, SUMMARY
+from .services import RECORD_TYPE
 
 CLOCKS = (ORDINARY, SUMMARY, PRE_SUIT, CONFIRMATION)
 

@@ -27,8 +27,8 @@ def import_court(path: str, region_code: str | None):
 
     from core.toolkit import db
     from core.toolkit import Region
-    from .court_import import ImportFailed, import_batch
-    from .court_services import default_region
+    from .importer import ImportFailed, import_batch
+    from .services import default_region
 
     try:
         with open(path, "rb") as fh:

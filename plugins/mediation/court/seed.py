@@ -9,8 +9,8 @@ from sqlalchemy import select
 from core.toolkit import clock
 from core.toolkit import User
 from core.toolkit import db
-from .court_models import CourtCase, MediatorProfile
-from .models import Committee
+from .models import CourtCase, MediatorProfile
+from ..models import Committee
 
 COURT = "君山区人民法院"
 DEMO_MEDIATORS = [
@@ -65,9 +65,9 @@ def _mediator_users(committee: Committee | None) -> dict[str, User]:
 
 def seed_demo() -> None:
     from core.toolkit import audit_actor
-    from . import court_services as cs
-    from .court_review import ensure_checklist, items, score
-    from .court_services import default_region
+    from . import services as cs
+    from .review import ensure_checklist, items, score
+    from .services import default_region
 
     if db.session.scalar(select(CourtCase.id).limit(1)) is not None:
         return
@@ -82,7 +82,7 @@ def seed_demo() -> None:
     if admin is None or "labour_mediator" not in users:
         return
     today = clock.today()
-    from .court_import import import_batch
+    from .importer import import_batch
     rows = ["court,court_case_no,kind,procedure,category,received_at,claim,judge_name,judge_phone,file_note,"
             "plaintiff,plaintiff_id_number,plaintiff_phone,plaintiff_address,"
             "defendant,defendant_id_number,defendant_phone,defendant_address"]
