@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from flask import Response, request, url_for
+from markupsafe import Markup, escape
 from sqlalchemy import func, or_
 
 from core.db import count_up_to, db
@@ -123,6 +124,21 @@ class ListView:
             gstmt = self.filtered().order_by(None).with_only_columns(gb.expr, func.count()).group_by(gb.expr).order_by(func.count().desc())
             groups = [(gb.display(v), n) for v, n in db.session.execute(gstmt)]
         return Page(rows, total, page, per_page, groups, exact)
+
+    def rows_html(self, rows) -> Markup:
+        """The table's rows, drawn here rather than by a Jinja loop (issue 22: the loop was a third of a list
+        page's CPU): the same markup the ``list_view`` macro drew, every value and label escaped."""
+        cells = [(c.get, c.link, f'<td class="{escape(c.css)}" data-label="{escape(c.label)}">')
+                 for c in self.columns]
+        out = []
+        for row in rows:
+            out.append("\n      <tr>")
+            for get, link, td in cells:
+                value = get(row)
+                text = "" if value is None else escape(value)
+                out.append(f'{td}<a href="{escape(link(row))}">{text}</a></td>' if link else f"{td}{text}</td>")
+            out.append("</tr>\n    ")
+        return Markup("".join(out))
 
     def url(self, **changes) -> str:
         args = self.args.to_dict()
