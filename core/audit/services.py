@@ -57,16 +57,20 @@ _by_table_size = [0]
 def model_for_table(table_name: str):
     """The mapped class of a table (a dict built once per process, rebuilt when more models are mapped;
     the audit log page asked some 200 times per page, each a scan of every mapper: issue 22)."""
-    mappers = db.Model.registry.mappers
-    if len(mappers) != _by_table_size[0]:
+    registry = db.Model.registry
+    # the number of mapped classes, read without building the frozenset that ``registry.mappers`` makes on
+    # every access (that frozenset was most of the audit log page's CPU)
+    managers = getattr(registry, "_managers", None)
+    size = len(managers) if managers is not None else len(registry.mappers)
+    if size != _by_table_size[0]:
         table = {}
-        for mapper in mappers:
+        for mapper in registry.mappers:
             name = getattr(mapper.local_table, "name", None)
             if name is not None:
                 table.setdefault(name, mapper.class_)
         _by_table.clear()
         _by_table.update(table)
-        _by_table_size[0] = len(mappers)
+        _by_table_size[0] = size
     return _by_table.get(table_name)
 
 
