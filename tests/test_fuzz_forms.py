@@ -43,7 +43,7 @@ def test_intake_form_never_breaks(app, client, login_as):
 
 @pytest.mark.fuzz
 def test_backlog_and_reception_forms_never_break(app, client, login_as):
-    from plugins.petition.backlog_models import BacklogCase
+    from plugins.petition.backlog.models import BacklogCase
     backlog_id = db.session.scalar(select(BacklogCase.id).limit(1))
     login_as("officer")
     page = client.get(f"/petition/backlog/{backlog_id}").get_data(as_text=True)

@@ -13,9 +13,10 @@ from core.kpi.regions import subtree_ids
 from core.kpi.report import build, diff, submit
 from core.kpi.services import kpi_value, kpi_values
 from core.regions.models import Region
-from plugins.petition import backlog, services
+from plugins.petition import services
+from plugins.petition.backlog import services as backlog
 from plugins.petition.models import PetitionCase
-from tests.test_petition_services import _officer, _unit
+from plugins.petition.tests.test_petition_services import _officer, _unit
 
 MAY = P.parse("2025-05")
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(bool(system_fonts_missing()), reason="fallback f
 
 def _documents():
     """(label, template id, data) of every document the demo records have."""
-    from plugins.hearing import documents as hdoc
+    from plugins.hearing.minutes import documents as hdoc
     from plugins.hearing.models import Hearing
     from plugins.legal_aid import documents as ldoc
     from plugins.legal_aid.models import AidApplication, Referral
@@ -43,7 +43,7 @@ def _documents():
     due = filing_deadline(ref)
     out.append(("referral notice", "legal_aid.document", ldoc.referral_notice(ref, due["due"] if due else None)))
     from plugins.legal_aid import aid
-    from tests.test_legal_aid_aid import _apply
+    from plugins.legal_aid.tests.test_legal_aid_aid import _apply
     granted, refused = _apply(), _apply()
     aid.grant(granted)
     aid.refuse(refused, "不符合经济困难条件，且不属于免予核查的情形。")
@@ -55,13 +55,14 @@ def _documents():
                 app.applicant.name = NAME
                 out.append((f"legal aid {kind}", "legal_aid.document", ldoc.aid_document(app, kind)))
     # a hearing from application to conclusion (tests/test_hearing_pdf.py's steps), its petitioner renamed
-    from plugins.hearing import minutes, services, session
+    from plugins.hearing import scheduling, session
+    from plugins.hearing.minutes import services as minutes
     from plugins.hearing.models import Notice
-    from tests.test_hearing_services import new_hearing
+    from plugins.hearing.tests.hearing_support import new_hearing
     h = new_hearing()
     h.petition.petitioner.name = NAME
     db.session.flush()
-    services.send_notices(h)
+    scheduling.send_notices(h)
     notice = db.session.scalar(select(Notice).where(Notice.hearing_id == h.id, Notice.kind == "notice"))
     out.append(("hearing notice", "hearing.document", hdoc.notice_data(h, notice)))
     session.open_session(h)
@@ -69,7 +70,7 @@ def _documents():
     minutes.set_proposal(h, "一个月内更换电梯")
     for m, vote in zip(h.panel, ("agree", "agree", "disagree")):
         minutes.record_vote(h, m.id, "意见" + m.panelist.name, vote)
-    services.conclude(h, "settled", "物业公司承诺更换电梯。")
+    session.conclude(h, "settled", "物业公司承诺更换电梯。")
     out.append(("hearing conclusion", "hearing.document", hdoc.conclusion_data(h)))
     out.append(("hearing minutes", "hearing.minutes", hdoc.minutes_data(h)))
     assert all(isinstance(x, Hearing) for x in [h])

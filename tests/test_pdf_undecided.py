@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.db import db
 from plugins.legal_aid import aid
 
-from tests.test_legal_aid_aid import _apply
+from plugins.legal_aid.tests.test_legal_aid_aid import _apply
 
 
 def _render(app, record, tmp_path, template="legal_aid.document"):

@@ -14,9 +14,9 @@ def on_route(matter, case=None, route: str = "", unit=None, user=None, **_kw):
     """Register the routed matter as a petition (the person is the one the centre found or created)."""
     if route != "petition" or case is None:
         return None
-    from . import services
+    from .intake import register
     person = case.person
-    petition = services.register(channel=case.channel, received_at=case.received_at, request=matter.summary,
+    petition = register(channel=case.channel, received_at=case.received_at, request=matter.summary,
                                  facts=getattr(unit, "name", "") and f"一站式中心交办（牵头：{unit.name}）",
                                  petitioner={"name": person.name, "id_number": person.id_number,
                                              "phone": person.phone, "person": person},

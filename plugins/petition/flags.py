@@ -14,7 +14,7 @@ from core.toolkit import notify
 from core.toolkit import in_scope
 from core.toolkit import clock
 from .models import CHANNELS, OPEN_STATES, PetitionCase
-from .services import PetitionError, _move, _stop_all, _text
+from .workflow import PetitionError, _move, _stop_all, _text
 
 GROUP_VISIT = 5           # 信访工作条例 第二十条: five or more people make a group visit (集体访)
 MERGEABLE = ("registered", "forwarded", "assigned")

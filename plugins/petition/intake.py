@@ -14,7 +14,7 @@ from core.toolkit import PartyError, find_or_create_person
 from core.toolkit import next_reference
 from core.toolkit import clock
 from .models import CHANNELS, PetitionCase
-from .services import MAX_REPRESENTATIVES, QUERY_ALPHABET, PetitionError, _log, _step, _text
+from .workflow import MAX_REPRESENTATIVES, QUERY_ALPHABET, PetitionError, _log, _step, _text
 
 
 def _grams(text: str | None) -> set[str]:

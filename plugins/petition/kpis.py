@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, literal, or_, select
 
 from core.toolkit import db
 from core.toolkit import Chart, KpiColumn as Column, KpiDefault, Measure, Rate, clock_query
-from .backlog_models import BacklogCase
+from .backlog.models import BacklogCase
 from .models import CATEGORIES, CHANNELS, ROUTES, PetitionCase as C
 
 RECORD = "petition_case"

@@ -14,8 +14,9 @@ OFFICER = [p for p in PERMISSIONS if p != "petition.backlog.lead"]
 
 
 def setup(ctx) -> None:
-    from . import api, backlog_models, backlog_views, models, public, reception_models, seed, views
-    from . import reception_views  # noqa: F401 - declares the reception routes on the petition blueprint
+    from . import api, models, public, seed, views
+    from .backlog import models as backlog_models, views as backlog_views
+    from .reception import models as reception_models, views as reception_views
     from .access import can_edit, can_view, case_url
 
     ctx.role("officer", _l("Petition officer"), _l("Registers and routes petitions for the whole district"),
@@ -29,13 +30,15 @@ def setup(ctx) -> None:
         **{role: ["petition.case.read"] for role in ("legal", "mediator")}})
     ctx.sequence("petition.case", "JS-XF-{year}-{n:05d}")
     ctx.blueprint(views.bp)
+    ctx.blueprint(backlog_views.bp, url_prefix="/petition/backlog")
+    ctx.blueprint(reception_views.bp, url_prefix="/petition/reception")
     ctx.blueprint(public.bp, url_prefix="")
     ctx.api(api.api)
     ctx.menu_section("petition.root", _l("Petitions"), "petition.index", "petition.case.read", 10, [
         ("petition.warnings", _l("Warnings"), "petition.warnings", "petition.case.read", 15),
-        ("petition.backlog", _l("Backlog cases"), "petition.backlog_index", "petition.case.read", 20),
-        ("petition.backlog_mine", _l("My backlog cases (包案)"), "petition.backlog_mine", "petition.backlog.lead", 30),
-        ("petition.reception", _l("Leader reception"), "petition.reception_index", "petition.case.read", 40)])
+        ("petition.backlog", _l("Backlog cases"), "petition_backlog.index", "petition.case.read", 20),
+        ("petition.backlog_mine", _l("My backlog cases (包案)"), "petition_backlog.mine", "petition.backlog.lead", 30),
+        ("petition.reception", _l("Leader reception"), "petition_reception.index", "petition.case.read", 40)])
     ctx.migrations("migrations/versions")
     ctx.translations()
     from . import labels as event_labels
@@ -53,7 +56,7 @@ def setup(ctx) -> None:
     from .supervision import weekly_digest
     ctx.job(JobSpec("petition.weekly_digest", weekly_digest, {"cron": {"day_of_week": "mon", "hour": 8, "minute": 5}},
                     _l("Send leaders the weekly petition warnings (预警信息)")))
-    from .backlog import scan_job
+    from .backlog.services import scan_job
     ctx.job(JobSpec("petition.backlog_scan", scan_job, {"cron": {"hour": 7, "minute": 30}},
                     _l("Flag backlog cases by rule (past time limits, repeated, re-check contested)")))
     if ctx.is_loaded("hearing"):   # a hearing's conclusion feeds the next written opinion

@@ -100,7 +100,7 @@ def seed_demo() -> dict:
 def _demo_backlog(district: Region) -> int:
     """The automatic rules flag what is past its limits; the first one gets a leader, a team and a plan."""
     from datetime import date
-    from . import backlog
+    from .backlog import services as backlog
     flagged = backlog.scan(notify_leaders=False)      # demo data: nobody's inbox fills up
     if not flagged:     # nothing past its limits yet: the long-running extended case is taken on by hand
         case = db.session.scalar(select(PetitionCase).where(PetitionCase.state == "extended").limit(1))
@@ -122,7 +122,7 @@ def _demo_reception(district: Region) -> int:
     """Leader reception on the next four Wednesdays (the next working day when a Wednesday is a holiday)."""
     from datetime import date
     from core.toolkit import is_working_day
-    from . import reception
+    from .reception import services as reception
     leader = db.session.scalar(select(User).where(User.username == "leader"))
     if leader is None:
         return 0

@@ -54,7 +54,7 @@ def remind_due(today: date | None = None) -> int:
 def warnings(user, today: date | None = None) -> dict:
     """What a leader or officer should look at now, within the user's region scope."""
     from core.toolkit import scope_condition
-    from .backlog_models import BacklogCase
+    from .backlog.models import BacklogCase
     today = today or local_clock.today()
     week_ago = date.fromordinal(today.toordinal() - 7)
     scoped = scope_condition(PetitionCase.region_id, user)

@@ -19,7 +19,7 @@ from core.toolkit import region_choices
 from core.toolkit import Column, Filter, ListView
 from core.toolkit import clock
 from . import documents, services
-from .backlog import backlog_of
+from .backlog.services import backlog_of
 from .forms import ClassifyForm, IntakeForm, MergeForm, OpinionForm, ReasonForm, ReplyForm, UnitForm
 from .models import CATEGORIES, CHANNELS, OPEN_STATES, STATES, PetitionCase
 
@@ -135,7 +135,7 @@ def new():
                         urgent_reason=form.urgent_reason.data or None,
                         reception_id=booking.reception_id if booking is not None else None)
                     if booking is not None:
-                        from .reception import received
+                        from .reception.services import received
                         received(booking, case)
                     _attach(case, form.files.data)
             except services.PetitionError as exc:
@@ -167,7 +167,7 @@ def _booking(booking_id: int | None):
     """A reception booking the new item is taken on from (领导接访), if any and in scope."""
     if booking_id is None:
         return None
-    from .reception_models import ReceptionBooking
+    from .reception.models import ReceptionBooking
     booking = db.session.get(ReceptionBooking, booking_id)
     if booking is None or not in_scope(current_user, booking.reception.region_id) or booking.state != "booked":
         return None
@@ -233,14 +233,6 @@ def document(case_id: int, kind: str):
                            lambda k: documents.document_data(c, k))
 
 
-@bp.post("/<int:case_id>/act/<action>")
-@require("petition.case.transition")
-def act(case_id: int, action: str):
-    c = _load(case_id)
-    # refused: back to the same form, open, with the message (the status bar shows only the stage's steps)
-    return services.WORKFLOW.perform(c, action, WEB_STEPS, _forms(c), url_for("petition.case", case_id=case_id))
-
-
 def _merge(c: PetitionCase, form) -> None:
     from .flags import merge
     target = db.session.scalar(select(PetitionCase).where(
@@ -268,6 +260,10 @@ WEB_STEPS = {
     "flag_backlog": lambda c, f: services.flag_backlog(c, f.reason.data),
     "merge": _merge,
 }
+# POST /<case_id>/act/<action> (endpoint petition.act): the step runs, or, refused, back to the same form open
+# with the message (the status bar shows only the stage's steps)
+services.WORKFLOW.act_route(bp, "/<int:case_id>", _load, WEB_STEPS, _forms,
+                            lambda c: url_for("petition.case", case_id=c.id))
 
 
 from core.toolkit import DUE_SOON_DAYS  # noqa: E402

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.toolkit import User
 from core.toolkit import VersionedMixin, db
-from .models import PetitionCase
+from ..models import PetitionCase
 
 # why a case became backlog: the automatic rules (see backlog.RULES) or by hand
 SOURCES = {

@@ -17,9 +17,9 @@ from core.toolkit import db
 from core.toolkit import notify
 from core.toolkit import in_scope
 from core.toolkit import clock
-from .backlog_models import BacklogCase, BacklogReview, BacklogStep
-from .models import OPEN_STATES, PetitionCase
-from .services import PetitionError, _text
+from ..models import OPEN_STATES, PetitionCase
+from ..workflow import PetitionError, _text
+from .models import BacklogCase, BacklogReview, BacklogStep
 
 RECORD = "petition_backlog"
 REPEAT_THRESHOLD = 3  # petitions by the same person on the same matter (the case and two repeats)

@@ -1,9 +1,10 @@
-"""Backlog pages: the list of backlog cases, one case's 包案 (leader, team, plan, reviews, close-out) and
-the leader's own dashboard. Thin views over ``backlog``."""
+"""Backlog pages (blueprint ``petition_backlog``, under /petition/backlog): the list of backlog cases, one
+case's 包案 (leader, team, plan, reviews, close-out) and the leader's own dashboard. Thin views over
+``backlog.services``."""
 from __future__ import annotations
 
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,12 +16,14 @@ from core.toolkit import perform, require_valid
 from core.toolkit import in_scope, scope_condition
 from core.toolkit import Column, Filter, ListView
 from core.toolkit import clock
-from . import backlog, points
-from .backlog_models import SOURCES, STATES, BacklogCase
-from .forms import (BacklogAssignForm, BacklogCloseOutForm, BacklogReviewForm, BacklogStepDoneForm,
+from .. import points
+from ..forms import (BacklogAssignForm, BacklogCloseOutForm, BacklogReviewForm, BacklogStepDoneForm,
                     BacklogStepForm)
-from .models import PetitionCase
-from .views import bp
+from ..models import PetitionCase
+from . import services as backlog
+from .models import SOURCES, STATES, BacklogCase
+
+bp = Blueprint("petition_backlog", __name__)
 
 MANAGE, LEAD = "petition.backlog.manage", "petition.backlog.lead"
 
@@ -30,9 +33,9 @@ def _scoped():
             .where(scope_condition(PetitionCase.region_id, current_user)))
 
 
-@bp.get("/backlog/")
+@bp.get("/")
 @require("petition.case.read")
-def backlog_index():
+def index():
     def where(col):
         return lambda stmt, v: stmt.where(col == v)
     stmt = _scoped()
@@ -40,7 +43,7 @@ def backlog_index():
         stmt = stmt.where(BacklogCase.leader_id == current_user.id)
     view = ListView(stmt, [
         Column("reference", _("Reference"), value=lambda b: b.case.reference,
-               link=lambda b: url_for("petition.backlog_case", backlog_id=b.id)),
+               link=lambda b: url_for("petition_backlog.case", backlog_id=b.id)),
         Column("request", _("Request"), value=lambda b: b.case.request[:40]),
         Column("source", _("Why backlog"), value=lambda b: b.source_label),
         Column("leader", _("Responsible leader"),
@@ -57,9 +60,9 @@ def backlog_index():
     return render_template("petition/backlog_index.html", view=view, page=view.page())
 
 
-@bp.get("/backlog/mine")
+@bp.get("/mine")
 @require(LEAD)
-def backlog_mine():
+def mine():
     return render_template("petition/backlog_mine.html", rows=backlog.leader_cases(current_user),
                            today=clock.today())
 
@@ -111,9 +114,9 @@ def _hearing_link(bc: BacklogCase) -> str | None:
     return None
 
 
-@bp.get("/backlog/<int:backlog_id>")
+@bp.get("/<int:backlog_id>")
 @require("petition.case.read")
-def backlog_case(backlog_id: int):
+def case(backlog_id: int):
     bc = _load(backlog_id)
     return render_template("petition/backlog_case.html", bc=bc, forms=_forms(bc), today=clock.today(),
                            can_manage=current_user.can(MANAGE), can_work=may_work(current_user, bc),
@@ -121,9 +124,9 @@ def backlog_case(backlog_id: int):
                            rules=backlog.RULES)
 
 
-@bp.post("/backlog/<int:backlog_id>/<action>")
+@bp.post("/<int:backlog_id>/<action>")
 @require("petition.case.read")
-def backlog_act(backlog_id: int, action: str):
+def act(backlog_id: int, action: str):
     bc = _load(backlog_id)
     if action not in ("assign", "step", "done", "review", "close_out"):
         abort(404)
@@ -135,7 +138,7 @@ def backlog_act(backlog_id: int, action: str):
         require_valid(form)
         _dispatch(bc, action, form)
     perform(bc, step, _("Saved."))
-    return redirect(url_for("petition.backlog_case", backlog_id=backlog_id))
+    return redirect(url_for("petition_backlog.case", backlog_id=backlog_id))
 
 
 def _dispatch(bc: BacklogCase, action: str, form) -> None:
@@ -162,9 +165,9 @@ def leader_card(user):
     rows = backlog.leader_cases(user)
     if not rows:
         return None
-    return {"title": _("My backlog cases (包案)"), "url": url_for("petition.backlog_mine"), "count": len(rows),
+    return {"title": _("My backlog cases (包案)"), "url": url_for("petition_backlog.mine"), "count": len(rows),
             "items": [{"label": f"{r['backlog'].case.reference} · {r['backlog'].state_label}",
-                       "url": url_for("petition.backlog_case", backlog_id=r["backlog"].id),
+                       "url": url_for("petition_backlog.case", backlog_id=r["backlog"].id),
                        "due": r["backlog"].target_date.isoformat() if r["backlog"].target_date else "",
                        "status": "overdue" if r["late"] else "open"} for r in rows[:8]]}
 
@@ -180,5 +183,5 @@ def backlog_can_edit(user, record_id) -> bool:
 
 
 def backlog_url(record_id) -> str:
-    return url_for("petition.backlog_case", backlog_id=int(record_id))
+    return url_for("petition_backlog.case", backlog_id=int(record_id))
 

@@ -13,9 +13,9 @@ from core.toolkit import is_working_day
 from core.toolkit import db
 from core.toolkit import in_scope
 from core.toolkit import clock
-from .models import PetitionCase
-from .reception_models import Reception, ReceptionBooking
-from .services import PetitionError, _text
+from ..models import PetitionCase
+from ..workflow import PetitionError, _text
+from .models import Reception, ReceptionBooking
 
 SLOT = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
 MAX_WEEKS = 26

@@ -1,7 +1,7 @@
-"""Leader reception pages: the rota (AB), one reception day with its bookings, taking a visitor's case on."""
+"""Leader reception pages (blueprint ``petition_reception``, under /petition/reception): the rota (AB), one reception day with its bookings, taking a visitor's case on."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,11 +12,12 @@ from core.toolkit import User
 from core.toolkit import db
 from core.toolkit import in_scope, scope_condition
 from core.toolkit import region_choices
-from . import reception
-from .forms import BookingForm, ReceptionForm, RotaForm
-from .reception_models import Reception, ReceptionBooking
-from .services import PetitionError
-from .views import bp
+from ..forms import BookingForm, ReceptionForm, RotaForm
+from ..workflow import PetitionError
+from . import services as reception
+from .models import Reception, ReceptionBooking
+
+bp = Blueprint("petition_reception", __name__)
 
 READ, MANAGE = "petition.case.read", "petition.reception.manage"
 
@@ -48,18 +49,18 @@ def _form_errors(form) -> PetitionError:
     return PetitionError({k: "; ".join(str(e) for e in v) for k, v in form.errors.items()} or _("Check the form."))
 
 
-@bp.get("/reception/")
+@bp.get("/")
 @require(READ)
-def reception_index():
+def index():
     one, rota = _forms()
     days = reception.upcoming(scope_condition(Reception.region_id, current_user))
     return render_template("petition/reception_index.html", days=days, one=one, rota=rota,
                            can_manage=current_user.can(MANAGE))
 
 
-@bp.post("/reception/new")
+@bp.post("/new")
 @require(MANAGE)
-def reception_new():
+def new():
     one, _rota = _forms()
     try:
         with unit_of_work():
@@ -74,12 +75,12 @@ def reception_new():
         _flash(exc)
     else:
         flash(_("Saved."), "success")
-    return redirect(url_for("petition.reception_index"))
+    return redirect(url_for("petition_reception.index"))
 
 
-@bp.post("/reception/rota")
+@bp.post("/rota")
 @require(MANAGE)
-def reception_rota():
+def rota():
     _one, rota = _forms()
     try:
         with unit_of_work():
@@ -94,7 +95,7 @@ def reception_rota():
         _flash(exc)
     else:
         flash(_("%(n)d reception days added to the rota.", n=len(made)), "success")
-    return redirect(url_for("petition.reception_index"))
+    return redirect(url_for("petition_reception.index"))
 
 
 def _load(reception_id: int) -> Reception:
@@ -104,18 +105,18 @@ def _load(reception_id: int) -> Reception:
     return row
 
 
-@bp.get("/reception/<int:reception_id>")
+@bp.get("/<int:reception_id>")
 @require(READ)
-def reception_day(reception_id: int):
+def day(reception_id: int):
     row = _load(reception_id)
     return render_template("petition/reception_day.html", r=row, form=BookingForm(prefix="book"),
                            cases=reception.cases_of(row), can_manage=current_user.can(MANAGE),
                            can_register=current_user.can("petition.case.create"))
 
 
-@bp.post("/reception/<int:reception_id>/book")
+@bp.post("/<int:reception_id>/book")
 @require(MANAGE)
-def reception_book(reception_id: int):
+def book(reception_id: int):
     row = _load(reception_id)
     form = BookingForm(prefix="book")
     try:
@@ -127,12 +128,12 @@ def reception_book(reception_id: int):
         _flash(exc)
     else:
         flash(_("Saved."), "success")
-    return redirect(url_for("petition.reception_day", reception_id=reception_id))
+    return redirect(url_for("petition_reception.day", reception_id=reception_id))
 
 
-@bp.post("/reception/booking/<int:booking_id>/<state>")
+@bp.post("/booking/<int:booking_id>/<state>")
 @require(MANAGE)
-def reception_booking_state(booking_id: int, state: str):
+def booking_state(booking_id: int, state: str):
     booking = db.session.get(ReceptionBooking, booking_id)
     if booking is None or not in_scope(current_user, booking.reception.region_id):
         abort(404)
@@ -143,4 +144,4 @@ def reception_booking_state(booking_id: int, state: str):
         _flash(exc)
     else:
         flash(_("Saved."), "success")
-    return redirect(url_for("petition.reception_day", reception_id=booking.reception_id))
+    return redirect(url_for("petition_reception.day", reception_id=booking.reception_id))

@@ -11,11 +11,12 @@ from core.calendar.deadlines import deadlines_for
 from core.db import db
 from core.notifications.models import Notification
 from core.signals import signal
-from plugins.petition import reception, services
+from plugins.petition import services
+from plugins.petition.reception import services as reception
 from plugins.petition.flags import merge
 from plugins.petition.models import PetitionCase
 from plugins.petition.supervision import warnings, weekly_digest
-from tests.test_petition_services import _district, _register
+from plugins.petition.tests.test_petition_services import _district, _register
 from core import clock
 
 

@@ -18,7 +18,6 @@ from core.regions.models import Region
 from plugins.legal_aid import channels, documents, jobs, services
 from plugins.legal_aid.models import ChannelRule, Referral
 from plugins.petition import services as petitions
-from plugins.petition.models import PetitionCase
 
 
 def _user(name):

@@ -12,9 +12,10 @@ from core.auth.models import User
 from core.calendar.deadlines import deadlines_for
 from core.db import db
 from core.notifications.models import Notification
-from plugins.petition import backlog, services
-from plugins.petition.backlog_models import BacklogCase
-from tests.test_petition_services import _register, _unit
+from plugins.petition import services
+from plugins.petition.backlog import services as backlog
+from plugins.petition.backlog.models import BacklogCase
+from plugins.petition.tests.test_petition_services import _register, _unit
 from core import clock
 
 
