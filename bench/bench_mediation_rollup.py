@@ -1,4 +1,4 @@
-"""District monthly dispute roll-up (plugins/mediation/reports.py) against a single hand-written GROUP BY
+"""District monthly dispute roll-up (plugins/mediation/reports/services.py) against a single hand-written GROUP BY
 over the same rows (the floor). Rows come from the mediation scale seeder (``concord seed scale``).
 
 On PostgreSQL (``DATABASE_URL``) a scratch database gets ``BENCH_DISPUTES`` items (default 1,000,000);
@@ -27,7 +27,7 @@ def run() -> list[dict]:
     from core.db import db
     from core.regions.models import Region
     from plugins.mediation.models import Dispute
-    from plugins.mediation.reports import parse_month, rollup, rollup_between
+    from plugins.mediation.reports.services import parse_month, rollup, rollup_between
     from plugins.mediation.seed import seed_scale
 
     rows = []

@@ -278,14 +278,14 @@ class GridPatch(VersionedPatch):
 
 @grids.create(body=GridIn, permission="mediation.grid.manage", summary=_l("Create a grid"))
 def create_grid(body: GridIn):
-    from .grids import save_grid
+    from .grids.services import save_grid
     return run_service(save_grid, current_user, None, **{k: v for k, v in body.model_dump().items()
                                                   if k != "worker_ids"}, worker_ids=body.worker_ids)
 
 
 @grids.update(body=GridPatch, permission="mediation.grid.manage", summary=_l("Change a grid"))
 def update_grid(record: Grid, body: GridPatch):
-    from .grids import save_grid
+    from .grids.services import save_grid
     ch = body.changes()
     run_service(save_grid, current_user, record, code=record.code, name=ch.get("name") or record.name,
          region_id=record.region_id, boundary=ch.get("boundary", record.boundary),

@@ -1,22 +1,20 @@
 """Mediation's side of a one-stop centre (no import of it): a dispute the centre routes to a mediation committee
 is logged in the ledger with the centre's case code; closing it (agreement performed, or mediation ended) goes
-back on the centre's answer point."""
+back on the centre's answer point (``services._tell_centre``)."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
-from core.toolkit import clock
 from core.toolkit import db
 from core.toolkit import Region
+from . import risks, services
+from .access import can_use_grid
+from .models import Grid
 
 ROUTE_POINT = "centre.route_matter"      # sender: the centre's matter; kwargs case, route, unit, user
-ANSWER_POINT = "centre.matter_answered"  # sender: None; kwargs centre_code, record_type, record_id, text, resolved
 
 
 def _grid_for(case, user):
-    from .access import can_use_grid
-    from .models import Grid
     places = [r for r in (case.person.region, case.region) if r is not None]
     for place in places:
         inside = select(Region.id).where(Region.path.startswith(place.path))
@@ -30,7 +28,6 @@ def on_route(matter, case=None, route: str = "", unit=None, user=None, **_kw):
     """Log the routed dispute (挂号) for the committee the centre chose, in a grid of the person's area."""
     if route != "mediation" or case is None:
         return None
-    from . import risks, services
     grid = _grid_for(case, user)
     if grid is None:
         return None
@@ -44,11 +41,3 @@ def on_route(matter, case=None, route: str = "", unit=None, user=None, **_kw):
     dispute, _created = services.log_dispute(user, data, alert=False)
     dispute.centre_code = case.code
     return {"record_type": "mediation_dispute", "record_id": dispute.id, "reference": dispute.reference}
-
-
-def tell_centre(dispute, text: str, resolved: bool) -> None:
-    host = current_app.extensions.get("concord")
-    point = host.points.get(ANSWER_POINT)    # declared by the centre plugin's points.py, when it is loaded
-    if dispute.centre_code and point is not None:
-        point.send(None, centre_code=dispute.centre_code, record_type="mediation_dispute", record_id=dispute.id,
-                   text=text, resolved=resolved, at=clock.now())

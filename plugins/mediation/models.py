@@ -13,6 +13,9 @@ from core.toolkit import User
 from core.toolkit import TimestampMixin, VersionedMixin, db
 from core.toolkit import Person
 from core.toolkit import Region
+from . import risks
+from .ledger_key import pack
+from .risks import RISKS
 
 # contract §5 codes → domain.md §3's 15 standard categories
 CATEGORIES = {
@@ -38,7 +41,6 @@ SOURCES = {
     "court": _l("Referred by a court"),
     "police": _l("Referred by the police"),
 }
-RISKS = {"red": _l("Red"), "orange": _l("Orange"), "yellow": _l("Yellow"), "green": _l("Green")}
 LEVELS = {"village": _l("Village"), "town": _l("Town"), "district": _l("District")}
 LEVEL_ORDER = ("village", "town", "district")
 STATES = {
@@ -140,13 +142,11 @@ class Dispute(VersionedMixin, db.Model):
 
     @property
     def risk_label(self) -> str:
-        from .risks import label
-        return label(self.risk_level)
+        return risks.label(self.risk_level)
 
     @property
     def risk_colour(self) -> str:
-        from .risks import colour
-        return colour(self.risk_level)
+        return risks.colour(self.risk_level)
 
     @property
     def level_label(self) -> str:
@@ -160,7 +160,6 @@ class Dispute(VersionedMixin, db.Model):
 @event.listens_for(Dispute, "before_insert")
 @event.listens_for(Dispute, "before_update")
 def _set_ledger_key(_mapper, _connection, dispute: Dispute) -> None:
-    from .ledger_key import pack
     dispute.ledger_key = pack(dispute.category, dispute.source, dispute.risk_level, dispute.state,
                               dispute.handling_level)
 

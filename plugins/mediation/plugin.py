@@ -19,7 +19,11 @@ DISPUTE_ALL = ["mediation.dispute.read", "mediation.dispute.create", "mediation.
 def setup(ctx) -> None:
     from flask import url_for
 
-    from . import agreement_views, agreements, api, api_reports, grid_views, home, models, report_views, seed, views  # noqa: F401 - *_views add routes
+    from . import api, home, kpis, models, seed, views
+    from .agreements import views as agreement_views
+    from .committees import api as committee_api, views as committee_views
+    from .grids import views as grid_views
+    from .reports import api as report_api, views as report_views
     from .access import dispute_for
     from .deadlines import RULES as deadline_rules
 
@@ -36,15 +40,19 @@ def setup(ctx) -> None:
     ctx.migrations("migrations/versions")
     ctx.sequence("mediation.dispute", "JS-TJ-{year}-{n:05d}", _l("Dispute ledger number"))
     ctx.blueprint(views.bp)
+    for sub in (agreement_views, committee_views, grid_views, report_views):   # each sub-feature's own blueprint
+        ctx.blueprint(sub.bp, url_prefix="/mediation")
     ctx.api(api.api)
+    ctx.api(committee_api.api)
+    ctx.api(report_api.api)
     ctx.menu_section("mediation.root", _l("Mediation"), "mediation.index", "mediation.dispute.read", 30, [
         ("mediation.capture", _l("Log a dispute"), "mediation.capture", "mediation.dispute.create", 10),
         ("mediation.ledger", _l("Dispute ledger"), "mediation.index", "mediation.dispute.read", 20),
-        ("mediation.grids", _l("Grids"), "mediation.grids", "mediation.dispute.read", 30),
-        ("mediation.committees", _l("Mediation committees"), "mediation.committees", "mediation.dispute.read", 35),
-        ("mediation.reports", _l("Monthly ledger"), "mediation.report", "mediation.report.read", 40)])
+        ("mediation.grids", _l("Grids"), "mediation_grids.grids", "mediation.dispute.read", 30),
+        ("mediation.committees", _l("Mediation committees"), "mediation_committees.committees", "mediation.dispute.read", 35),
+        ("mediation.reports", _l("Monthly ledger"), "mediation_reports.report", "mediation.report.read", 40)])
     ctx.pdf_template("mediation.agreement", "templates/pdf/agreement.html", title=_l("Mediation agreement"),
-                     loader=_agreement_loader)
+                     loader=agreement_views.pdf_loader)
     ctx.pdf_template("mediation.ledger", "templates/pdf/ledger.html", title=_l("Monthly dispute ledger"),
                      loader=report_views.pdf_loader)
     from core.toolkit import JobSpec
@@ -69,7 +77,7 @@ def setup(ctx) -> None:
     ctx.job(JobSpec("mediation.performance", jobs.performance_follow_up, daily,
                     _l("Follow up agreements whose performance date has passed")))
     ctx.home_card("mediation.my_items", home.card, "mediation.dispute.read", order=40)
-    __import__("plugins.mediation.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
+    kpis.register(ctx)  # KPI measures (core/kpi)
     ctx.seed("demo", seed.seed_demo)
     ctx.seed("scale", seed.seed_scale)
     if ctx.is_loaded("centre"):     # a one-stop centre routes disputes to a mediation committee
@@ -93,17 +101,3 @@ def setup(ctx) -> None:
     ctx.record_type("mediation_dispute", _can_view, _can_edit,
                     url=lambda rid: url_for("mediation.dispute", dispute_id=rid))
 
-
-def _agreement_loader(record_id) -> dict:
-    from core.toolkit import db
-    from core.toolkit import RecordNotFound
-    from .agreements import pdf_data
-    from .models import Dispute
-    from .services import MediationError
-    dispute = db.session.get(Dispute, int(record_id)) if str(record_id).isdigit() else None
-    if dispute is None:
-        raise RecordNotFound(f"no dispute {record_id!r}")
-    try:
-        return pdf_data(dispute)
-    except MediationError as exc:
-        raise RecordNotFound(exc.message) from None

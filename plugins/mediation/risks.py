@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .models import RISKS
+from flask_babel import lazy_gettext as _l
+
+RISKS = {"red": _l("Red"), "orange": _l("Orange"), "yellow": _l("Yellow"), "green": _l("Green")}  # default labels
 
 DEFAULT_LEVELS = ["red", "orange", "yellow", "green"]
 DEFAULT_COLOURS = ["red=#f5a3a3", "orange=#f8c98a", "yellow=#f6e58d", "green=#a8e0b0"]

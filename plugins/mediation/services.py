@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.toolkit import Attachment, ServiceError, Transition, Workflow
+from core.toolkit import Attachment, Transition, Workflow
 from core.toolkit import add_activity, log_event, log_note
 from core.toolkit import User
 from core.toolkit import start_deadline, stop_if_running
@@ -25,6 +25,8 @@ from core.toolkit import next_reference
 from core.toolkit import clock
 from .access import can_use_grid
 from . import points, risks
+from .committees.services import handling_committee, recusal_conflict
+from .errors import MediationError
 from .models import CATEGORIES, LEVEL_ORDER, LEVELS, SOURCES, STATES, Dispute, DisputeParty, Grid
 
 RECORD_TYPE = "mediation_dispute"
@@ -32,14 +34,7 @@ PERIOD = "mediation.period"
 LEGAL_CHANNELS = ("admin_reconsideration", "admin_litigation", "labour_arbitration", "commercial_arbitration",
                   "land_contract_arbitration", "civil_litigation", "appeal_retrial", "procuratorate_supervision")
 MAX_PARTIES = 20
-
-
-class MediationError(ServiceError):
-    """The mediation plugin's ServiceError. A message about the dispute as a whole is kept under ``_`` (the
-    API has always answered it as a 422 field), not ServiceError's ``""``."""
-
-    def __init__(self, errors: dict[str, str] | str):
-        super().__init__(errors if isinstance(errors, dict) else {"_": errors})
+CENTRE_ANSWER_POINT = "centre.matter_answered"  # sender: None; kwargs centre_code, record_type, record_id, text, resolved
 
 
 def _text(value, limit: int) -> str:
@@ -248,7 +243,6 @@ def start(dispute: Dispute, user, mediator: User | None = None) -> Dispute:
     if not mediator.can("mediation.dispute.mediate"):
         raise MediationError({"mediator_id": _("This user may not mediate.")})
     if mediator.id != user.id:
-        from .committees import handling_committee
         committee = handling_committee(dispute)
         if committee is None or all(m.id != mediator.id for m in committee.mediators):
             raise MediationError({"mediator_id": _("Choose a mediator of the committee handling the dispute.")})
@@ -265,19 +259,6 @@ def start(dispute: Dispute, user, mediator: User | None = None) -> Dispute:
 
 def _stop_clock(dispute: Dispute) -> None:
     stop_if_running(dispute, PERIOD)
-
-
-def recusal_conflict(dispute: Dispute, mediator: User) -> str | None:
-    """Why *mediator* may not mediate this dispute (a party by name or phone), or None."""
-    from core.toolkit import normalise_name
-    name = normalise_name(mediator.display_name or "")
-    phone = "".join(ch for ch in (mediator.phone or "") if ch.isdigit())
-    for p in dispute.parties:
-        if name and normalise_name(p.person.name) == name:
-            return _("the same name as the party %(party)s", party=p.person.name)
-        if phone and p.person.phone and "".join(ch for ch in p.person.phone if ch.isdigit()) == phone:
-            return _("the same phone number as the party %(party)s", party=p.person.name)
-    return None
 
 
 def add_session_note(dispute: Dispute, user, text: str) -> None:
@@ -348,7 +329,6 @@ def hand_up(dispute: Dispute, user, reason: str) -> int:
     reason = (reason or "").strip()
     if not reason:
         raise MediationError({"text": _("Say why it cannot be settled on the spot.")})
-    from .committees import handling_committee
     committee = handling_committee(dispute)
     mediators = [m for m in (committee.mediators if committee else []) if m.active and m.id != user.id]
     log_event("mediation.hand_up", RECORD_TYPE, dispute.id, text=reason[:2000], user=user)
@@ -416,9 +396,18 @@ def close(dispute: Dispute, user, note: str = "") -> Dispute:
     visit_due = date.fromisoformat(compute_rule("mediation.follow_up_visit", clock.today())["due"])
     add_activity(RECORD_TYPE, dispute.id, _("Follow-up visit (回访) to %(ref)s", ref=dispute.reference),
                  dispute.mediator or user, due_date=visit_due, user=user)
-    from .centre_link import tell_centre       # a dispute routed by a one-stop centre: its answer goes back
-    tell_centre(dispute, "；".join(t for t in (dispute.outcome, note) if t), resolved=was_resolved)
+    _tell_centre(dispute, "；".join(t for t in (dispute.outcome, note) if t), resolved=was_resolved)
     return dispute
+
+
+def _tell_centre(dispute: Dispute, text: str, resolved: bool) -> None:
+    """A dispute routed by a one-stop centre: its answer goes back on the centre's answer point (declared by the
+    centre plugin's points.py, when it is loaded; no import of it)."""
+    host = current_app.extensions.get("concord")
+    point = host.points.get(CENTRE_ANSWER_POINT)
+    if dispute.centre_code and point is not None:
+        point.send(None, centre_code=dispute.centre_code, record_type="mediation_dispute", record_id=dispute.id,
+                   text=text, resolved=resolved, at=clock.now())
 
 
 def reopen(dispute: Dispute, user, reason: str) -> Dispute:

@@ -44,7 +44,7 @@ def _filters():
 def _drill_down(stmt):
     """The monthly ledger's drill-down arguments: month=YYYY-MM, region=<code> (at or below), grid=<id>."""
     from core.toolkit import Region
-    from .reports import in_month
+    from .reports.services import in_month
     month = (request.args.get("month") or "")[:7]
     if month:
         try:
@@ -266,9 +266,9 @@ def dispute(dispute_id: int):
     if d.state == "refused" or d.refused_by_id:
         shown = ("registered", "mediating", "refused", "closed")
     stages = [(k, str(STATES[k])) for k in shown]
-    from .agreement_views import sign_form
-    from .agreements import agreement_of, clocks
-    from .committees import mediator_candidates
+    from .agreements.views import sign_form
+    from .agreements.services import agreement_of, clocks
+    from .committees.services import mediator_candidates
     acts = _actions(d)
     bar = status_actions([a["code"] for a in acts], {a["code"]: a["label"] for a in acts},
                          post_url=lambda c: url_for("mediation.act", dispute_id=d.id, step=c),
@@ -351,21 +351,3 @@ def act(dispute_id: int, step: str):
         flash(exc.message, "error")
         return redirect(url_for("mediation.dispute", dispute_id=dispute_id, act=step))   # the form, open again
     return redirect(url_for("mediation.dispute", dispute_id=dispute_id))
-
-
-@bp.get("/grids")
-@require("mediation.dispute.read")
-def grids():
-    manage = current_user.can("mediation.grid.manage")
-    view = ListView(visible_grids(current_user), [
-        Column("code", _("Code"), sort=Grid.code,
-               link=(lambda g: url_for("mediation.grid_edit", grid_id=g.id)) if manage else None),
-        Column("name", _("Name"), sort=Grid.name),
-        Column("region", _("Village or community"), value=lambda g: g.region.name),
-        Column("households", _("Households"), sort=Grid.households),
-        Column("workers", _("Grid workers"), value=lambda g: "、".join(w.display_name or w.username for w in g.workers)),
-        Column("boundary", _("Boundary")),
-    ], search=[Grid.name, Grid.code], default_sort=[Grid.code], export_name="grids")
-    if view.export_requested():
-        return view.export()
-    return render_template("mediation/grids.html", view=view, page=view.page(), manage=manage)

@@ -54,7 +54,8 @@ def _mediate_and_perform(server, dispute_id):
         from core import clock
         from core.auth.models import User
         from core.db import db
-        from plugins.mediation import agreements, services
+        from plugins.mediation import services
+        from plugins.mediation.agreements import services as agreements
         from plugins.mediation.models import Dispute
         mediator = db.session.scalar(select(User).where(User.username == "mediator"))
         d = db.session.get(Dispute, dispute_id)

@@ -66,7 +66,8 @@ def test_one_window_one_code_routes_into_mediation_and_petition(app, client, api
 
 def _run_loop(app, client, api_token):
     from plugins.centre.models import Case
-    from plugins.mediation import agreements, services as med
+    from plugins.mediation import services as med
+    from plugins.mediation.agreements import services as agreements
     from plugins.mediation.models import Dispute
     from plugins.petition import services as pet
     from plugins.petition.models import PetitionCase

@@ -140,7 +140,7 @@ def default_region(user=None) -> Region | None:
 
 def create_case(clean: dict, region: Region, user=None, batch=None) -> CourtCase:
     """Create a case from ``clean_case`` output (already checked)."""
-    from ..committees import committee_for
+    from ..committees.services import committee_for
     parties = clean.pop("parties")
     committee = committee_for(region)
     case = CourtCase(region_id=region.id, batch_id=batch.id if batch else None, state="received",

@@ -18,7 +18,7 @@ from core.toolkit import db
 from core.toolkit import Region
 from .models import GRADES, CaseReview, CourtCase, SubsidyReport
 from .services import CourtError, handback_missing
-from ..reports import parse_month
+from ..reports.services import parse_month
 
 CENT = Decimal("0.01")
 SETTINGS = {
@@ -81,7 +81,7 @@ def _line(case, review: CaseReview, table: dict, passing: int) -> dict:
     if is_case:
         committee = case.committee.name if case.committee else ""
     else:
-        from ..committees import handling_committee
+        from ..committees.services import handling_committee
         found = handling_committee(case)
         committee = found.name if found else ""
     failed = _("Failed, handed back") if is_case else _("Not resolved, closed")

@@ -392,8 +392,8 @@ def roster_edit(user_id: int):
 
 # -- 以案定补 -------------------------------------------------------------------------------------------
 def _subsidy_args():
-    from ..report_views import _month, _region
-    return _region(), _month()
+    from ..reports.views import month_arg, region_arg
+    return region_arg(), month_arg()
 
 
 @bp.get("/subsidy")
@@ -436,7 +436,7 @@ def subsidy_loader(record_id) -> dict:
     """``concord pdf render mediation.subsidy_report --record REGIONCODE:YYYY-MM``."""
     from core.toolkit import RecordNotFound
     from core.toolkit import Region
-    from ..reports import parse_month
+    from ..reports.services import parse_month
     code, _sep, month = str(record_id).partition(":")
     region = db.session.scalar(select(Region).where(Region.code == code)) if code else None
     if region is None:

@@ -311,7 +311,7 @@ def test_monthly_report_drill_down_freeze_and_diff(app, client, api_token):
     login(client, "mediator")
     page = client.get(f"/mediation/reports?region={district.code}&month=2026-03").get_data(as_text=True)
     assert f"month=2026-03&amp;region={district.code}" in page or f"region={district.code}" in page
-    from plugins.mediation.reports import rollup
+    from plugins.mediation.reports.services import rollup
     data = rollup(district, "2026-03")
     assert data["total"] == 2 and data["by"]["category"] == {"labour": 1, "neighbour": 1}
     assert [c["code"] for c in data["children"]] == [town.code]
@@ -454,7 +454,7 @@ def test_api_patch_dispute_and_grid(app, client, api_token):
 
 
 def test_committees(app, login_as):
-    from plugins.mediation.committees import committee_for
+    from plugins.mediation.committees.services import committee_for
     from plugins.mediation.models import Committee
     client = login_as("admin")
     assert "人民调解委员会" in client.get("/mediation/committees").get_data(as_text=True)

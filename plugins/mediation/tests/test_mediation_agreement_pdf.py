@@ -10,11 +10,11 @@ from pypdf import PdfReader
 
 from core import clock
 from core.db import db
-from plugins.mediation import agreements
+from plugins.mediation.agreements import services as agreements
 from plugins.mediation.models import Dispute
 from conftest import login
 
-from tests.test_mediation import BODY, _auth, _new
+from test_mediation import BODY, _auth, _new
 
 
 def _text(pdf: bytes) -> tuple[str, list[str]]:

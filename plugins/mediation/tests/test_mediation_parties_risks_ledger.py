@@ -210,7 +210,7 @@ def test_monthly_ledger_pdf(app, client, api_token, login_as):
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(resp.data)).pages)
     assert "零报告" in text
     # the loader of `concord pdf render mediation.ledger --record CODE:YYYY-MM`
-    from plugins.mediation.report_views import pdf_loader
+    from plugins.mediation.reports.views import pdf_loader
     assert pdf_loader(f"{town.code}:2026-03")["total"] >= 1
     district = db.session.scalar(select(Region).where(Region.level == "county"))
     assert "PDF" in web.get(f"/mediation/reports?region={district.code}&month=2026-03").get_data(as_text=True)
@@ -288,7 +288,7 @@ def test_close_with_a_photo_of_the_evidence(app, client, api_token, login_as):
 
 def test_api_committees_and_monthly_reports(app, client, api_token):
     from core.regions.models import Region
-    from plugins.mediation.reports import rollup
+    from plugins.mediation.reports.services import rollup
     h = _auth(api_token("mediator"))
     items = client.get("/api/v1/committees", headers=h).get_json()["items"]
     assert len(items) == 1 and items[0]["region_level"] == "county"
@@ -323,7 +323,8 @@ def test_api_committees_and_monthly_reports(app, client, api_token):
 # --- the packed ledger key the roll-up groups by -----------------------------------------------------------
 
 def test_ledger_key_covers_every_code_and_matches_the_columns(app, client, api_token):
-    from plugins.mediation import ledger_key, reports
+    from plugins.mediation import ledger_key
+    from plugins.mediation.reports import services as reports
     from plugins.mediation.models import CATEGORIES, LEVELS, RISKS, SOURCES, STATES
     from plugins.mediation.seed import seed_scale
     from core.regions.models import Region

@@ -1,8 +1,8 @@
-"""Monthly ledger pages: live roll-up with drill-down, submit (freeze), frozen snapshot with diff."""
+"""Monthly ledger pages: live roll-up with drill-down, submit (freeze), frozen snapshot with diff (blueprint
+``mediation_reports``, mounted at /mediation)."""
 from __future__ import annotations
 
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,11 +15,12 @@ from core.toolkit import Region
 from core.toolkit import user_can_see_region
 from core.toolkit import region_choices
 from core.toolkit import clock
-from . import reports
-from . import risks
-from .models import CATEGORIES, LEVELS, SOURCES, STATES
-from .services import MediationError
-from .views import bp
+from .. import risks
+from ..models import CATEGORIES, LEVELS, SOURCES, STATES
+from ..errors import MediationError
+from . import services as reports
+
+bp = Blueprint("mediation_reports", __name__, template_folder="../templates")
 
 STATIC_LABELS = {"category": CATEGORIES, "source": SOURCES, "state": STATES, "handling_level": LEVELS}
 
@@ -41,7 +42,8 @@ def dimension_titles():
             "state": _("State"), "handling_level": _("Handling level")}
 
 
-def _region() -> Region:
+def region_arg() -> Region:
+    """The region of the request (``region`` code or ``region_id``; default: the user's own), 404 when out of scope."""
     code = (request.values.get("region") or "").strip()[:20]
     rid = (request.values.get("region_id") or "").strip()
     if rid.isdigit() and len(rid) < 10:
@@ -55,7 +57,8 @@ def _region() -> Region:
     return region
 
 
-def _month() -> str:
+def month_arg() -> str:
+    """The month of the request (YYYY-MM; default: this month)."""
     month = (request.values.get("month") or "").strip()[:7] or clock.today().strftime("%Y-%m")
     try:
         reports.parse_month(month)
@@ -68,7 +71,7 @@ def _month() -> str:
 @bp.get("/reports")
 @require("mediation.report.read")
 def report():
-    region, month = _region(), _month()
+    region, month = region_arg(), month_arg()
     live = reports.rollup(region, month)
     frozen = reports.report_for(region, month)
     changes = reports.diff(frozen.data, live) if frozen else []
@@ -87,7 +90,7 @@ def report():
 @bp.post("/reports/submit")
 @require("mediation.report.submit")
 def report_submit():
-    region, month = _region(), _month()
+    region, month = region_arg(), month_arg()
     form = FlaskForm()
     if not form.validate_on_submit():
         flash(_("The form has expired; try again."), "error")
@@ -98,7 +101,7 @@ def report_submit():
             flash(_("Nil return submitted.") if r.nil_return else _("Monthly ledger submitted and frozen."), "success")
         except MediationError as exc:
             flash(exc.message, "error")
-    return redirect(url_for("mediation.report", region=region.code, month=month))
+    return redirect(url_for("mediation_reports.report", region=region.code, month=month))
 
 
 def pdf_data(region: Region, month: str) -> dict:
@@ -137,7 +140,7 @@ def pdf_loader(record_id) -> dict:
 def report_pdf():
     """The month's ledger as PDF, alongside the xlsx."""
     from core.toolkit import pdf_response, render_pdf
-    region, month = _region(), _month()
+    region, month = region_arg(), month_arg()
     pdf = render_pdf("mediation.ledger", **pdf_data(region, month))
     return pdf_response(pdf, f"ledger-{region.code}-{month}.pdf")
 
@@ -151,7 +154,7 @@ def report_xlsx():
     from flask import Response
     from openpyxl import Workbook
 
-    region, month = _region(), _month()
+    region, month = region_arg(), month_arg()
     frozen = reports.report_for(region, month)
     data = frozen.data if frozen else reports.rollup(region, month)
     wb = Workbook()

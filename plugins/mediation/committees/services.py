@@ -8,8 +8,8 @@ from core.toolkit import User
 from core.toolkit import db
 from core.toolkit import Region
 from core.toolkit import in_scope
-from .models import Committee, CommitteeMember
-from .services import MediationError
+from ..errors import MediationError
+from ..models import Committee, CommitteeMember
 
 
 def save_committee(user, committee: Committee | None, *, name, region_id, mediator_ids=()) -> Committee:
@@ -71,7 +71,6 @@ def handling_committee(dispute) -> Committee | None:
 def mediator_candidates(dispute, user) -> list[dict]:
     """The mediator picker: the handling committee's active mediators (and the acting user when they may
     mediate), each with the recusal check against the parties (``conflict``: why they must withdraw)."""
-    from .services import recusal_conflict
     committee = handling_committee(dispute)
     members = [u for u in (committee.mediators if committee else []) if u.active]
     people = list(members)
@@ -79,3 +78,16 @@ def mediator_candidates(dispute, user) -> list[dict]:
         people.append(user)
     return [{"id": u.id, "name": u.display_name or u.username, "member": u in members,
              "conflict": recusal_conflict(dispute, u)} for u in people]
+
+
+def recusal_conflict(dispute, mediator: User) -> str | None:
+    """Why *mediator* may not mediate this dispute (a party by name or phone), or None."""
+    from core.toolkit import normalise_name
+    name = normalise_name(mediator.display_name or "")
+    phone = "".join(ch for ch in (mediator.phone or "") if ch.isdigit())
+    for p in dispute.parties:
+        if name and normalise_name(p.person.name) == name:
+            return _("the same name as the party %(party)s", party=p.person.name)
+        if phone and p.person.phone and "".join(ch for ch in p.person.phone if ch.isdigit()) == phone:
+            return _("the same phone number as the party %(party)s", party=p.person.name)
+    return None

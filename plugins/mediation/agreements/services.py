@@ -11,8 +11,9 @@ from core.toolkit import log_note
 from core.toolkit import deadlines_for, start_deadline
 from core.toolkit import db
 from core.toolkit import clock
-from .models import Agreement, Dispute, DisputeParty
-from .services import RECORD_TYPE, MediationError, _stop_clock
+from ..models import Agreement, Dispute, DisputeParty
+from ..errors import MediationError
+from ..services import RECORD_TYPE, _stop_clock
 
 CLOCK = "mediation.judicial_confirmation_apply"
 TEXT_FIELDS = ("facts", "issues", "responsibilities", "terms", "performance")

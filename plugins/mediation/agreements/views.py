@@ -1,10 +1,10 @@
-"""Agreement pages: draw up (from the dispute), record signatures, download the PDF."""
+"""Agreement pages: draw up (from the dispute), record signatures, download the PDF (blueprint
+``mediation_agreements``, mounted at /mediation)."""
 from __future__ import annotations
-
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,11 +12,13 @@ from core.toolkit import require
 from core.toolkit import unit_of_work
 from core.toolkit import pdf_response, render_pdf
 from core.toolkit import clock
-from . import agreements
-from .access import dispute_for
-from .forms import AgreementForm, SignForm
-from .services import MediationError
-from .views import bp
+from ..access import dispute_for
+from ..forms import AgreementForm, SignForm
+from ..errors import MediationError
+from ..models import Dispute
+from . import services as agreements
+
+bp = Blueprint("mediation_agreements", __name__, template_folder="../templates")
 
 
 def _load(dispute_id: int):
@@ -95,3 +97,15 @@ def sign_form() -> SignForm:
     form = SignForm()
     form.signed_on.data = clock.today()
     return form
+
+
+def pdf_loader(record_id) -> dict:
+    """``concord pdf render mediation.agreement --record DISPUTE_ID``."""
+    from core.toolkit import RecordNotFound, db
+    dispute = db.session.get(Dispute, int(record_id)) if str(record_id).isdigit() else None
+    if dispute is None:
+        raise RecordNotFound(f"no dispute {record_id!r}")
+    try:
+        return agreements.pdf_data(dispute)
+    except MediationError as exc:
+        raise RecordNotFound(exc.message) from None

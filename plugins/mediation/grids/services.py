@@ -11,8 +11,8 @@ from core.toolkit import User
 from core.toolkit import db
 from core.toolkit import Region
 from core.toolkit import in_scope
-from .models import Grid, GridWorker
-from .services import MediationError
+from ..models import Grid, GridWorker
+from ..errors import MediationError
 
 CSV_COLUMNS = ("code", "name", "region_code", "boundary", "households", "workers")
 

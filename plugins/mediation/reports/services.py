@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from core.toolkit import db
 from core.toolkit import Region
 from core.toolkit import clock
-from . import ledger_key
-from .models import Dispute, Grid, MonthlyReport
-from .services import MediationError
+from .. import ledger_key
+from ..models import Dispute, Grid, MonthlyReport
+from ..errors import MediationError
 
 DIMENSIONS = ("category", "source", "risk_level", "state", "handling_level")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")

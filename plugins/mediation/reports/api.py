@@ -1,4 +1,4 @@
-"""``/committees`` (read) and ``/reports`` (region, month → the monthly ledger figures), on the mediation API."""
+"""``/reports`` (region, month → the monthly ledger figures): API blueprint ``mediation_api_reports``."""
 from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -6,45 +6,14 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from core.toolkit import Collection, PageQuery, invalid
+from core.toolkit import ApiBlueprint, invalid
 from core.toolkit import db
 from core.toolkit import Region
 from core.toolkit import user_can_see_region
-from . import reports
-from .api import api
-from .models import Committee
-from .services import MediationError
+from ..errors import MediationError
+from . import services as reports
 
-
-class MediatorOut(BaseModel):
-    id: int
-    name: str
-
-
-class CommitteeOut(BaseModel):
-    id: int
-    name: str
-    region_id: int
-    region_code: str
-    region_level: str
-    mediators: list[MediatorOut]
-    version: int
-
-    @classmethod
-    def of(cls, c: Committee) -> "CommitteeOut":
-        return cls(id=c.id, name=c.name, region_id=c.region_id, region_code=c.region.code,
-                   region_level=c.region.level, version=c.version,
-                   mediators=[MediatorOut(id=u.id, name=u.display_name or u.username) for u in c.mediators])
-
-
-committees = Collection(api, "committees", model=Committee, out=CommitteeOut, read="mediation.dispute.read",
-                        region_column="region_id", serialize=CommitteeOut.of, tag="committees",
-                        item_summary=_l("One mediation committee"))
-
-
-@committees.list(summary=_l("Mediation committees in your scope (paged)"))
-def list_committees(query: PageQuery):
-    return select(Committee).order_by(Committee.id)
+api = ApiBlueprint("mediation_api_reports", __name__, tag="reports")
 
 
 class ReportQuery(BaseModel):

@@ -1,0 +1,1 @@
+"""Mediation agreements (人民调解协议书): draw up, sign, the PDF and its clocks."""

@@ -1,0 +1,1 @@
+"""Grids (网格) and their grid workers: pages, CSV import."""
