@@ -27,10 +27,11 @@ def _hearing_with_minutes(n_statements: int):
     from sqlalchemy import select
 
     from core.db import db
-    from plugins.hearing import minutes, services, session
+    from plugins.hearing import scheduling, session
+    from plugins.hearing.minutes import services as minutes
     from plugins.hearing.models import Hearing
     h = db.session.scalar(select(Hearing).order_by(Hearing.id))
-    services.send_notices(h)
+    scheduling.send_notices(h)
     session.open_session(h)
     for p in h.participants:
         session.record_arrival(h, p)
@@ -52,7 +53,7 @@ def run() -> list[dict]:
 
     from core.db import db
     from core.pdf import html_to_pdf, render_html, render_pdf
-    from plugins.hearing import documents
+    from plugins.hearing.minutes import documents
 
     rows = []
     with demo_app() as app:  # noqa: F841

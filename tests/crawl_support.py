@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 # files, feeds and actions: not pages a person reads
 SKIP_SUFFIXES = (".pdf", ".ics", ".xlsx", ".zip", ".css", ".js", ".csv")
 SKIP_ENDPOINTS = {"static", "auth.logout", "shell.healthz", "mediation.capture_token", "chatter.download",
-                  "hearing.feed", "hearing.export_download", "hearing.static", "mediation.static",
+                  "hearing_calendar.feed", "hearing_minutes.export_download", "hearing.static", "mediation.static",
                   "mediation.service_worker", "mediation.risk_css", "auth.login"}
 
 RAW_PATTERNS = [

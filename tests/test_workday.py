@@ -106,7 +106,7 @@ def test_hearing_basis_names_the_provinces_rules_from_a_setting(app, client):
 
 def test_opening_early_needs_a_confirmation_and_statements_take_their_step(app, client):
     from core.db import db
-    from plugins.hearing import session
+    from plugins.hearing import services, session
     from plugins.hearing.models import Hearing
     h = db.session.query(Hearing).filter(Hearing.state == "scheduled").first()
     login(client, "mediator")
@@ -122,7 +122,7 @@ def test_opening_early_needs_a_confirmation_and_statements_take_their_step(app, 
     assert h.state == "in_session" and h.current_step == "identity"
     client.post(f"/hearing/{h.id}/act/statement", data={"speaker_role": "petitioner", "speaker_name": "李春兰",
                                                          "text": "要求落实低保待遇。", "step": "petitioner"})
-    st = session.statements(h)[-1]
+    st = services.statements(h)[-1]
     assert st.step == "petitioner"                                             # not the current "identity"
 
 

@@ -14,6 +14,13 @@ def hearing_for(user, record_id) -> Hearing | None:
     return h if h is not None and in_scope(user, h.region_id) else None
 
 
+def load(hearing_id: int) -> Hearing:
+    """The hearing of a page's URL, if the signed-in user's scope reaches it (else 404)."""
+    from flask import abort
+    from flask_login import current_user
+    return hearing_for(current_user, hearing_id) or abort(404)
+
+
 def can_view(user, record_id) -> bool:
     return bool(user.can("hearing.hearing.read") and hearing_for(user, record_id))
 

@@ -2,12 +2,17 @@
 same services). ``run`` returns the success message; a ``ServiceError`` carries the refusal."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
 from core.toolkit import User
 from core.toolkit import db
 from core.toolkit import ServiceError
-from . import minutes, panel, services, session
+from . import scheduling, services, session
+from .minutes import services as minutes
+from .minutes.documents import render_minutes
+from .pool import services as panel
 from .models import Evidence, HearingRoom, Notice, Panelist, Participant, Recusal
 
 MANAGE, RUN = "hearing.hearing.manage", "hearing.hearing.run"
@@ -26,6 +31,18 @@ ACTIONS = {
 }
 
 
+def parse_dt(value: str | None, field: str, required: bool = True) -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise ServiceError({field: _("Give the date and time.")})
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ServiceError({field: _("Not a valid date and time.")}) from None
+
+
 def _int(form, key: str) -> int | None:
     try:
         return int(form.get(key) or "")
@@ -41,7 +58,6 @@ def _get(model, form, key: str, hearing=None):
 
 
 def _schedule_kwargs(form) -> dict:
-    from .views import parse_dt
     duration = _int(form, "duration")
     return {"scheduled_at": parse_dt(form.get("scheduled_at"), "scheduled_at"),
             "duration": duration, "room": _get(HearingRoom, form, "room_id"), "venue": form.get("venue", ""),
@@ -55,7 +71,6 @@ def _sections(form) -> dict:
 
 
 def _dt(form, key: str, required: bool = True):
-    from .views import parse_dt
     return parse_dt(form.get(key), key, required=required)
 
 
@@ -74,7 +89,7 @@ def _remove_panelist(h, form, user):
 
 def _schedule(h, form, user):
     kw = _schedule_kwargs(form)
-    services.schedule(h, kw.pop("scheduled_at"), **kw)
+    scheduling.schedule(h, kw.pop("scheduled_at"), **kw)
     if form.get("unit_rep"):
         services.set_unit_representative(h, form.get("unit_rep"), form.get("unit_name"))
     return _("Scheduled.")
@@ -83,14 +98,14 @@ def _schedule(h, form, user):
 def _postpone(h, form, user):
     kw = _schedule_kwargs(form)
     at = kw.pop("scheduled_at")
-    services.postpone(h, form.get("reason"), at, **{k: v for k, v in kw.items() if k in ("room",) and v is not None})
+    scheduling.postpone(h, form.get("reason"), at, **{k: v for k, v in kw.items() if k in ("room",) and v is not None})
 
 
 def _serve_notice(h, form, user):
     notice = _get(Notice, form, "notice_id", h)
     if notice is None:
         raise ServiceError({"notice_id": _("Choose a notice of this hearing.")})
-    services.record_service(notice, _dt(form, "served_at") or services.now(), form.get("method"))
+    scheduling.record_service(notice, _dt(form, "served_at") or services.now(), form.get("method"))
 
 
 def _open(h, form, user):
@@ -112,7 +127,6 @@ def _save_minutes(h, form, user):
 
 
 def _lock(h, form, user):
-    from .documents import render_minutes
     v = minutes.lock(h, user)
     render_minutes(h, None, v)      # the locked PDF is cached with the lock (reads write nothing)
     return _("Minutes locked. SHA-256: %(h)s", h=v.content_hash)
@@ -127,7 +141,7 @@ STEPS = {
     "remove_panelist": _remove_panelist,
     "schedule": _schedule,
     "postpone": _postpone,
-    "send_notices": lambda h, f, u: _("%(n)d notices issued.", n=len(services.send_notices(h))),
+    "send_notices": lambda h, f, u: _("%(n)d notices issued.", n=len(scheduling.send_notices(h))),
     "serve_notice": _serve_notice,
     "add_participant": lambda h, f, u: services.add_participant(h, f.get("role"), f.get("name"), f.get("unit", "")),
     "arrive": lambda h, f, u: session.record_arrival(h, _get(Participant, f, "participant_id", h),
@@ -136,7 +150,7 @@ STEPS = {
     "open": _open,
     "step": lambda h, f, u: session.set_step(h, f.get("step")),
     "statement": _statement,
-    "module": lambda h, f, u: minutes.use_module(h, f.get("code"), f.get("speaker", ""), user=u),
+    "module": lambda h, f, u: session.use_module(h, f.get("code"), f.get("speaker", ""), user=u),
     "evidence": lambda h, f, u: session.add_evidence(h, f.get("label"), f.get("presented_by"), f.get("purpose", "")),
     "challenge": lambda h, f, u: session.challenge_evidence(h, _get(Evidence, f, "evidence_id", h), f.get("challenge")),
     "recusal": lambda h, f, u: session.request_recusal(h, _get(Participant, f, "target_id", h), f.get("requested_by"),
@@ -148,8 +162,8 @@ STEPS = {
     "close": lambda h, f, u: session.close_session(h),
     "vote": lambda h, f, u: minutes.record_vote(h, _int(f, "member_id"), f.get("view"), f.get("vote")),
     "proposal": lambda h, f, u: minutes.set_proposal(h, f.get("proposal")),
-    "conclude": lambda h, f, u: services.conclude(h, f.get("outcome"), f.get("conclusion"), f.get("on_spot") == "1"),
-    "serve": lambda h, f, u: services.serve_conclusion(h, _dt(f, "served_at", required=False)),
+    "conclude": lambda h, f, u: session.conclude(h, f.get("outcome"), f.get("conclusion"), f.get("on_spot") == "1"),
+    "serve": lambda h, f, u: session.serve_conclusion(h, _dt(f, "served_at", required=False)),
     "save_minutes": _save_minutes,
     "reseed": lambda h, f, u: minutes.reseed(h, u),
     "confirm": lambda h, f, u: minutes.confirm(h, _get(Participant, f, "participant_id", h), f.get("status"), "screen",

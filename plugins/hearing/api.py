@@ -16,16 +16,19 @@ from core.toolkit import deadlines_for
 from core.toolkit import db
 from core.toolkit import pdf_response
 from core.toolkit import in_scope
-from . import minutes, panel, services, session
-from .models import Hearing, HearingRoom, Panelist, Participant
+from . import scheduling, services, session
+from .minutes import services as minutes
+from .minutes.documents import render_minutes
+from .models import OUTCOMES, ROLES, Hearing, HearingRoom, Panelist, Participant
+from .pool import services as panel
 
 api = ApiBlueprint("hearing_api", __name__, tag="hearings")
 
-Role = Literal["host", "panelist", "recorder", "petitioner", "agent", "unit", "third_party", "witness"]
-State = Literal["applied", "refused", "accepted", "scheduled", "notified", "in_session", "suspended", "held",
-                "concluded", "served", "withdrawn"]
-Step = Literal["identity", "opening", "rights", "recusal", "petitioner", "unit", "debate", "questions", "final",
-               "deliberation", "conclusion"]
+# the OpenAPI enums come from the declarations (models, services.WORKFLOW and its agenda), never copied by hand
+Role = Literal[tuple(ROLES)]
+State = services.WORKFLOW.state_literal()
+Step = Literal[tuple(services.AGENDA)]
+Outcome = Literal[tuple(OUTCOMES)]
 
 
 class HearingIn(ApiBody):
@@ -213,7 +216,7 @@ class PanelistIn(V):
 
 
 class ConcludeIn(V):
-    outcome: Literal["settled", "published", "terminated", "continued"]
+    outcome: Outcome
     conclusion: Text(8000)
     on_spot: bool = False
 
@@ -233,54 +236,37 @@ def _room(room_id):
     return room
 
 
-@hearings.action("add_panelist", body=PanelistIn, permission=MANAGE, summary=_l("Appoint a panelist"))
-def _add_panelist(record, body):
-    p = db.session.get(Panelist, body.panelist_id)
+def _panelist(panelist_id: int) -> Panelist:
+    p = db.session.get(Panelist, panelist_id)
     if p is None:
         raise invalid({"panelist_id": _("No panelist with this id.")})
-    run_service(panel.add_member, record, p, body.reason, body.accept_conflict)
+    return p
 
 
-@hearings.action("open", body=V, permission=RUN, summary=_l("Open the hearing"))
-def _open(record, body):
-    run_service(session.open_session, record)
-
-
-@hearings.action("close", body=V, permission=RUN, summary=_l("Close the hearing"))
-def _close(record, body):
-    run_service(session.close_session, record)
-
-
-@hearings.action("serve", body=V, permission=MANAGE, summary=_l("Record service of the conclusion"))
-def _serve(record, body):
-    run_service(services.serve_conclusion, record)
-
-
-@hearings.action("confirm", body=ConfirmIn, permission=RUN, summary=_l("A party confirms or refuses the minutes"))
-def _confirm(record, body):
-    p = db.session.get(Participant, body.participant_id)
-    run_service(minutes.confirm, record, p, body.status, "screen", body.note or "")
-
-
-# the steps whose API action has the step's own name are generated from the declaration (services.WORKFLOW:
-# summary and permission); add_panelist, open, close, serve and confirm keep their API names above, and the
-# steps taken inside a running session have their own endpoints (statements) or are web-only
+# every API action comes from the declaration (services.WORKFLOW: name, summary and permission); the steps taken
+# inside a running session have their own endpoints (statements) or are web-only, the draft is edited on the page
 services.WORKFLOW.api_actions(hearings, {
     "accept": (NoteIn, lambda r, b: services.accept(r, b.note or "")),
     "refuse": (ReasonIn, lambda r, b: services.refuse(r, b.reason)),
     "withdraw": (ReasonIn, lambda r, b: services.withdraw(r, b.reason)),
-    "schedule": (ScheduleIn, lambda r, b: services.schedule(
+    "add_member": (PanelistIn, lambda r, b: panel.add_member(r, _panelist(b.panelist_id), b.reason,
+                                                             b.accept_conflict)),
+    "schedule": (ScheduleIn, lambda r, b: scheduling.schedule(
         r, b.scheduled_at, duration=b.duration, room=_room(b.room_id), venue=b.venue or "", host_name=b.host_name,
         recorder_name=b.recorder_name, is_public=b.is_public, closed_reason=b.closed_reason or "")),
-    "postpone": (PostponeIn, lambda r, b: services.postpone(r, b.reason, b.scheduled_at)),
-    "send_notices": (V, lambda r, b: services.send_notices(r)),
+    "postpone": (PostponeIn, lambda r, b: scheduling.postpone(r, b.reason, b.scheduled_at)),
+    "send_notices": (V, lambda r, b: scheduling.send_notices(r)),
+    "open_session": (V, lambda r, b: session.open_session(r)),
     "suspend": (ReasonIn, lambda r, b: session.suspend(r, b.reason)),
     "resume": (V, lambda r, b: session.resume(r)),
-    "conclude": (ConcludeIn, lambda r, b: services.conclude(r, b.outcome, b.conclusion, b.on_spot)),
+    "close_session": (V, lambda r, b: session.close_session(r)),
+    "conclude": (ConcludeIn, lambda r, b: session.conclude(r, b.outcome, b.conclusion, b.on_spot)),
+    "serve_conclusion": (V, lambda r, b: session.serve_conclusion(r)),
+    "confirm": (ConfirmIn, lambda r, b: minutes.confirm(r, db.session.get(Participant, b.participant_id), b.status,
+                                                        "screen", b.note or "")),
     "lock": (V, lambda r, b: minutes.lock(r, current_user)),
-}, skip=("add_member", "remove_member", "open_session", "set_step", "record_arrival", "record_absence",
-         "add_statement", "add_evidence", "challenge_evidence", "request_recusal", "close_session", "record_vote",
-         "serve_conclusion", "save_draft"))
+}, skip=("remove_member", "set_step", "record_arrival", "record_absence", "add_statement", "add_evidence",
+         "challenge_evidence", "request_recusal", "record_vote", "save_draft"))
 
 
 class StatementIn(ApiBody):
@@ -316,13 +302,12 @@ def add_statement(id: int, body: StatementIn):
 @api.operation("GET", "/hearings/<int:id>/statements", summary=_l("The statements of a hearing"),
                permission="hearing.hearing.read", response=list[StatementOut])
 def list_statements(id: int):
-    return [_statement(s) for s in session.statements(hearings.load(id))]
+    return [_statement(s) for s in services.statements(hearings.load(id))]
 
 
 @api.operation("GET", "/hearings/<int:id>/minutes.pdf", summary=_l("The minutes as PDF"),
                permission="hearing.hearing.read", produces="application/pdf")
 def minutes_pdf(id: int):
-    from .documents import render_minutes
     h = hearings.load(id)
     pdf = render_minutes(h)     # a read writes nothing
     return pdf_response(pdf, f"{h.reference}-minutes.pdf")

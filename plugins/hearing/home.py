@@ -21,7 +21,7 @@ def upcoming(user):
         .order_by(Hearing.scheduled_at).limit(8)).all()
     if not rows:
         return None
-    return {"title": _("Upcoming hearings"), "url": url_for("hearing.calendar"), "count": len(rows),
+    return {"title": _("Upcoming hearings"), "url": url_for("hearing_calendar.calendar"), "count": len(rows),
             "items": [{"label": f"{h.reference} · {h.place} · {h.state_label}",
                        "url": url_for("hearing.hearing", hearing_id=h.id),
                        "due": h.scheduled_at.strftime("%Y-%m-%d %H:%M"), "status": "open"} for h in rows]}

@@ -12,7 +12,7 @@ from core.toolkit import db
 from core.toolkit import notify
 from core.toolkit import clock as local_clock
 from .models import Hearing
-from .services import latest_notice_day
+from .scheduling import latest_notice_day
 
 SOON_DAYS = 2
 CLOCKS = {"hearing.decide": ("applied",), "hearing.conclusion_spot": ("concluded",),

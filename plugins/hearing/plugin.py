@@ -51,15 +51,21 @@ def setup(ctx) -> None:
 
 
 def _web(ctx) -> None:
-    from . import api, cal_views, doc_views, pool_views, public, views  # noqa: F401 - routes on views.bp
+    from . import api, views
     from .access import can_edit, can_view, hearing_url, petition_case_link
+    from .calendar import views as calendar_views
+    from .minutes import public, views as minutes_views
+    from .pool import views as pool_views
     ctx.blueprint(views.bp)
+    ctx.blueprint(pool_views.bp)            # /hearing/pool, /hearing/rooms
+    ctx.blueprint(minutes_views.bp)         # /hearing/<id>/minutes…, the PDFs, /hearing/export, /hearing/modules
+    ctx.blueprint(calendar_views.bp)        # /hearing/calendar, /hearing/<id>.ics, /hearing/feed…
     ctx.blueprint(public.bp, url_prefix="")
     ctx.api(api.api)
     ctx.menu("hearing.root", _l("Hearings"), "hearing.index", "hearing.hearing.read", order=20)
-    ctx.menu("hearing.calendar", _l("Hearing calendar"), "hearing.calendar", "hearing.hearing.read",
+    ctx.menu("hearing.calendar", _l("Hearing calendar"), "hearing_calendar.calendar", "hearing.hearing.read",
              parent="hearing.root", order=10)
-    ctx.menu("hearing.pool", _l("Panelist pool"), "hearing.pool", "hearing.hearing.read", parent="hearing.root",
+    ctx.menu("hearing.pool", _l("Panelist pool"), "hearing_pool.pool", "hearing.hearing.read", parent="hearing.root",
              order=20)
     from .home import upcoming
     from plugins.petition import points as petition_points
@@ -70,6 +76,6 @@ def _web(ctx) -> None:
 
 
 def _documents(ctx) -> None:
-    from .documents import load
+    from .minutes.documents import load
     ctx.pdf_template("hearing.minutes", "templates/pdf/minutes.html", title="听证笔录", loader=load)
     ctx.pdf_template("hearing.document", "templates/pdf/document.html", title="听证文书")

@@ -1,19 +1,20 @@
-"""Scheduling: the notice lead time on the official calendar, clashes of room, host and panelists,
-booking a time and a place, postponement with the reason."""
+"""Scheduling: the notice lead time on the official calendar, booking a time and a place (refused on a clash
+of room, host or panelists), postponement with the reason, and the notices (听证通知书, the announcement)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
 
 from core.toolkit import find_deadline
 from core.toolkit import compute_rule
 from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
 from core.toolkit import clock
-from .models import Hearing
-from .services import ACTIVE, LIVE, WORKFLOW, add_participant, event, setting
+from .conflicts import clashes, official_conflicts
+from .models import PARTY_ROLES, Hearing, Notice
+from .pool.services import check_panel_size
+from .services import LIVE, WORKFLOW, add_participant, event, now, setting
 
 
 def earliest_day(today: date | None = None) -> date:
@@ -30,36 +31,6 @@ def latest_notice_day(hearing_day: date) -> date:
         if date.fromisoformat(compute_rule("hearing.notice_lead", day)["due"]) <= hearing_day:
             return day
     return day
-
-
-def clashes(hearing: Hearing, start: datetime, end: datetime, room_id=None, host_user_id=None,
-            host_name: str = "", panelist_ids=()) -> list[str]:
-    """Other hearings that overlap [start, end) and share the room, the host or a panelist."""
-    from .models import PanelMember, Panelist
-    overlap = and_(Hearing.id != (hearing.id or 0), Hearing.state.in_(ACTIVE), Hearing.scheduled_at < end,
-                   Hearing.ends_at > start)
-    out = []
-    if room_id:
-        for h in db.session.scalars(select(Hearing).where(overlap, Hearing.room_id == room_id)):
-            out.append(_("Room %(room)s is booked for %(ref)s (%(start)s–%(end)s).", room=h.room.name,
-                         ref=h.reference, start=h.scheduled_at.strftime("%Y-%m-%d %H:%M"),
-                         end=h.ends_at.strftime("%H:%M")))
-    host_terms = []
-    if host_user_id:
-        host_terms.append(Hearing.host_user_id == host_user_id)
-    if host_name:
-        host_terms.append(Hearing.host_name == host_name)
-    if host_terms:
-        for h in db.session.scalars(select(Hearing).where(overlap, or_(*host_terms))):
-            out.append(_("The host %(name)s presides over %(ref)s at that time.", name=h.host_name, ref=h.reference))
-    if panelist_ids:
-        rows = db.session.execute(select(Hearing, Panelist).join(PanelMember, PanelMember.hearing_id == Hearing.id)
-                                  .join(Panelist, Panelist.id == PanelMember.panelist_id)
-                                  .where(overlap, PanelMember.panelist_id.in_(list(panelist_ids)),
-                                         PanelMember.recused.is_(False))).all()
-        for h, p in rows:
-            out.append(_("Panelist %(name)s sits on %(ref)s at that time.", name=p.name, ref=h.reference))
-    return out
 
 
 def schedule(hearing: Hearing, scheduled_at: datetime, *, duration: int | None = None, room=None, venue: str = "",
@@ -98,7 +69,6 @@ def schedule(hearing: Hearing, scheduled_at: datetime, *, duration: int | None =
                     [m.panelist_id for m in hearing.panel if not m.recused])
     if found:
         raise ServiceError({"scheduled_at": " ".join(found)})
-    from .panel import official_conflicts
     hearing.scheduled_at, hearing.ends_at = scheduled_at, end
     hearing.room, hearing.venue = room, (venue or (room.address if room else ""))
     hearing.host_user_id, hearing.host_name = getattr(host, "id", None), host_name
@@ -150,3 +120,40 @@ def postpone(hearing: Hearing, reason: str, scheduled_at: datetime, **kw) -> Non
     event(hearing, "postponed", _("Postponed from %(old)s to %(new)s: %(reason)s",
                                   old=old.strftime("%Y-%m-%d %H:%M") if old else "—",
                                   new=scheduled_at.strftime("%Y-%m-%d %H:%M"), reason=reason))
+
+
+# -- notices -----------------------------------------------------------------------------------------
+def send_notices(hearing: Hearing, today: date | None = None) -> list[Notice]:
+    """Issue a 听证通知书 to each party and panelist (and the public announcement of an open hearing)."""
+    WORKFLOW.check(hearing, "send_notices")
+    check_panel_size(hearing)
+    today = today or clock.today()
+    last = latest_notice_day(hearing.scheduled_at.date())
+    if today > last:
+        raise ServiceError(_("The notices had to be served by %(day)s; postpone the hearing first.",
+                             day=last.isoformat()))
+    issued = []
+    recipients = [p for p in hearing.participants if p.role in PARTY_ROLES + ("panelist", "witness")]
+    for p in recipients:
+        n = Notice(hearing_id=hearing.id, kind="notice", participant_id=p.id, recipient=p.name, issued_at=now())
+        db.session.add(n)
+        issued.append(n)
+    if hearing.is_public:
+        n = Notice(hearing_id=hearing.id, kind="announcement", recipient=_("Public"), issued_at=now(),
+                   served_at=now(), method="posted")
+        db.session.add(n)
+        issued.append(n)
+    hearing.state = "notified"
+    db.session.flush()
+    event(hearing, "notified", _("%(n)d notices issued.", n=len(issued)))
+    return issued
+
+
+def record_service(notice: Notice, served_at: datetime, method: str) -> None:
+    errors: dict = {}
+    method = clean_text(method, "method", 30, errors)
+    if not isinstance(served_at, datetime) or served_at > now() + timedelta(minutes=5):
+        errors["served_at"] = _("Cannot lie in the future.")
+    if errors:
+        raise ServiceError(errors)
+    notice.served_at, notice.method = served_at, method

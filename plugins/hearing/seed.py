@@ -47,10 +47,11 @@ def seed_demo() -> dict:
     from flask_babel import force_locale
 
     from core.toolkit import audit_actor
-    from . import panel, services
-    from .minutes import ensure_text_modules
+    from . import scheduling, services
+    from .pool import services as panel
+    from .minutes.services import ensure_text_modules
     ensure_text_modules()
-    rooms = [services.add_room(n, a, c) for n, a, c in ROOMS]
+    rooms = [panel.add_room(n, a, c) for n, a, c in ROOMS]
     term = (date(clock.today().year - 1, 1, 1), date(clock.today().year + 1, 12, 31))
     pool = [panel.save_panelist(None, {"name": n, "kind": k, "work_unit": u, "qualification": q,
                                        "declared_ties": t, "term_start": term[0], "term_end": term[1]})
@@ -65,9 +66,9 @@ def seed_demo() -> dict:
         services.accept(hearing, "属于积案，经信访人同意举行公开听证。")
         for p in pool[:3]:
             panel.add_member(hearing, p, "随机抽取，经回避审查无利害关系")
-        day = services.earliest_day()
+        day = scheduling.earliest_day()
         day = date.fromordinal(day.toordinal() + 2)
-        services.schedule(hearing, datetime.combine(day, time(9, 0)), room=rooms[0], host=mediator,
+        scheduling.schedule(hearing, datetime.combine(day, time(9, 0)), room=rooms[0], host=mediator,
                           recorder_name="刘记录", is_public=True)
     db.session.flush()
     return {"rooms": len(rooms), "panelists": len(pool),

@@ -1,9 +1,11 @@
-"""Hearing services: application and decision, scheduling with clash checks, postponement, notices,
-conclusion and service. The session itself is in ``session.py``, the panel in ``panel.py``, the
-minutes in ``minutes.py``. Callers commit; every refusal is a ``ServiceError`` with translated text."""
+"""Hearing services: the procedure as data (``WORKFLOW``, the agenda), the record's journal (events,
+participants, statements), the application and the decision. Built on by ``scheduling.py`` (time, place,
+notices), ``session.py`` (the hearing itself, its conclusion and service), ``pool/`` (the panel) and
+``minutes/``; none of them is imported here. Callers commit; every refusal is a ``ServiceError`` with
+translated text."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
@@ -15,8 +17,7 @@ from core.toolkit import ServiceError, Transition, Workflow, clean_text
 from core.toolkit import next_reference
 from core.toolkit import settings
 from core.toolkit import clock
-from . import points
-from .models import OUTCOMES, PARTY_ROLES, STATES, Event, Hearing, HearingRoom, Notice, Participant
+from .models import STATES, Event, Hearing, Participant, Statement
 
 RECORD_TYPE = "hearing_hearing"
 LIVE = ("open", "paused", "overdue")
@@ -52,12 +53,12 @@ WORKFLOW = Workflow("hearing", record_type=RECORD_TYPE, states=STATES, audit=Fal
        clocks_stop=("hearing.decide",), clocks_start=("hearing.hold",)),
     _t("refuse", _l("Refuse the application"), ("applied",), "refused", _MANAGE, clocks_stop=("hearing.decide",)),
     _t("withdraw", _l("Withdraw"), ("applied", "accepted", "scheduled", "notified"), "withdrawn", _MANAGE),
-    _t("add_member", _l("Appoint a panelist"), ("accepted", "scheduled"), None, _MANAGE),
+    _t("add_member", _l("Appoint a panelist"), ("accepted", "scheduled"), None, _MANAGE, api_name="add_panelist"),
     _t("remove_member", _l("Remove a panelist"), ("accepted", "scheduled"), None, _MANAGE),
     _t("schedule", _l("Schedule"), ("accepted", "scheduled"), "scheduled", _MANAGE),
     _t("postpone", _l("Postpone"), ("scheduled", "notified", "suspended"), "scheduled", _MANAGE),
     _t("send_notices", _l("Serve the notices"), ("scheduled",), "notified", _MANAGE, document="hearing.document"),
-    _t("open_session", _l("Open the hearing"), ("notified",), "in_session"),
+    _t("open_session", _l("Open the hearing"), ("notified",), "in_session", api_name="open"),
     _t("set_step", _l("Move to a procedure step"), ("in_session",)),
     _t("record_arrival", _l("Record arrival"), _SESSION),
     _t("record_absence", _l("Record absence"), _SESSION),
@@ -67,11 +68,13 @@ WORKFLOW = Workflow("hearing", record_type=RECORD_TYPE, states=STATES, audit=Fal
     _t("request_recusal", _l("Request recusal"), ("notified", "in_session")),
     _t("suspend", _l("Suspend"), ("in_session",), "suspended"),
     _t("resume", _l("Resume"), ("suspended",), "in_session"),
-    _t("close_session", _l("Close the hearing"), ("in_session",), "held"),
+    _t("close_session", _l("Close the hearing"), ("in_session",), "held", api_name="close"),
     _t("record_vote", _l("Record a vote"), ("in_session", "suspended", "held")),
     _t("conclude", _l("Conclude"), ("in_session", "held"), "concluded", document="hearing.document"),
-    _t("serve_conclusion", _l("Serve the conclusion"), ("concluded",), "served"),
+    _t("serve_conclusion", _l("Serve the conclusion"), ("concluded",), "served", _MANAGE, api_name="serve",
+       api_summary=_l("Record service of the conclusion")),
     _t("save_draft", _l("Save the minutes"), _MINUTES),
+    _t("confirm", _l("A party confirms or refuses the minutes"), _MINUTES),
     _t("lock", _l("Lock the minutes"), _MINUTES, document="hearing.minutes"),
 ])
 
@@ -236,103 +239,26 @@ def add_participant(hearing: Hearing, role: str, name: str, unit: str = "", pers
     return p
 
 
-# -- notices -----------------------------------------------------------------------------------------
-def send_notices(hearing: Hearing, today: date | None = None) -> list[Notice]:
-    """Issue a 听证通知书 to each party and panelist (and the public announcement of an open hearing)."""
-    from .panel import check_panel_size
-    WORKFLOW.check(hearing, "send_notices")
-    check_panel_size(hearing)
-    today = today or clock.today()
-    last = latest_notice_day(hearing.scheduled_at.date())
-    if today > last:
-        raise ServiceError(_("The notices had to be served by %(day)s; postpone the hearing first.",
-                             day=last.isoformat()))
-    issued = []
-    recipients = [p for p in hearing.participants if p.role in PARTY_ROLES + ("panelist", "witness")]
-    for p in recipients:
-        n = Notice(hearing_id=hearing.id, kind="notice", participant_id=p.id, recipient=p.name, issued_at=now())
-        db.session.add(n)
-        issued.append(n)
-    if hearing.is_public:
-        n = Notice(hearing_id=hearing.id, kind="announcement", recipient=_("Public"), issued_at=now(),
-                   served_at=now(), method="posted")
-        db.session.add(n)
-        issued.append(n)
-    hearing.state = "notified"
-    db.session.flush()
-    event(hearing, "notified", _("%(n)d notices issued.", n=len(issued)))
-    return issued
+# -- the agenda and the statements recorded against it ------------------------------------------------
+AGENDA = {
+    "identity": _l("Check identities"),
+    "opening": _l("Open; announce the matter and the names"),
+    "rights": _l("Rights, duties and discipline"),
+    "recusal": _l("Ask about recusal"),
+    "petitioner": _l("Petitioner states the case and evidence"),
+    "unit": _l("Unit states facts, evidence, legal basis and decision"),
+    "debate": _l("Rebuttal and cross-examination"),
+    "questions": _l("Panelists question both sides"),
+    "final": _l("Final statements"),
+    "deliberation": _l("Parties leave; the panel deliberates"),
+    "conclusion": _l("Resume; announce the conclusion; close"),
+}
 
 
-def record_service(notice: Notice, served_at: datetime, method: str) -> None:
-    errors: dict = {}
-    method = clean_text(method, "method", 30, errors)
-    if not isinstance(served_at, datetime) or served_at > now() + timedelta(minutes=5):
-        errors["served_at"] = _("Cannot lie in the future.")
-    if errors:
-        raise ServiceError(errors)
-    notice.served_at, notice.method = served_at, method
+def agenda_labels() -> dict[str, str]:
+    return {k: str(v) for k, v in AGENDA.items()}
 
 
-# -- conclusion --------------------------------------------------------------------------------------
-def conclude(hearing: Hearing, outcome: str, conclusion: str, on_spot: bool = False) -> None:
-    """Record the conclusion (an important basis for the handling, review or re-check opinion): its
-    service clock starts, the petition gets a note, and ``hearing.concluded`` is sent."""
-    errors: dict = {}
-    if outcome not in OUTCOMES:
-        errors["outcome"] = _("Choose an outcome from the list.")
-    conclusion = clean_text(conclusion, "conclusion", 8000, errors)
-    if errors:
-        raise ServiceError(errors)
-    WORKFLOW.check(hearing, "conclude")
-    if hearing.state == "in_session":
-        from .session import close_session
-        close_session(hearing)
-    hearing.outcome, hearing.conclusion, hearing.announced_on_spot = outcome, conclusion, bool(on_spot)
-    hearing.concluded_at = now()
-    hearing.state = "concluded"
-    stop_clock(hearing, "hearing.hold")
-    rule = "hearing.conclusion_spot" if on_spot else "hearing.conclusion_later"
-    start_deadline(hearing, rule, (hearing.ended_at or hearing.concluded_at).date())
-    event(hearing, "concluded", f"{OUTCOMES[outcome]}：{conclusion[:500]}")
-    from core.toolkit import log_note
-    log_note("petition_case", hearing.petition_id,
-             _("Hearing %(ref)s concluded (%(outcome)s): %(text)s", ref=hearing.reference,
-               outcome=OUTCOMES[outcome], text=conclusion[:2000]))
-    points.concluded.send(hearing.petition, hearing=hearing, text=conclusion)
-
-
-def serve_conclusion(hearing: Hearing, served_at: datetime | None = None) -> None:
-    WORKFLOW.check(hearing, "serve_conclusion")
-    served_at = served_at or now()
-    if served_at > now() + timedelta(minutes=5):
-        raise ServiceError({"served_at": _("Cannot lie in the future.")})
-    hearing.served_at, hearing.state = served_at, "served"
-    for rule in ("hearing.conclusion_spot", "hearing.conclusion_later"):
-        stop_clock(hearing, rule)
-    event(hearing, "served", _("Conclusion served on %(day)s.", day=served_at.strftime("%Y-%m-%d")))
-
-
-def rooms() -> list[HearingRoom]:
-    return db.session.scalars(select(HearingRoom).where(HearingRoom.active.is_(True)).order_by(HearingRoom.name)).all()
-
-
-def add_room(name: str, address: str = "", capacity: int = 20) -> HearingRoom:
-    errors: dict = {}
-    name = clean_text(name, "name", 100, errors)
-    address = clean_text(address, "address", 200, errors, required=False)
-    if not isinstance(capacity, int) or not 1 <= capacity <= 1000:
-        errors["capacity"] = _("Between 1 and 1000.")
-    if not errors and db.session.scalar(select(HearingRoom.id).where(HearingRoom.name == name)):
-        errors["name"] = _("A room with this name exists.")
-    if errors:
-        raise ServiceError(errors)
-    room = HearingRoom(name=name, address=address, capacity=capacity)
-    db.session.add(room)
-    db.session.flush()
-    return room
-
-
-# scheduling lives in its own module; re-exported so callers use ``services.schedule`` etc.
-from .scheduling import (clashes, earliest_day, latest_notice_day, postpone, schedule,  # noqa: E402,F401
-                         sync_officials)
+def statements(hearing: Hearing) -> list[Statement]:
+    return db.session.scalars(select(Statement).where(Statement.hearing_id == hearing.id)
+                              .order_by(Statement.at, Statement.id)).all()

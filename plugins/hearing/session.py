@@ -1,36 +1,26 @@
-"""The hearing itself: the agenda of domain.md §2, attendance with arrival times, statements against
-the agenda, evidence presented and challenged, recusal requests and rulings, suspension."""
+"""The hearing itself: the agenda of domain.md §2 (``services.AGENDA``), attendance with arrival times,
+statements against the agenda (text modules among them), evidence presented and challenged, recusal
+requests and rulings, suspension; then the conclusion and its service."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from sqlalchemy import select
 
-from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
-from .models import ROLES, Evidence, Hearing, Participant, Recusal, Statement
-from .services import WORKFLOW, event, now
+from core.toolkit import clock
+from core.toolkit import db
+from core.toolkit import log_note
+from core.toolkit import start_deadline
+from . import points
+from .minutes.services import current_version, ensure_draft
+from .models import OUTCOMES, ROLES, Evidence, Hearing, Participant, Recusal, Statement, TextModule
+from .pool.services import check_panel_size
+from .services import AGENDA, WORKFLOW, event, now, stop_clock
 
-AGENDA = {
-    "identity": _l("Check identities"),
-    "opening": _l("Open; announce the matter and the names"),
-    "rights": _l("Rights, duties and discipline"),
-    "recusal": _l("Ask about recusal"),
-    "petitioner": _l("Petitioner states the case and evidence"),
-    "unit": _l("Unit states facts, evidence, legal basis and decision"),
-    "debate": _l("Rebuttal and cross-examination"),
-    "questions": _l("Panelists question both sides"),
-    "final": _l("Final statements"),
-    "deliberation": _l("Parties leave; the panel deliberates"),
-    "conclusion": _l("Resume; announce the conclusion; close"),
-}
 DEFAULT_STEP = {"petitioner": "petitioner", "agent": "petitioner", "unit": "unit", "panelist": "questions",
                 "witness": "debate", "third_party": "debate", "host": "opening", "recorder": "identity"}
-RECORDING = ("applied", "accepted", "scheduled", "notified", "in_session", "suspended", "held", "concluded")
-
-
-def agenda_labels() -> dict[str, str]:
-    return {k: str(v) for k, v in AGENDA.items()}
 
 
 def _at(value: datetime | None, field: str) -> datetime:
@@ -41,7 +31,6 @@ def _at(value: datetime | None, field: str) -> datetime:
 
 
 def open_session(hearing: Hearing, at: datetime | None = None) -> None:
-    from .panel import check_panel_size
     WORKFLOW.check(hearing, "open_session")
     check_panel_size(hearing)
     if not hearing.host_name or not hearing.recorder_name:
@@ -55,7 +44,6 @@ def opening_offset(hearing: Hearing, today=None) -> int:
     """Days between today and the scheduled day: negative = early, positive = late, 0 = on the day."""
     if hearing.scheduled_at is None:
         return 0
-    from core.toolkit import clock
     today = today or clock.today()
     return today.toordinal() - hearing.scheduled_at.date().toordinal()
 
@@ -87,7 +75,6 @@ def record_absence(hearing: Hearing, participant: Participant, note: str) -> Non
 
 
 def _unlocked(hearing: Hearing) -> None:
-    from .minutes import current_version
     v = current_version(hearing)
     if v is not None and v.locked_at is not None:
         raise ServiceError(_("The minutes are locked; record a correction as a new version."))
@@ -112,12 +99,6 @@ def add_statement(hearing: Hearing, speaker_role: str, speaker_name: str, text_:
     db.session.add(st)
     db.session.flush()
     return st
-
-
-def statements(hearing: Hearing) -> list[Statement]:
-    from sqlalchemy import select
-    return db.session.scalars(select(Statement).where(Statement.hearing_id == hearing.id)
-                              .order_by(Statement.at, Statement.id)).all()
 
 
 def add_evidence(hearing: Hearing, label: str, presented_by: str, purpose: str = "") -> Evidence:
@@ -208,9 +189,55 @@ def resume(hearing: Hearing) -> None:
 
 
 def close_session(hearing: Hearing, at: datetime | None = None) -> None:
-    from .minutes import ensure_draft
     WORKFLOW.check(hearing, "close_session")
     hearing.ended_at = _at(at, "at")
     hearing.state = "held"
     event(hearing, "closed", _("The hearing is closed."))
     ensure_draft(hearing)
+
+
+def use_module(hearing: Hearing, code: str, speaker: str = "", user=None):
+    """Insert a text module as the host's statement at the current step."""
+    module = db.session.scalar(select(TextModule).where(TextModule.code == code))
+    if module is None:
+        raise ServiceError({"code": _("No text module with this code.")})
+    body = module.text.replace("{speaker}", speaker or "")
+    return add_statement(hearing, "host", hearing.host_name or ROLES["host"], body,
+                         step=hearing.current_step or module.step, user=user)
+
+
+# -- conclusion --------------------------------------------------------------------------------------
+def conclude(hearing: Hearing, outcome: str, conclusion: str, on_spot: bool = False) -> None:
+    """Record the conclusion (an important basis for the handling, review or re-check opinion): its
+    service clock starts, the petition gets a note, and ``hearing.concluded`` is sent."""
+    errors: dict = {}
+    if outcome not in OUTCOMES:
+        errors["outcome"] = _("Choose an outcome from the list.")
+    conclusion = clean_text(conclusion, "conclusion", 8000, errors)
+    if errors:
+        raise ServiceError(errors)
+    WORKFLOW.check(hearing, "conclude")
+    if hearing.state == "in_session":
+        close_session(hearing)
+    hearing.outcome, hearing.conclusion, hearing.announced_on_spot = outcome, conclusion, bool(on_spot)
+    hearing.concluded_at = now()
+    hearing.state = "concluded"
+    stop_clock(hearing, "hearing.hold")
+    rule = "hearing.conclusion_spot" if on_spot else "hearing.conclusion_later"
+    start_deadline(hearing, rule, (hearing.ended_at or hearing.concluded_at).date())
+    event(hearing, "concluded", f"{OUTCOMES[outcome]}：{conclusion[:500]}")
+    log_note("petition_case", hearing.petition_id,
+             _("Hearing %(ref)s concluded (%(outcome)s): %(text)s", ref=hearing.reference,
+               outcome=OUTCOMES[outcome], text=conclusion[:2000]))
+    points.concluded.send(hearing.petition, hearing=hearing, text=conclusion)
+
+
+def serve_conclusion(hearing: Hearing, served_at: datetime | None = None) -> None:
+    WORKFLOW.check(hearing, "serve_conclusion")
+    served_at = served_at or now()
+    if served_at > now() + timedelta(minutes=5):
+        raise ServiceError({"served_at": _("Cannot lie in the future.")})
+    hearing.served_at, hearing.state = served_at, "served"
+    for rule in ("hearing.conclusion_spot", "hearing.conclusion_later"):
+        stop_clock(hearing, rule)
+    event(hearing, "served", _("Conclusion served on %(day)s.", day=served_at.strftime("%Y-%m-%d")))

@@ -2,8 +2,6 @@
 schedule, notices, session, conclusion) and the action dispatcher. Views are thin: services decide."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,8 +17,12 @@ from core.toolkit import scope_condition
 from core.toolkit import perform
 from core.toolkit import Column, Filter, ListView
 from core.toolkit import clock
-from . import services
-from .access import hearing_for
+from . import scheduling, services, session
+from .access import load
+from .actions import ACTIONS, parse_dt, run
+from .conflicts import conflicts, official_conflicts
+from .minutes import services as minutes
+from .pool import services as pool
 from .models import ATTENDANCE_ROLES, OUTCOMES, ROLES, STATES, VOTES, Hearing, Notice
 
 bp = Blueprint("hearing", __name__, template_folder="templates", static_folder="static")
@@ -67,18 +69,6 @@ def _petitions():
     return db.session.scalars(stmt).all()
 
 
-def parse_dt(value: str | None, field: str, required: bool = True) -> datetime | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise ServiceError({field: _("Give the date and time.")})
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise ServiceError({field: _("Not a valid date and time.")}) from None
-
-
 def _flash_errors(exc: ServiceError) -> None:
     for msg in exc.errors.values():
         flash(str(msg), "error")
@@ -115,14 +105,10 @@ def new():
                            selected=request.values.get("petition_id", type=int))
 
 
-def load(hearing_id: int) -> Hearing:
-    return hearing_for(current_user, hearing_id) or abort(404)
-
-
 def _deadlines(h: Hearing) -> list[dict]:
     out = deadline_rows(h)
     if h.state == "scheduled" and h.scheduled_at:
-        due = services.latest_notice_day(h.scheduled_at.date())
+        due = scheduling.latest_notice_day(h.scheduled_at.date())
         out.append({"rule": "hearing.notice_lead", "title": _("Serve the hearing notices ahead of the hearing"),
                     "due": due.isoformat(), "status": "overdue" if clock.today() > due else "open",
                     "status_label": _("overdue") if clock.today() > due else _("open"),
@@ -137,24 +123,23 @@ def _users():
 @bp.get("/<int:hearing_id>")
 @require("hearing.hearing.read")
 def hearing(hearing_id: int):
-    from . import minutes, panel, session
     h = load(hearing_id)
     stages = [(s, STATES[s]) for s in STAGES]
     current = {"suspended": "in_session", "refused": "applied", "withdrawn": "applied"}.get(h.state, h.state)
-    pool = [(p, panel.conflicts(h, p)) for p in panel.pool()] if h.state in ("accepted", "scheduled") else []
+    candidates = [(p, conflicts(h, p)) for p in pool.pool()] if h.state in ("accepted", "scheduled") else []
     notices = db.session.scalars(select(Notice).where(Notice.hearing_id == h.id).order_by(Notice.id)).all()
     from .models import Recusal, Evidence
     recusals = db.session.scalars(select(Recusal).where(Recusal.hearing_id == h.id).order_by(Recusal.id)).all()
     evidence = db.session.scalars(select(Evidence).where(Evidence.hearing_id == h.id).order_by(Evidence.id)).all()
     return render_template(
-        "hearing/hearing.html", h=h, stages=stages, current=current, deadlines=_deadlines(h), pool=pool,
-        rooms=services.rooms(), users=_users(), notices=notices, recusals=recusals, evidence=evidence,
-        statements=session.statements(h), agenda=session.agenda_labels(), roles=ROLES,
+        "hearing/hearing.html", h=h, stages=stages, current=current, deadlines=_deadlines(h), pool=candidates,
+        rooms=pool.rooms(), users=_users(), notices=notices, recusals=recusals, evidence=evidence,
+        statements=services.statements(h), agenda=services.agenda_labels(), roles=ROLES,
         attendance_roles=ATTENDANCE_ROLES, outcomes=OUTCOMES, votes=VOTES, delib=minutes.deliberation(h),
-        modules=minutes.text_modules(), flags=panel.official_conflicts(h) if h.host_name else [],
+        modules=minutes.text_modules(), flags=official_conflicts(h) if h.host_name else [],
         version=minutes.current_version(h), can_manage=current_user.can("hearing.hearing.manage"),
         can_run=current_user.can("hearing.hearing.run"), panel_min=services.setting("panel_size_min"),
-        panel_max=services.setting("panel_size_max"), earliest=services.earliest_day(),
+        panel_max=services.setting("panel_size_max"), earliest=scheduling.earliest_day(),
         opening_offset=session.opening_offset(h) if h.state == "notified" else 0,
         local_rules=(services.setting("local_rules") or "").strip(),
         unit_placeholder=str(_("Unit representative")))
@@ -163,7 +148,6 @@ def hearing(hearing_id: int):
 @bp.post("/<int:hearing_id>/act/<action>")
 @require("hearing.hearing.manage", "hearing.hearing.run")
 def act(hearing_id: int, action: str):
-    from .actions import ACTIONS, run
     h = load(hearing_id)
     if action not in ACTIONS:
         abort(404)
@@ -174,5 +158,5 @@ def act(hearing_id: int, action: str):
     perform(h, lambda: run(h, action, request.form, current_user), version_required=False)
     target = request.form.get("next")
     if target == "minutes":
-        return redirect(url_for("hearing.minutes", hearing_id=hearing_id))
+        return redirect(url_for("hearing_minutes.minutes", hearing_id=hearing_id))
     return redirect(url_for("hearing.hearing", hearing_id=hearing_id) + (f"#{anchor}" if anchor.isalnum() else ""))

@@ -1,18 +1,15 @@
-"""The panelist pool (专家库) and the panel of one hearing: terms, odd size, the recusal check (回避)
-against the parties, the reason for each appointment."""
+"""The panelist pool (专家库), the hearing rooms, and the panel of one hearing: terms, odd size, the recusal
+check (回避, ``conflicts.py``) against the parties, the reason for each appointment."""
 from __future__ import annotations
-
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.toolkit import db
-from core.toolkit import normalise_name
 from core.toolkit import ServiceError, clean_text
-from core.toolkit import clock
-from .models import PANELIST_KINDS, PARTY_ROLES, Hearing, PanelMember, Panelist, Participant
-from .services import WORKFLOW, add_participant, clashes, event, setting
+from ..conflicts import clashes, conflicts
+from ..models import PANELIST_KINDS, Hearing, HearingRoom, PanelMember, Panelist
+from ..services import WORKFLOW, add_participant, event, setting
 
 
 def pool(active_only: bool = True) -> list[Panelist]:
@@ -48,82 +45,6 @@ def save_panelist(panelist: Panelist | None, data: dict) -> Panelist:
         panelist.active = bool(data["active"])
     db.session.flush()
     return panelist
-
-
-def _norm(value: str) -> str:
-    return normalise_name(value or "")
-
-
-def _parties(hearing: Hearing) -> list[Participant]:
-    return [p for p in hearing.participants if p.role in PARTY_ROLES + ("witness",)]
-
-
-def _ties(declared: str) -> set[str]:
-    return {_norm(line.split("（")[0].split("(")[0]) for line in (declared or "").splitlines() if line.strip()}
-
-
-def _party_units(hearing: Hearing) -> set[str]:
-    units = {_norm(p.unit) for p in _parties(hearing) if p.unit}
-    case = hearing.petition
-    if case.handling_unit is not None:
-        units.add(_norm(case.handling_unit.name))
-    return units - {""}
-
-
-def _earlier_roles(hearing: Hearing) -> tuple[set[int], set[str]]:
-    """Person ids and names that had a role in the same case before: representatives and people who
-    took part in an earlier hearing on the same petition."""
-    case = hearing.petition
-    person_ids = {r.id for r in case.representatives}
-    names = set()
-    rows = db.session.scalars(select(Participant).join(Hearing, Hearing.id == Participant.hearing_id)
-                              .where(Hearing.petition_id == case.id, Hearing.id != hearing.id))
-    for p in rows:
-        if p.person_id:
-            person_ids.add(p.person_id)
-        names.add(_norm(p.name))
-    return person_ids, names
-
-
-def conflicts(hearing: Hearing, panelist: Panelist, day: date | None = None) -> list[dict]:
-    """Every tie between *panelist* and the parties: same person, same work unit, declared relation,
-    earlier role in the same case; plus an expired term."""
-    out = []
-    case = hearing.petition
-    parties = _parties(hearing)
-    names = {_norm(p.name): p for p in parties if p.role != "unit"}
-    person_ids = {p.person_id for p in parties if p.person_id} | {case.petitioner_id}
-    if (panelist.person_id and panelist.person_id in person_ids) or _norm(panelist.name) in names:
-        out.append({"code": "same_person", "text": _("Is a party to this case.")})
-    if panelist.work_unit and _norm(panelist.work_unit) in _party_units(hearing):
-        out.append({"code": "same_unit", "text": _("Works for %(unit)s, a party to this case.",
-                                                    unit=panelist.work_unit)})
-    tied = _ties(panelist.declared_ties) & (set(names) | {_norm(case.petitioner.name)})
-    if tied:
-        out.append({"code": "relation", "text": _("Declared a relation with %(names)s.", names="、".join(sorted(tied)))})
-    earlier_ids, earlier_names = _earlier_roles(hearing)
-    if (panelist.person_id and panelist.person_id in earlier_ids) or \
-            (panelist.user_id and panelist.user_id == case.officer_id) or _norm(panelist.name) in earlier_names:
-        out.append({"code": "earlier_role", "text": _("Had an earlier role in this case.")})
-    day = day or (hearing.scheduled_at.date() if hearing.scheduled_at else clock.today())
-    if not panelist.in_term(day):
-        out.append({"code": "term", "text": _("Not in term on %(day)s.", day=day.isoformat())})
-    return out
-
-
-def official_conflicts(hearing: Hearing) -> list[str]:
-    """Ties of the host and the recorder (officials): a party, or the officer who handled the case."""
-    case = hearing.petition
-    party_names = {_norm(p.name) for p in _parties(hearing) if p.role != "unit"}
-    out = []
-    for label, user_id, name in ((_("Host"), hearing.host_user_id, hearing.host_name),
-                                 (_("Recorder"), hearing.recorder_user_id, hearing.recorder_name)):
-        if user_id and user_id == case.officer_id:
-            out.append(_("%(who)s %(name)s handled this petition before (earlier role in the same case).",
-                         who=label, name=name))
-        if name and _norm(name) in party_names:
-            out.append(_("%(who)s %(name)s is a party to this case.", who=label, name=name))
-    return out
 
 
 def add_member(hearing: Hearing, panelist: Panelist, reason: str, accept_conflict: bool = False) -> PanelMember:
@@ -182,3 +103,23 @@ def check_panel_size(hearing: Hearing) -> None:
     if n < low or n > high or n % 2 == 0:
         raise ServiceError({"panel": _("The panel needs an odd number of panelists between %(low)d and %(high)d "
                                        "(now %(n)d).", low=low, high=high, n=n)})
+
+
+def rooms() -> list[HearingRoom]:
+    return db.session.scalars(select(HearingRoom).where(HearingRoom.active.is_(True)).order_by(HearingRoom.name)).all()
+
+
+def add_room(name: str, address: str = "", capacity: int = 20) -> HearingRoom:
+    errors: dict = {}
+    name = clean_text(name, "name", 100, errors)
+    address = clean_text(address, "address", 200, errors, required=False)
+    if not isinstance(capacity, int) or not 1 <= capacity <= 1000:
+        errors["capacity"] = _("Between 1 and 1000.")
+    if not errors and db.session.scalar(select(HearingRoom.id).where(HearingRoom.name == name)):
+        errors["name"] = _("A room with this name exists.")
+    if errors:
+        raise ServiceError(errors)
+    room = HearingRoom(name=name, address=address, capacity=capacity)
+    db.session.add(room)
+    db.session.flush()
+    return room

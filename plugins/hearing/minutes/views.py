@@ -1,10 +1,11 @@
-"""Minutes page and the hearing PDFs (web side; the API serves minutes.pdf too), plus the batch ZIP
-export of a period's locked minutes, advanced in chunks by the page's polling."""
+"""Blueprint ``hearing_minutes`` under ``/hearing``: the minutes page and the hearing PDFs (web side; the API
+serves minutes.pdf too), the batch ZIP export of a period's locked minutes (advanced in chunks by the page's
+polling), and the text modules the minutes are written with."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,9 +16,14 @@ from core.toolkit import db
 from core.toolkit import pdf_response, render_pdf
 from core.toolkit import scope_condition
 from core.toolkit import clock
-from . import documents, minutes
-from .models import ExportJob, Hearing, MinutesVersion, Notice
-from .views import bp, load
+from core.toolkit import ServiceError
+from ..access import load
+from ..models import ExportJob, Hearing, MinutesVersion, Notice
+from ..services import agenda_labels
+from . import documents
+from . import services as minutes
+
+bp = Blueprint("hearing_minutes", __name__)
 
 
 @bp.get("/<int:hearing_id>/minutes", endpoint="minutes")
@@ -56,7 +62,7 @@ def minutes_pdfa(hearing_id: int):
     v = minutes.last_locked(h)
     if v is None:
         flash(_("PDF/A is made for locked minutes only."), "error")
-        return redirect(url_for("hearing.minutes", hearing_id=h.id))
+        return redirect(url_for("hearing_minutes.minutes", hearing_id=h.id))
     pdf = documents.render_minutes(h, "pdf/a-2b", v)   # a read writes nothing: the cache is filled by the export
     return pdf_response(pdf, f"{h.reference}-minutes-v{v.number}-pdfa.pdf")
 
@@ -121,7 +127,7 @@ def export():
                 job = ExportJob(user_id=current_user.id, date_from=d_from, date_to=d_to, hearing_ids=ids,
                                 created_at=clock.now())
                 db.session.add(job)
-            return redirect(url_for("hearing.export", job=job.id))
+            return redirect(url_for("hearing_minutes.export", job=job.id))
     job_id = request.args.get("job", type=int)
     if job_id:
         job = db.session.get(ExportJob, job_id)
@@ -145,7 +151,7 @@ def export_step(job_id: int):
         documents.export_step(job, chunk=2)
     return jsonify({"done": job.done, "total": len(job.hearing_ids),
                     "finished": job.done >= len(job.hearing_ids),
-                    "download": url_for("hearing.export_download", job_id=job.id)})
+                    "download": url_for("hearing_minutes.export_download", job_id=job.id)})
 
 
 @bp.get("/export/<int:job_id>.zip")
@@ -157,3 +163,23 @@ def export_download(job_id: int):
     data = documents.export_zip(job)     # a read writes nothing (export_step filled the PDF cache)
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f"attachment; filename=minutes-{job.date_from}-{job.date_to}.zip"})
+
+
+@bp.route("/modules", methods=["GET", "POST"])
+@require("hearing.hearing.read")
+def modules():
+    if request.method == "POST":
+        if not current_user.can("hearing.pool.manage"):
+            abort(403)
+        try:
+            with unit_of_work():
+                minutes.save_module(request.form.get("code"), request.form.get("title"), request.form.get("text"),
+                                    request.form.get("step") or None)
+        except ServiceError as exc:
+            for msg in exc.errors.values():
+                flash(str(msg), "error")
+        else:
+            flash(_("Text module saved."), "success")
+            return redirect(url_for("hearing_minutes.modules"))
+    return render_template("hearing/modules.html", modules=minutes.text_modules(), agenda=agenda_labels(),
+                           can_edit=current_user.can("hearing.pool.manage"))

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from core.db import db
 from core.pdf import render_html, render_pdf
-from plugins.hearing import documents, minutes, services, session
+from plugins.hearing import scheduling, session
+from plugins.hearing.minutes import documents
+from plugins.hearing.minutes import services as minutes
 from plugins.hearing.models import Notice, PdfCache
 from test_hearing_services import new_hearing, run_to_minutes
 
@@ -24,7 +26,7 @@ def _text(pdf: bytes) -> tuple[list[str], str]:
 
 def _locked():
     h = new_hearing()
-    services.send_notices(h)
+    scheduling.send_notices(h)
     session.open_session(h)
     for p in h.participants:
         session.record_arrival(h, p)
@@ -95,7 +97,7 @@ def test_draft_minutes_say_draft_and_correction_is_a_new_version(app):
 
 def test_notice_announcement_conclusion_and_deliberation(app):
     h = new_hearing()
-    services.send_notices(h)
+    scheduling.send_notices(h)
     notice = db.session.scalar(select(Notice).where(Notice.hearing_id == h.id, Notice.kind == "notice"))
     _p, flat = _text(render_pdf("hearing.document", **documents.notice_data(h, notice)))
     assert "听证通知书" in flat and notice.recipient in flat and h.place in flat
@@ -105,7 +107,7 @@ def test_notice_announcement_conclusion_and_deliberation(app):
     minutes.set_proposal(h, "一个月内更换电梯")
     for m, vote in zip(h.panel, ("agree", "agree", "disagree")):
         minutes.record_vote(h, m.id, "意见" + m.panelist.name, vote)
-    services.conclude(h, "settled", "物业公司承诺更换电梯。")
+    session.conclude(h, "settled", "物业公司承诺更换电梯。")
     _p, flat = _text(render_pdf("hearing.document", **documents.conclusion_data(h)))
     assert "听证结论" in flat and "息诉罢访" in flat
     _p, flat = _text(render_pdf("hearing.document", **documents.deliberation_data(h)))

@@ -1,9 +1,9 @@
-"""The panelist pool (专家库) and the hearing rooms."""
+"""The panelist pool (专家库) and the hearing rooms: blueprint ``hearing_pool`` under ``/hearing``."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,10 @@ from core.toolkit import unit_of_work
 from core.toolkit import db
 from core.toolkit import ServiceError
 from core.toolkit import clock
-from . import panel, services
-from .models import PANELIST_KINDS, Panelist
-from .views import bp
+from ..models import PANELIST_KINDS, Panelist
+from . import services as panel
+
+bp = Blueprint("hearing_pool", __name__)
 
 
 def _day(value: str | None, field: str) -> date | None:
@@ -46,7 +47,7 @@ def pool():
                 flash(str(msg), "error")
         else:
             flash(_("Saved: %(name)s", name=p.name), "success")
-            return redirect(url_for("hearing.pool"))
+            return redirect(url_for("hearing_pool.pool"))
     return render_template("hearing/pool.html", pool=panel.pool(active_only=False), kinds=PANELIST_KINDS,
                            editing=editing, can_edit=current_user.can("hearing.pool.manage"), today=clock.today())
 
@@ -59,35 +60,13 @@ def rooms():
             abort(403)
         try:
             with unit_of_work():
-                services.add_room(request.form.get("name"), request.form.get("address", ""),
+                panel.add_room(request.form.get("name"), request.form.get("address", ""),
                                   request.form.get("capacity", type=int) or 0)
         except ServiceError as exc:
             for msg in exc.errors.values():
                 flash(str(msg), "error")
         else:
             flash(_("Room added."), "success")
-            return redirect(url_for("hearing.rooms"))
-    return render_template("hearing/rooms.html", rooms=services.rooms(),
-                           can_edit=current_user.can("hearing.pool.manage"))
-
-
-@bp.route("/modules", methods=["GET", "POST"])
-@require("hearing.hearing.read")
-def modules():
-    from . import minutes
-    if request.method == "POST":
-        if not current_user.can("hearing.pool.manage"):
-            abort(403)
-        try:
-            with unit_of_work():
-                minutes.save_module(request.form.get("code"), request.form.get("title"), request.form.get("text"),
-                                    request.form.get("step") or None)
-        except ServiceError as exc:
-            for msg in exc.errors.values():
-                flash(str(msg), "error")
-        else:
-            flash(_("Text module saved."), "success")
-            return redirect(url_for("hearing.modules"))
-    from .session import agenda_labels
-    return render_template("hearing/modules.html", modules=minutes.text_modules(), agenda=agenda_labels(),
+            return redirect(url_for("hearing_pool.rooms"))
+    return render_template("hearing/rooms.html", rooms=panel.rooms(),
                            can_edit=current_user.can("hearing.pool.manage"))

@@ -1,74 +1,23 @@
 """Hearing services: application and refusal, clocks on the official calendar, scheduling clashes,
 panel size and the recusal check, the session, minutes versions, confirmation, lock hash, correction,
 deliberation, conclusion with its signal and the petition note, reminders."""
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from core.audit.models import AuditLog
-from core.auth.models import User
 from core.calendar.deadlines import deadlines_for
 from core.db import db
 from core.errors import ServiceError
 from core.signals import signal
-from plugins.hearing import minutes, panel, services, session
-from plugins.hearing.models import Hearing, HearingRoom, Panelist
-from plugins.petition.models import PetitionCase
+from plugins.hearing import conflicts, scheduling, services, session
+from plugins.hearing.minutes import services as minutes
+from plugins.hearing.pool import services as panel
+from plugins.hearing.tests.hearing_support import (case_by, demo_hearing, new_hearing, pool, room, run_to_minutes,
+                                                   slot, user)
+from plugins.hearing.models import Panelist
 from core import clock
-
-
-def user(name):
-    return db.session.scalar(select(User).where(User.username == name))
-
-
-def case_by(request_text):
-    return db.session.scalar(select(PetitionCase).where(PetitionCase.request == request_text))
-
-
-def pool(*names):
-    return [db.session.scalar(select(Panelist).where(Panelist.name == n)) for n in names]
-
-
-def room(i=0):
-    return db.session.scalars(select(HearingRoom).order_by(HearingRoom.id)).all()[i]
-
-
-def slot(days_after_earliest=5, hour=14):
-    day = services.earliest_day()
-    return datetime.combine(date.fromordinal(day.toordinal() + days_after_earliest), time(hour, 0))
-
-
-def demo_hearing() -> Hearing:
-    return db.session.scalar(select(Hearing).order_by(Hearing.id))
-
-
-def new_hearing(request_text="反映小区物业长期不维修电梯", schedule=True, at=None):
-    """A fresh accepted hearing on another open demo petition, panel of three, optionally scheduled."""
-    case = case_by(request_text)
-    h = services.apply(case, origin="application", owner=user("mediator"))
-    services.accept(h)
-    for p in pool("罗文博", "马秀英", "何志远"):
-        panel.add_member(h, p, "专业对口")
-    if schedule:
-        services.schedule(h, at or slot(), room=room(1), host=user("officer") if False else None,
-                          host_name="孙主持", recorder_name="钱记录")
-    return h
-
-
-def run_to_minutes(h: Hearing) -> Hearing:
-    """Notices, session with statements along the agenda, closed: minutes drafted."""
-    services.send_notices(h)
-    session.open_session(h)
-    for p in h.participants:
-        session.record_arrival(h, p)
-    session.set_step(h, "petitioner")
-    session.add_statement(h, "petitioner", h.petition.petitioner.name, "电梯三年来故障十余次。")
-    session.set_step(h, "unit")
-    session.add_statement(h, "unit", "物业办主任", "已多次维修，费用由业主分摊。")
-    session.add_evidence(h, "维修记录", "unit", "证明已维修")
-    session.close_session(h)
-    return h
 
 
 def test_demo_seed_has_pool_rooms_and_a_scheduled_backlog_hearing(app):
@@ -113,28 +62,28 @@ def test_decision_deadline_counts_working_days_on_the_official_calendar(app):
 
 def test_latest_notice_day_and_earliest_day(app):
     day = date(2026, 12, 10)
-    last = services.latest_notice_day(day)
+    last = scheduling.latest_notice_day(day)
     assert last == date(2026, 12, 3)
-    assert services.earliest_day(date(2026, 12, 3)) == date(2026, 12, 10)
+    assert scheduling.earliest_day(date(2026, 12, 3)) == date(2026, 12, 10)
 
 
 def test_room_host_and_panelist_clashes_are_refused(app):
     demo = demo_hearing()
     h = new_hearing(schedule=False)
     with pytest.raises(ServiceError) as exc:
-        services.schedule(h, demo.scheduled_at + timedelta(minutes=30), room=demo.room, host_name="孙主持",
+        scheduling.schedule(h, demo.scheduled_at + timedelta(minutes=30), room=demo.room, host_name="孙主持",
                           recorder_name="钱记录")
     assert demo.reference in exc.value.errors["scheduled_at"]
     with pytest.raises(ServiceError) as exc:
-        services.schedule(h, demo.scheduled_at, room=room(1), host=user("mediator"), recorder_name="钱记录")
+        scheduling.schedule(h, demo.scheduled_at, room=room(1), host=user("mediator"), recorder_name="钱记录")
     assert "赵调解" in exc.value.errors["scheduled_at"]
-    services.schedule(h, demo.scheduled_at + timedelta(hours=3), room=demo.room, host_name="孙主持",
+    scheduling.schedule(h, demo.scheduled_at + timedelta(hours=3), room=demo.room, host_name="孙主持",
                       recorder_name="钱记录")
     assert h.state == "scheduled"
     # a panelist of the demo hearing cannot sit on an overlapping one
     other = services.apply(case_by("要求解决拖欠的工程款十二万元"))
     services.accept(other)
-    services.schedule(other, demo.scheduled_at, room=room(1), host_name="周主持", recorder_name="吴记录")
+    scheduling.schedule(other, demo.scheduled_at, room=room(1), host_name="周主持", recorder_name="吴记录")
     with pytest.raises(ServiceError) as exc:
         panel.add_member(other, demo.panel[0].panelist, "抽取")
     assert demo.panel[0].panelist.name in exc.value.errors["panelist_id"]
@@ -143,46 +92,46 @@ def test_room_host_and_panelist_clashes_are_refused(app):
 def test_schedule_too_soon_or_after_the_hold_limit_is_refused(app):
     h = new_hearing(schedule=False)
     with pytest.raises(ServiceError) as exc:
-        services.schedule(h, clock.now() + timedelta(days=1), room=room(1), host_name="甲", recorder_name="乙")
+        scheduling.schedule(h, clock.now() + timedelta(days=1), room=room(1), host_name="甲", recorder_name="乙")
     assert "scheduled_at" in exc.value.errors
     with pytest.raises(ServiceError):
-        services.schedule(h, clock.now() + timedelta(days=60), room=room(1), host_name="甲", recorder_name="乙")
+        scheduling.schedule(h, clock.now() + timedelta(days=60), room=room(1), host_name="甲", recorder_name="乙")
 
 
 def test_recusal_check_flags_relation_same_unit_and_earlier_role(app):
     h = demo_hearing()   # 李春兰, handled by 君山区人力资源和社会保障局
     li, hu, luo = pool("李建国", "胡晓东", "罗文博")
-    assert [f["code"] for f in panel.conflicts(h, li)] == ["relation"]
-    assert [f["code"] for f in panel.conflicts(h, hu)] == ["same_unit"]
-    assert panel.conflicts(h, luo) == []
+    assert [f["code"] for f in conflicts.conflicts(h, li)] == ["relation"]
+    assert [f["code"] for f in conflicts.conflicts(h, hu)] == ["same_unit"]
+    assert conflicts.conflicts(h, luo) == []
     with pytest.raises(ServiceError) as exc:
         panel.add_member(h, li, "抽取")
     assert "李春兰" in exc.value.errors["panelist_id"]
     member = panel.add_member(h, li, "当事人同意，仍予指定", accept_conflict=True)
     assert member.conflicts[0]["code"] == "relation"
     # the officer who registered the case hosts: flagged as an earlier role
-    services.schedule(h, h.scheduled_at, room=h.room, host=user("officer"), recorder_name="刘记录")
-    assert any("王信访" in f for f in panel.official_conflicts(h))
+    scheduling.schedule(h, h.scheduled_at, room=h.room, host=user("officer"), recorder_name="刘记录")
+    assert any("王信访" in f for f in conflicts.official_conflicts(h))
     same = panel.save_panelist(None, {"name": "李春兰", "kind": "resident_rep"})
-    assert "same_person" in [f["code"] for f in panel.conflicts(h, same)]
+    assert "same_person" in [f["code"] for f in conflicts.conflicts(h, same)]
 
 
 def test_panel_must_be_odd_and_within_settings(app):
     h = new_hearing()
     panel.add_member(h, pool("杨正义")[0], "律师")
     with pytest.raises(ServiceError) as exc:
-        services.send_notices(h)
+        scheduling.send_notices(h)
     assert "panel" in exc.value.errors
     panel.remove_member(h, h.panel[-1], "调整")
-    assert len(services.send_notices(h)) >= 5   # petitioner, unit, three panelists, announcement
+    assert len(scheduling.send_notices(h)) >= 5   # petitioner, unit, three panelists, announcement
 
 
 def test_postpone_and_suspend_keep_reasons(app):
     h = new_hearing()
-    services.send_notices(h)
-    services.postpone(h, "信访人住院", slot(8))
+    scheduling.send_notices(h)
+    scheduling.postpone(h, "信访人住院", slot(8))
     assert h.state == "scheduled"
-    services.send_notices(h)
+    scheduling.send_notices(h)
     session.open_session(h)
     session.suspend(h, "新证人需要到场")
     session.resume(h)
@@ -237,7 +186,7 @@ def test_conclusion_sends_signal_notes_petition_and_starts_service_clock(app):
 
     signal("hearing.concluded").connect(receiver)
     try:
-        services.conclude(h, "settled", "物业公司承诺更换电梯，信访人息诉罢访。", on_spot=True)
+        session.conclude(h, "settled", "物业公司承诺更换电梯，信访人息诉罢访。", on_spot=True)
     finally:
         signal("hearing.concluded").disconnect(receiver)
     assert got and got[0][0].id == h.petition_id and got[0][1]["hearing"] is h
@@ -248,7 +197,7 @@ def test_conclusion_sends_signal_notes_petition_and_starts_service_clock(app):
     assert any(h.reference in n.text for n in notes)
     clock = next(d for d in deadlines_for(h) if d["rule"] == "hearing.conclusion_spot")
     assert clock["status"] == "open"
-    services.serve_conclusion(h)
+    session.serve_conclusion(h)
     assert h.state == "served"
     assert next(d for d in deadlines_for(h) if d["rule"] == "hearing.conclusion_spot")["status"] == "met"
 
@@ -258,15 +207,15 @@ def test_statement_validation_and_text_modules(app):
     with pytest.raises(ServiceError) as exc:
         session.add_statement(h, "judge", "", "")
     assert {"speaker_role", "speaker_name", "text"} <= set(exc.value.errors)
-    services.send_notices(h)
+    scheduling.send_notices(h)
     session.open_session(h)
-    st = minutes.use_module(h, "floor", speaker="信访人")
+    st = session.use_module(h, "floor", speaker="信访人")
     assert st.text == "主持人请信访人发言。" and st.step == "identity"
 
 
 def test_recusal_request_and_ruling(app):
     h = new_hearing()
-    services.send_notices(h)
+    scheduling.send_notices(h)
     session.open_session(h)
     target = next(p for p in h.participants if p.role == "panelist")
     r = session.request_recusal(h, target, "信访人", "曾为对方代理")
@@ -292,7 +241,7 @@ def test_reminders_notify_owner(app):
 
 def test_absence_is_noted_and_written_into_the_minutes(app):
     h = new_hearing()
-    services.send_notices(h)
+    scheduling.send_notices(h)
     session.open_session(h)
     unit = next(p for p in h.participants if p.role == "unit")
     with pytest.raises(ServiceError):

@@ -11,9 +11,9 @@ from core.toolkit import unit_of_work
 from core.toolkit import db
 from core.toolkit import ServiceError
 from core.toolkit import too_many
-from . import minutes
-from .models import Hearing
-from .services import setting
+from ..models import Hearing
+from ..services import setting
+from . import services as minutes
 
 bp = Blueprint("hearing_public", __name__, template_folder="templates")
 WINDOW = 600

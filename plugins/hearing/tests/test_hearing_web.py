@@ -7,7 +7,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from core.db import db
-from plugins.hearing import services
+from plugins.hearing import scheduling
 from plugins.hearing.models import Confirmation, Hearing, HearingRoom, Panelist
 from plugins.petition.models import PetitionCase
 
@@ -21,7 +21,7 @@ def _post(client, h_id, action, **data):
 
 
 def _slot(days=5):
-    day = services.earliest_day()
+    day = scheduling.earliest_day()
     return datetime.combine(date.fromordinal(day.toordinal() + days), time(14, 0)).strftime("%Y-%m-%dT%H:%M")
 
 
@@ -98,7 +98,7 @@ def test_full_web_flow_to_locked_minutes(login_as):
     html = _post(client, h.id, "lock", next="minutes")
     assert "SHA-256" in html
     db.session.expire_all()
-    from plugins.hearing.minutes import current_version
+    from plugins.hearing.minutes.services import current_version
     v = current_version(db.session.get(Hearing, h.id))
     assert v.locked_at and v.content_hash in html
     for m in db.session.get(Hearing, h.id).panel:
@@ -178,7 +178,7 @@ def test_public_confirmation_is_rate_limited(make_app):
 
 def test_backlog_case_offers_a_hearing_then_links_to_it(login_as):
     """The petition plugin's backlog page shows what the hearing plugin contributes (no import of it)."""
-    from plugins.petition import backlog
+    from plugins.petition.backlog import services as backlog
     client = login_as("mediator")
     case = db.session.scalar(select(PetitionCase).where(PetitionCase.request == "反映小区物业长期不维修电梯"))
     case.state = "handling"

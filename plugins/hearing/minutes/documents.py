@@ -12,8 +12,8 @@ from sqlalchemy import select
 from core.toolkit import db
 from core.toolkit import RecordNotFound, render_pdf
 from core.toolkit import clock
-from .minutes import ROLE_ZH, SECTIONS, current_version, deliberation, last_locked
-from .models import Hearing, MinutesVersion, Notice, PdfCache
+from .services import ROLE_ZH, SECTIONS, current_version, deliberation, last_locked, seed_sections
+from ..models import Hearing, MinutesVersion, Notice, PdfCache
 
 VOTE_ZH = {"agree": "同意", "disagree": "不同意", "abstain": "弃权"}
 OUTCOME_ZH = {"settled": "息诉罢访", "published": "公开发布", "terminated": "终结", "continued": "继续办理"}
@@ -62,7 +62,6 @@ def _rows(h: Hearing) -> list[dict]:
 
 def draft_preview(h: Hearing) -> MinutesVersion:
     """An unsaved draft seeded from the record so far (before the hearing is closed)."""
-    from .minutes import seed_sections
     return MinutesVersion(hearing_id=h.id, number=0, sections=seed_sections(h), reason="")
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
-from .models import (OUTCOMES, PARTY_ROLES, ROLES, VOTES, Confirmation, Event, Evidence, Hearing, MinutesVersion,
-                     Participant, TextModule, Vote)
-from .services import WORKFLOW, event, now
+from ..models import (OUTCOMES, PARTY_ROLES, VOTES, Confirmation, Event, Evidence, Hearing, MinutesVersion,
+                      Participant, TextModule, Vote)
+from ..services import AGENDA, WORKFLOW, event, now, statements
 
 # the headings of domain.md §2 (标题 and 签名 are set by the PDF itself)
 SECTIONS = [
@@ -47,7 +47,6 @@ def _people(hearing: Hearing, *roles: str) -> str:
 
 def seed_sections(hearing: Hearing) -> dict[str, str]:
     """Minutes text from the hearing's data: participants, procedural events, statements, evidence."""
-    from .session import statements
     s = {k: "" for k in SECTION_KEYS}
     s["matter"] = f"{hearing.reference}　{hearing.matter}"
     s["time_place"] = (f"{_fmt(hearing.started_at or hearing.scheduled_at)}至{_fmt(hearing.ended_at)}，"
@@ -175,6 +174,7 @@ def confirm(hearing: Hearing, participant: Participant, status: str, via: str = 
         raise ServiceError(_("There are no minutes yet."))
     if v.locked_at is not None:
         raise ServiceError(_("The minutes are already locked."))
+    WORKFLOW.check(hearing, "confirm")
     row = next((c for c in v.confirmations if c.participant_id == participant.id), None)
     if row is None:
         row = Confirmation(participant_id=participant.id, status=status, via=via, note=note, at=now())
@@ -269,7 +269,6 @@ def ensure_text_modules() -> None:
 def save_module(code: str, title: str, body: str, step: str | None = None) -> TextModule:
     """Add a text module, or change the one with this code ({speaker} is replaced when used)."""
     import re
-    from .session import AGENDA
     errors: dict = {}
     code = clean_text(code, "code", 40, errors)
     title = clean_text(title, "title", 100, errors)
@@ -287,17 +286,6 @@ def save_module(code: str, title: str, body: str, step: str | None = None) -> Te
     module.title, module.text, module.step = title, body, step
     db.session.flush()
     return module
-
-
-def use_module(hearing: Hearing, code: str, speaker: str = "", user=None):
-    """Insert a text module as the host's statement at the current step."""
-    from .session import add_statement
-    module = db.session.scalar(select(TextModule).where(TextModule.code == code))
-    if module is None:
-        raise ServiceError({"code": _("No text module with this code.")})
-    body = module.text.replace("{speaker}", speaker or "")
-    return add_statement(hearing, "host", hearing.host_name or ROLES["host"], body,
-                         step=hearing.current_step or module.step, user=user)
 
 
 # -- deliberation (评议, kept apart) --------------------------------------------------------------------
