@@ -31,6 +31,8 @@ def setup_core(ctx) -> None:
     ctx.menu("admin.root", _l("Administration"), "admin.index", "admin.access", order=900)
     ctx.menu("admin.users", _l("Users"), "admin.users", "admin.users.manage", parent="admin.root", order=10)
     ctx.menu("admin.roles", _l("Roles"), "admin.roles", "admin.roles.manage", parent="admin.root", order=20)
+    ctx.menu("admin.role_assignments", _l("Role assignment"), "admin.role_assignments", "admin.roles.manage",
+             parent="admin.root", order=21)
     ctx.menu("admin.apps", _l("Apps"), "admin.apps", "admin.plugins.manage", parent="admin.root", order=30)
     ctx.migrations("migrations/versions")
     from core.services import setup_services

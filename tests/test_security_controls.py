@@ -89,7 +89,7 @@ def test_strict_separation_gives_each_administrator_only_its_duty(make_app):
     app = make_app({"SEPARATE_ADMIN_DUTIES": True, "WTF_CSRF_ENABLED": False})
     expect = {  # path: who may open it
         "/admin/users": {"admin"}, "/admin/apps": {"admin"}, "/admin/settings/": {"admin"},
-        "/admin/roles": {"secadmin"}, "/admin/audit/": {"auditor"},
+        "/admin/roles": {"secadmin"}, "/admin/users/roles": {"secadmin"}, "/admin/audit/": {"auditor"},
         "/admin/audit/?format=csv": {"auditor"}, "/admin/security/": {"admin", "secadmin", "auditor"},
     }
     for name in ("admin", "secadmin", "auditor"):
@@ -100,6 +100,52 @@ def test_strict_separation_gives_each_administrator_only_its_duty(make_app):
             assert (status == 200) == (name in allowed), (name, path, status)
         if name != "admin":
             assert c.get("/petition/").status_code == 403
+
+
+def test_the_security_administrator_gives_roles_the_system_administrator_cannot(make_app):
+    """三员分立: the system administrator creates and edits accounts but cannot give roles (not even
+    by posting the field); the security administrator assigns them, audited; nobody gets two duties."""
+    from conftest import IsolatedClient
+    app = make_app({"SEPARATE_ADMIN_DUTIES": True, "WTF_CSRF_ENABLED": False})
+    app.test_client_class = IsolatedClient     # two signed-in clients while the test holds a context
+    with app.app_context():
+        sysadmin, secadmin = app.test_client(), app.test_client()
+        assert login(sysadmin, "admin").status_code == 302 and login(secadmin, "secadmin").status_code == 302
+        form = sysadmin.get("/admin/users/new").get_data(as_text=True)
+        assert 'name="roles"' not in form and "安全管理员" in form
+        resp = sysadmin.post("/admin/users/new", data={"username": "clerk9", "password": "Kx7!pq2m#Lz",
+                             "roles": ["admin"], "active": "y"})
+        assert resp.status_code == 302
+        clerk = _user("clerk9")
+        assert clerk.roles == []                                  # the posted role was not given
+        resp = sysadmin.post(f"/admin/users/{clerk.id}", data={"username": "clerk9", "display_name": "办事员",
+                             "roles": ["security_admin"], "active": "y", "version": clerk.version})
+        assert resp.status_code == 302
+        db.session.expire_all()
+        assert _user("clerk9").roles == [] and _user("clerk9").display_name == "办事员"
+        assert sysadmin.get(f"/admin/users/{clerk.id}/roles").status_code == 403
+        # the security administrator: a list of accounts, the roles form, nothing else of the account
+        listing = secadmin.get("/admin/users/roles").get_data(as_text=True)
+        assert "clerk9" in listing and f"/admin/users/{clerk.id}/roles" in listing
+        assert f'href="/admin/users/{clerk.id}"' not in listing
+        account = secadmin.get(f"/admin/users/{clerk.id}").get_data(as_text=True)   # the roles form, no more
+        assert 'name="roles"' in account and 'name="password"' not in account
+        assert secadmin.post(f"/admin/users/{clerk.id}", data={"username": "clerk9", "password": "Zz9!newpass#1",
+                             "active": "y", "version": clerk.version}).status_code == 403
+        clerk = _user("clerk9")
+        resp = secadmin.post(f"/admin/users/{clerk.id}/roles", data={"roles": ["officer"], "version": clerk.version})
+        assert resp.status_code == 302
+        db.session.expire_all()
+        assert [r.code for r in _user("clerk9").roles] == ["officer"]
+        entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "permission_change",
+                                                          AuditLog.record_id == str(clerk.id))).all()
+        assert entry and entry[-1].new == "officer"
+        clerk = _user("clerk9")
+        html = secadmin.post(f"/admin/users/{clerk.id}/roles", data={"roles": ["admin", "audit_admin"],
+                             "version": clerk.version}).get_data(as_text=True)
+        assert "三员分立" in html
+        db.session.expire_all()
+        assert [r.code for r in _user("clerk9").roles] == ["officer"]
 
 
 def test_demo_admin_keeps_every_power_without_strict_separation(app, client):

@@ -16,20 +16,14 @@ class AdminError(Exception):
     pass
 
 
-def update_user(user: User, *, display_name: str, roles: list[str], region_code: str | None,
+def update_user(user: User, *, display_name: str, roles: list[str] | None, region_code: str | None,
                 active: bool, password: str | None) -> None:
+    """An account's details; *roles* None leaves its roles alone (under 三员分立 the system administrator
+    edits accounts, the security administrator assigns roles: :func:`assign_roles`)."""
     from core.security import policy, sessions
-    from core.security.duties import DutyError, check_roles
     user.display_name = display_name or user.username
-    role_rows = [r for r in (db.session.get(Role, c) for c in roles) if r is not None]
-    if not role_rows:
-        raise AdminError(_("Choose at least one role."))
-    try:
-        check_roles([r.code for r in role_rows])
-    except DutyError as exc:
-        raise AdminError(str(exc)) from exc
-    before = sorted(r.code for r in user.roles)
-    user.roles = role_rows
+    if roles is not None:
+        assign_roles(user, roles)
     user.region = db.session.scalar(select(Region).where(Region.code == region_code)) if region_code else None
     was_active = user.active
     user.active = active
@@ -42,13 +36,29 @@ def update_user(user: User, *, display_name: str, roles: list[str], region_code:
         # a password an administrator sets is an initial one: its holder changes it at the next sign-in
         policy.set_password(user, password, must_change=True)
         end_sessions = True
-    after = sorted(r.code for r in role_rows)
-    if after != before:
-        log_event("permission_change", "core_user", user.id, field="roles", old=",".join(before), new=",".join(after))
     if end_sessions:
         log_event("sessions_ended", "core_user", user.id, text=user.username,
                   new="password reset" if password else "disabled")
         sessions.end_all(user)
+    user.__dict__.pop("_perm_cache", None)
+
+
+def assign_roles(user: User, roles: list[str]) -> None:
+    """Give *user* exactly *roles* (at least one; never two administrator duties), audited as a
+    permission change."""
+    from core.security.duties import DutyError, check_roles
+    role_rows = [r for r in (db.session.get(Role, c) for c in roles) if r is not None]
+    if not role_rows:
+        raise AdminError(_("Choose at least one role."))
+    try:
+        check_roles([r.code for r in role_rows])
+    except DutyError as exc:
+        raise AdminError(str(exc)) from exc
+    before = sorted(r.code for r in user.roles)
+    user.roles = role_rows
+    after = sorted(r.code for r in role_rows)
+    if after != before:
+        log_event("permission_change", "core_user", user.id, field="roles", old=",".join(before), new=",".join(after))
     user.__dict__.pop("_perm_cache", None)
 
 

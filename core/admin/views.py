@@ -3,7 +3,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.auth.forms import UserForm
+from core.auth.forms import UserForm, UserRolesForm
 from core.auth.guard import require
 from core.auth.models import Permission, Role, User
 from core.auth.services import AuthError, create_user
@@ -12,7 +12,7 @@ from core.security.policy import initial_password
 from core.plugins import host
 from core.regions.models import Region
 from .models import PluginState
-from .services import AdminError, set_plugin_enabled, set_role_permissions, update_user
+from .services import AdminError, assign_roles, set_plugin_enabled, set_role_permissions, update_user
 
 bp = Blueprint("admin", __name__)
 
@@ -28,25 +28,50 @@ def index():
     return render_template("admin/index.html", counts=counts)
 
 
+def _role_choices():
+    return [(r.code, r.name) for r in db.session.scalars(select(Role).order_by(Role.code))]
+
+
+def _assigns_roles() -> bool:
+    """Roles are the security administrator's to give (三员分立); the system administrator edits accounts."""
+    return current_user.can("admin.roles.manage")
+
+
 def _user_form(user=None):
     form = UserForm(obj=user)
-    form.roles.choices = [(r.code, r.name) for r in db.session.scalars(select(Role).order_by(Role.code))]
+    if not _assigns_roles():
+        del form.roles
+    else:
+        form.roles.choices = _role_choices()
     regions = db.session.scalars(select(Region).where(Region.level.in_(("county", "town", "village"))).order_by(Region.path))
     form.region_code.choices = [("", "—")] + [(r.code, ("· " * max(0, r.depth - 2)) + r.name) for r in regions]
     if user is not None and request.method == "GET":
-        form.roles.data = [r.code for r in user.roles]
+        if _assigns_roles():
+            form.roles.data = [r.code for r in user.roles]
         form.region_code.data = user.region.code if user.region else ""
     return form
+
+
+def _users_page(endpoint: str):
+    q = (request.args.get("q") or "").strip()[:60]
+    stmt = select(User).order_by(User.username)
+    if q:
+        stmt = stmt.where(User.username.contains(q) | User.display_name.contains(q))
+    return render_template("admin/users.html", users=db.session.scalars(stmt).all(), q=q, endpoint=endpoint,
+                           edits=current_user.can("admin.users.manage"), assigns=_assigns_roles())
 
 
 @bp.get("/users")
 @require("admin.users.manage")
 def users():
-    q = (request.args.get("q") or "").strip()[:60]
-    stmt = select(User).order_by(User.username)
-    if q:
-        stmt = stmt.where(User.username.contains(q) | User.display_name.contains(q))
-    return render_template("admin/users.html", users=db.session.scalars(stmt).all(), q=q)
+    return _users_page("admin.users")
+
+
+@bp.get("/users/roles")
+@require("admin.roles.manage")
+def role_assignments():
+    """The security administrator's list of accounts and their roles (三员分立)."""
+    return _users_page("admin.role_assignments")
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -58,12 +83,15 @@ def user_new():
             form.password.errors.append(_("A new user needs a password."))
         else:
             try:
-                user = create_user(form.username.data, form.password.data, form.roles.data,
+                roles = form.roles.data if _assigns_roles() else []
+                user = create_user(form.username.data, form.password.data, roles,
                                    form.region_code.data or None, form.display_name.data or "")
                 user.active = form.active.data
                 initial_password(user, form.password.data)
                 db.session.commit()
                 flash(_("User %(name)s created.", name=user.username), "success")
+                if not roles:
+                    flash(_("The account has no role yet: the security administrator assigns its roles."), "info")
                 return redirect(url_for("admin.users"))
             except AuthError as exc:
                 db.session.rollback()
@@ -72,15 +100,20 @@ def user_new():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@require("admin.users.manage")
+@require("admin.users.manage", "admin.roles.manage")
 def user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
+    if not current_user.can("admin.users.manage"):      # the security administrator: the account's roles only
+        if request.method != "GET":
+            abort(403)
+        return _roles_page(user)
     form = _user_form(user)
     form.username.data = user.username
     if form.validate_on_submit():
         try:
             check_version(user, request.form.get("version"))
-            update_user(user, display_name=form.display_name.data, roles=form.roles.data,
+            update_user(user, display_name=form.display_name.data,
+                        roles=form.roles.data if _assigns_roles() else None,
                         region_code=form.region_code.data or None, active=form.active.data,
                         password=form.password.data or None)
             db.session.commit()
@@ -90,6 +123,31 @@ def user_edit(user_id: int):
             db.session.rollback()
             flash(str(exc), "error")
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["GET", "POST"])
+@require("admin.roles.manage")
+def user_roles(user_id: int):
+    """The security administrator gives an account its roles; nothing else of the account changes here."""
+    return _roles_page(db.session.get(User, user_id) or abort(404))
+
+
+def _roles_page(user: User):
+    form = UserRolesForm(formdata=None if request.method == "GET" else request.form)
+    form.roles.choices = _role_choices()
+    if request.method == "GET":
+        form.roles.data = [r.code for r in user.roles]
+    elif form.validate_on_submit():
+        try:
+            check_version(user, request.form.get("version"))
+            assign_roles(user, form.roles.data)
+            db.session.commit()
+            flash(_("Roles of %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("admin.role_assignments"))
+        except AdminError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    return render_template("admin/user_roles.html", form=form, user=user)
 
 
 @bp.get("/roles")

@@ -56,7 +56,8 @@ def setup(ctx) -> None:
     app.add_template_filter(masking.personal_filter, "personal")
 
     def _manages_users(user, record_id) -> bool:
-        return user.can("admin.users.manage")
+        # the system administrator edits accounts, the security administrator gives their roles
+        return user.can("admin.users.manage") or user.can("admin.roles.manage")
 
     ctx.record_type("core_user", _manages_users, _manages_users,
                     url=lambda rid: url_for("admin.user_edit", user_id=rid))

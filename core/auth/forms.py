@@ -9,6 +9,10 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+class UserRolesForm(FlaskForm):
+    roles = SelectMultipleField(_l("Roles"), validators=[DataRequired()])
+
+
 class UserForm(FlaskForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=60)])
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=100)])
