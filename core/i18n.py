@@ -115,4 +115,29 @@ def _memoise_translations() -> None:
     Domain.get_translations = get_translations
 
 
+def _fast_domain() -> None:
+    """Issue 22: ``flask_babel.gettext`` (behind every lazy string: labels of states, columns, menus) finds
+    its domain through ``g`` and ``current_app`` proxies on each call; once the request's babel context holds
+    its domain, read it there directly. Outside a request, or before the first look-up, flask_babel's own."""
+    import flask_babel
+    from flask.globals import _cv_app
+    original = flask_babel.get_domain
+    if getattr(original, "_concord_fast", False):
+        return
+
+    def get_domain():
+        app_ctx = _cv_app.get(None)
+        if app_ctx is not None:
+            ctx = app_ctx.g.__dict__.get("_flask_babel")
+            if ctx is not None:
+                domain = ctx.__dict__.get("babel_domain")
+                if domain is not None:
+                    return domain
+        return original()
+
+    get_domain._concord_fast = True
+    flask_babel.get_domain = get_domain
+
+
 _memoise_translations()
+_fast_domain()

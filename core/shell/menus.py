@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import url_for
+from markupsafe import escape
 
 from core.auth.guard import user_may_open
 
@@ -37,6 +38,36 @@ def menus_for(user, host) -> list[MenuNode]:
             _built.clear()
         _built[key] = tree
     return tree
+
+
+_drawn: dict[tuple[int, str | None], tuple[list, str]] = {}   # (tree, active section) → its <li> markup
+
+
+def nav_items_html(tree: list[MenuNode], blueprint: str | None) -> str:
+    """The main menu's items as ``base.html`` draws them, drawn once per process for each tree and request
+    blueprint (issue 22: the Jinja loop ran on every page). An entry is highlighted on its own blueprint's
+    pages and on its plugin's sub-feature blueprints (``<plugin>_<feature>``). The tree object is kept with
+    its markup, so a rebuilt tree never reads another's."""
+    key = (id(tree), blueprint)
+    hit = _drawn.get(key)
+    if hit is not None and hit[0] is tree:
+        return hit[1]
+    parts = []
+    for m in tree:
+        mb = m.endpoint.split(".")[0]
+        css = "active" if blueprint and (blueprint == mb or blueprint.startswith(mb + "_")) else ""
+        sub = ""
+        if m.children:
+            sub = '<ul class="submenu">' + "".join(
+                f'<li><a href="{escape(c.url)}" data-menu="{escape(c.id)}">{escape(c.label)}</a></li>'
+                for c in m.children) + "</ul>"
+        parts.append(f'\n      \n      <li class="{css}">\n        <a href="{escape(m.url)}" data-menu="{escape(m.id)}">'
+                     f'{escape(m.label)}</a>\n        {sub}\n      </li>\n    ')
+    html = "".join(parts)
+    if len(_drawn) > 2000:
+        _drawn.clear()
+    _drawn[key] = (tree, html)
+    return html
 
 
 def _build(user, host) -> list[MenuNode]:
