@@ -17,6 +17,7 @@ from core.toolkit import User
 from core.toolkit import db
 from . import refusal, services
 from .access import can_see_dispute, can_use_grid, dispute_condition, grid_condition
+from .grids.services import save_grid
 from . import risks
 from .models import CATEGORIES, LEVELS, SOURCES, STATES, Dispute, Grid
 from .services import LEGAL_CHANNELS
@@ -278,14 +279,12 @@ class GridPatch(VersionedPatch):
 
 @grids.create(body=GridIn, permission="mediation.grid.manage", summary=_l("Create a grid"))
 def create_grid(body: GridIn):
-    from .grids.services import save_grid
     return run_service(save_grid, current_user, None, **{k: v for k, v in body.model_dump().items()
                                                   if k != "worker_ids"}, worker_ids=body.worker_ids)
 
 
 @grids.update(body=GridPatch, permission="mediation.grid.manage", summary=_l("Change a grid"))
 def update_grid(record: Grid, body: GridPatch):
-    from .grids.services import save_grid
     ch = body.changes()
     run_service(save_grid, current_user, record, code=record.code, name=ch.get("name") or record.name,
          region_id=record.region_id, boundary=ch.get("boundary", record.boundary),

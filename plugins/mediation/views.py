@@ -1,4 +1,5 @@
-"""Mediation pages: phone capture form, dispute ledger, one dispute (statusbar, actions, chatter), grids."""
+"""Mediation pages (blueprint ``mediation``): phone capture form, dispute ledger, one dispute (statusbar, actions,
+chatter)."""
 from __future__ import annotations
 
 import os
@@ -20,9 +21,13 @@ from core.toolkit import chosen_action, status_actions
 from core.toolkit import DEADLINE_STATUS, enum_labels
 from . import refusal, risks, services
 from .access import can_use_grid, dispute_for, visible_disputes, visible_grids
+from .agreements.services import agreement_of, clocks
+from .agreements.views import sign_form
+from .committees.services import mediator_candidates
 from .forms import ActionForm, CaptureForm
 from .photos import max_bytes, store_photo
 from .models import CATEGORIES, LEVELS, SOURCES, STATES, Dispute, Grid
+from .reports.services import in_month
 from .services import LEGAL_CHANNELS, MediationError
 
 bp = Blueprint("mediation", __name__, template_folder="templates", static_folder="static")
@@ -44,7 +49,6 @@ def _filters():
 def _drill_down(stmt):
     """The monthly ledger's drill-down arguments: month=YYYY-MM, region=<code> (at or below), grid=<id>."""
     from core.toolkit import Region
-    from .reports.services import in_month
     month = (request.args.get("month") or "")[:7]
     if month:
         try:
@@ -266,9 +270,6 @@ def dispute(dispute_id: int):
     if d.state == "refused" or d.refused_by_id:
         shown = ("registered", "mediating", "refused", "closed")
     stages = [(k, str(STATES[k])) for k in shown]
-    from .agreements.views import sign_form
-    from .agreements.services import agreement_of, clocks
-    from .committees.services import mediator_candidates
     acts = _actions(d)
     bar = status_actions([a["code"] for a in acts], {a["code"]: a["label"] for a in acts},
                          post_url=lambda c: url_for("mediation.act", dispute_id=d.id, step=c),

@@ -20,6 +20,7 @@ ORDINARY = "mediation.court_commissioned_ordinary"
 SUMMARY = "mediation.court_commissioned_summary"
 PRE_SUIT = "mediation.pre_suit"
 CONFIRMATION = "mediation.judicial_confirmation_apply"
+CLOCKS = (ORDINARY, SUMMARY, PRE_SUIT, CONFIRMATION)   # the clocks a court case's mediator is reminded of
 
 RULES = [
     DeadlineRule(ORDINARY, 15, "calendar", "mediator_signed_receipt", 30, SPC_2025 + "（普通程序十五日，双方同意可延长三十日）",

@@ -56,10 +56,10 @@ def setup(ctx) -> None:
                      loader=views.subsidy_loader)
     kpis.register(ctx)
     from core.toolkit import JobSpec
-    from . import jobs
+    from . import home, jobs
     ctx.job(JobSpec("mediation.court_clocks", jobs.remind_court_clocks, {"cron": {"hour": 8, "minute": 15}},
                     _l("Remind mediators of court mediation clocks falling due")))
-    ctx.home_card("mediation.court_cases", jobs.card, "mediation.court.mediate", order=45)
+    ctx.home_card("mediation.court_cases", home.card, "mediation.court.mediate", order=45)
     from core.toolkit import register_actions, register_record_type, register_setting_labels
     register_setting_labels({
         "mediation.subsidy_rates": _l("Case-based subsidy rates (grade:outcome=yuan)"),
