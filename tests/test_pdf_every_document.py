@@ -42,7 +42,7 @@ def _documents():
     ref.person.name = NAME
     due = filing_deadline(ref)
     out.append(("referral notice", "legal_aid.document", ldoc.referral_notice(ref, due["due"] if due else None)))
-    from plugins.legal_aid import aid
+    from plugins.legal_aid.aid import services as aid
     from plugins.legal_aid.tests.test_legal_aid_aid import _apply
     granted, refused = _apply(), _apply()
     aid.grant(granted)

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.db import db
-from plugins.legal_aid import aid
+from plugins.legal_aid.aid import services as aid
 
 from plugins.legal_aid.tests.test_legal_aid_aid import _apply
 

@@ -38,4 +38,4 @@ def referral_url(record_id) -> str:
 
 
 def aid_url(record_id) -> str:
-    return url_for("legal_aid.aid_item", app_id=int(record_id))
+    return url_for("legal_aid_aid.item", app_id=int(record_id))

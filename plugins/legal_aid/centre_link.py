@@ -24,7 +24,7 @@ CATEGORY_MATTER = {"labour": "labour", "medical": "injury", "traffic": "injury",
 def missing_for(person, matter_type: str) -> list[str]:
     """What the window did not take: the signed form, the hardship proof (when means-tested), the materials
     of the matter, and the identity document when no ID number was given."""
-    from .aid import eligibility_for
+    from .aid.services import eligibility_for
     missing = [] if getattr(person, "id_number", None) else ["id"]
     missing.append("application_form")
     if eligibility_for(matter_type, None) == "means_test":
@@ -36,7 +36,7 @@ def on_route(matter, case=None, route: str = "", unit=None, user=None, **_kw):
     """Open a legal-aid application for the routed request (the person is the one the centre found or created)."""
     if route != "legal_aid" or case is None:
         return None
-    from . import aid
+    from .aid import services as aid
     matter_type = CATEGORY_MATTER.get(matter.category or "", "other_31")
     others = [o.get("name") for o in (matter.other_parties or []) if isinstance(o, dict) and o.get("name")]
     try:

@@ -6,7 +6,7 @@ from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectM
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.toolkit import ORG_KINDS
-from .aid_lists import DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, TERMINATION_GROUNDS
+from .aid.lists import DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, TERMINATION_GROUNDS
 from .models import CHANNELS, PROVIDER_KINDS, SERVICE_METHODS
 
 

@@ -36,7 +36,7 @@ def referral_card(user):
                       "status": "overdue" if left < 0 else "open"})
         if 0 <= left < 7 and user.can("legal_aid.aid.apply"):
             items.append({"label": _("%(n)d days left: start early legal aid for %(ref)s", n=left, ref=r.reference),
-                          "url": url_for("legal_aid.aid_new", referral=r.id), "due": d.due.isoformat(),
+                          "url": url_for("legal_aid_aid.new", referral=r.id), "due": d.due.isoformat(),
                           "status": "open"})
     for r in drafts:
         items.append({"label": f"{r.reference} · " + _("Draft: enter the channel and the date known"),
@@ -55,9 +55,9 @@ def aid_card(user):
     if not rows:
         return None
     today = clock.today()
-    return {"title": _("Legal aid: decisions and assignments due"), "url": url_for("legal_aid.aid_index"),
+    return {"title": _("Legal aid: decisions and assignments due"), "url": url_for("legal_aid_aid.index"),
             "count": len(rows),
             "items": [{"label": f"{a.reference} · {a.applicant.name} · {a.state_label}",
-                       "url": url_for("legal_aid.aid_item", app_id=a.id), "due": d.due.isoformat(),
+                       "url": url_for("legal_aid_aid.item", app_id=a.id), "due": d.due.isoformat(),
                        "status": "paused" if d.status == "paused" else ("overdue" if d.due < today else "open")}
                       for a, d in rows]}

@@ -13,7 +13,8 @@ from core.toolkit import db
 from core.toolkit import notify
 from core.toolkit import in_scope
 from core.toolkit import clock
-from . import aid, services
+from . import services
+from .aid import services as aid
 from .models import AidApplication, Referral
 
 ALERT_AT = (6, 5, 4, 3, 2, 1, 0)     # every day of the last week; the first alert offers early legal aid
@@ -27,8 +28,8 @@ def _staff(role: str, region_id: int) -> list[User]:
 
 def _url(endpoint: str, **kw) -> str:
     """Paths, not ``url_for``: jobs run without a request (the blueprint is mounted at /legal_aid)."""
-    paths = {"legal_aid.referral": "/legal_aid/{ref_id}", "legal_aid.aid_item": "/legal_aid/aid/{app_id}",
-             "legal_aid.aid_new": "/legal_aid/aid/new?referral={referral}"}
+    paths = {"legal_aid.referral": "/legal_aid/{ref_id}", "legal_aid_aid.item": "/legal_aid/aid/{app_id}",
+             "legal_aid_aid.new": "/legal_aid/aid/new?referral={referral}"}
     return paths[endpoint].format(**kw)
 
 
@@ -40,7 +41,7 @@ def filing_alerts(today: date | None = None) -> dict:
         left = services.days_left(ref, today)
         if left is None or left not in ALERT_AT or ref.alerted_days == left:
             continue
-        aid_url = _url("legal_aid.aid_new", referral=ref.id)
+        aid_url = _url("legal_aid_aid.new", referral=ref.id)
         body = _("Early legal aid is possible (法律援助法 Art 44): %(url)s", url=aid_url)
         notify(_staff("legal", ref.region_id) + _staff("aid", ref.region_id),
                _("Filing deadline of %(ref)s in %(n)d days (%(channel)s)", ref=ref.reference, n=left,
@@ -68,7 +69,7 @@ def aid_reminders(today: date | None = None) -> dict:
             continue
         notify(_staff("aid", app.region_id), _("%(ref)s: %(rule)s due %(due)s", ref=app.reference, rule=row.rule_code,
                                                  due=row.due.isoformat()),
-               url=_url("legal_aid.aid_item", app_id=app.id), record=app)
+               url=_url("legal_aid_aid.item", app_id=app.id), record=app)
         reminded += 1
     feedback = 0
     for ref in db.session.scalars(select(Referral).where(Referral.state.in_(("sent", "received", "accepted")))):
@@ -91,6 +92,6 @@ def detainee_reminders(now: datetime | None = None) -> dict:
         hours = int((app.forward_by - now).total_seconds() // 3600) if app.forward_by else 0
         notify(_staff("aid", app.region_id), _("Forward the detainee application %(ref)s: %(h)d hours left",
                                                ref=app.reference, h=hours),
-               url=_url("legal_aid.aid_item", app_id=app.id), record=app)
+               url=_url("legal_aid_aid.item", app_id=app.id), record=app)
         n += 1
     return {"reminders": n}

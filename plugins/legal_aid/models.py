@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .aid_lists import ELIGIBILITY, MATTERS
+from .aid.lists import ELIGIBILITY, MATTERS
 from core.toolkit import VersionedMixin, db
 from core.toolkit import Organisation, Person
 from core.toolkit import Region

@@ -15,7 +15,9 @@ AID_STAFF = ["legal_aid.aid.read", "legal_aid.aid.manage", "legal_aid.aid.apply"
 
 def setup(ctx) -> None:
     from core.toolkit import JobSpec
-    from . import access, aid_api, aid_views, admin_views, api, home, jobs, models, seed, signals, views  # noqa: F401
+    from . import access, api, home, jobs, mediation_link, models, petition_link, seed, views
+    from .aid import api as aid_api, views as aid_views
+    from .channels import views as channel_views
     from .deadlines import RULES as deadline_rules
     from .documents import load as load_document
 
@@ -32,14 +34,17 @@ def setup(ctx) -> None:
     ctx.sequence("legal_aid.referral", "JS-SF-{year}-{n:05d}", _l("Referral number"))
     ctx.sequence("legal_aid.application", "JS-FY-{year}-{n:05d}", _l("Legal-aid application number"))
     ctx.blueprint(views.bp)
+    ctx.blueprint(aid_views.bp, url_prefix="/legal_aid")
+    ctx.blueprint(channel_views.bp, url_prefix="/legal_aid/channels")
     ctx.api(api.api)
+    ctx.api(aid_api.api)
     ctx.menu_section("legal_aid.root", _l("Legal channels"), "legal_aid.index", "legal_aid.referral.read", 40, [
         ("legal_aid.referrals", _l("Referrals"), "legal_aid.index", "legal_aid.referral.read", 10),
         ("legal_aid.board", _l("Referral board"), "legal_aid.board", "legal_aid.referral.read", 15),
         ("legal_aid.stats", _l("Diversion statistics"), "legal_aid.stats", "legal_aid.referral.read", 20),
-        ("legal_aid.aid", _l("Legal aid"), "legal_aid.aid_index", "legal_aid.aid.read", 30),
-        ("legal_aid.providers", _l("Legal-aid providers"), "legal_aid.providers", "legal_aid.aid.read", 40),
-        ("legal_aid.channels", _l("Channel lists"), "legal_aid.channels", "legal_aid.channel.manage", 60,
+        ("legal_aid.aid", _l("Legal aid"), "legal_aid_aid.index", "legal_aid.aid.read", 30),
+        ("legal_aid.providers", _l("Legal-aid providers"), "legal_aid_aid.providers", "legal_aid.aid.read", 40),
+        ("legal_aid.channels", _l("Channel lists"), "legal_aid_channels.index", "legal_aid.channel.manage", 60,
          "admin.root")])
     ctx.migrations("migrations/versions")
     ctx.translations()
@@ -49,10 +54,10 @@ def setup(ctx) -> None:
     ctx.pdf_template("legal_aid.document", "templates/pdf/document.html", title="诉访分离与法律援助文书",
                      loader=load_document)
     from plugins.petition import points as petition_points
-    ctx.connect(petition_points.statutory_channel, signals.on_petition_channel)
+    ctx.connect(petition_points.statutory_channel, petition_link.on_petition_channel)
     if ctx.is_loaded("mediation"):
         from plugins.mediation import points as mediation_points
-        ctx.connect(mediation_points.escalate_to_legal, signals.on_dispute_escalated)
+        ctx.connect(mediation_points.escalate_to_legal, mediation_link.on_dispute_escalated)
     if ctx.is_loaded("centre"):     # a one-stop centre routes legal-aid requests here
         from plugins.centre import points as centre_points
         from .centre_link import on_route
@@ -68,7 +73,7 @@ def setup(ctx) -> None:
     ctx.home_card("legal_aid.aid", home.aid_card, "legal_aid.aid.manage", order=35)
     ctx.seed("demo", seed.seed_demo)
     __import__("plugins.legal_aid.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
-    from .channels import seed_defaults
+    from .channels.services import seed_defaults
     from core.toolkit import sync
     ctx.contribute(sync, "legal_aid.channels", seed_defaults, "the default channel list")
     ctx.record_type("legal_aid_referral", access.can_view_referral, access.can_edit_referral,

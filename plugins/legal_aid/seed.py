@@ -13,7 +13,9 @@ from core.toolkit import create_organisation, organisation_by_code
 from core.toolkit import Region
 from plugins.petition.models import PetitionCase
 from core.toolkit import clock
-from . import aid, channels, services
+from . import services
+from .aid import services as aid
+from .channels import services as channels
 from .models import AidApplication, Provider, Referral
 
 DISTRICT = "430611000000"

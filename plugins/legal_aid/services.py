@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import has_request_context
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
@@ -13,13 +14,16 @@ from core.toolkit import log_event
 from core.toolkit import model_for_table
 from core.toolkit import deadlines_for, met, start_deadline, stop_if_running
 from core.toolkit import db
+from core.toolkit import Role, User
+from core.toolkit import notify as send_notification
+from core.toolkit import in_scope
 from core.toolkit import ServiceError, Transition, Workflow, clean_text
 from core.toolkit import Organisation
 from core.toolkit import next_reference
 from plugins.petition import services as petition_services
 from plugins.petition.models import PetitionCase
 from core.toolkit import clock
-from . import channels
+from .channels import services as channels
 from .models import CHANNELS, REFERRAL_STATES, SERVICE_METHODS, Referral
 
 RECORD = "legal_aid_referral"
@@ -300,3 +304,28 @@ def near_deadline(ref: Referral, today: date | None = None) -> bool:
     """Fewer than 7 days remain before the filing deadline (and the matter is not filed yet)."""
     left = days_left(ref, today)
     return ref.state in ("draft", "notified", "sent", "received") and left is not None and 0 <= left < ALERT_DAYS
+
+
+# -- drafts opened by other plugins' points (petition_link, mediation_link) ------------------------------
+def acting_user():
+    """The signed-in user who caused a point to be sent, or None (a job, a seed, no request)."""
+    try:
+        from flask_login import current_user
+        return current_user if getattr(current_user, "is_authenticated", False) else None
+    except Exception:  # outside a request
+        return None
+
+
+def _legal_staff(region_id: int):
+    users = db.session.scalars(select(User).join(User.roles).where(Role.code == "legal", User.active.is_(True)))
+    return [u for u in users if in_scope(u, region_id)]
+
+
+def tell_legal_staff(ref) -> None:
+    """Tell legal staff of a new draft, when a person's action (a request) sent the signal; demo seeding and
+    bulk imports stay quiet."""
+    if not has_request_context():
+        return
+    url = f"/legal_aid/{ref.id}"
+    send_notification(_legal_staff(ref.region_id), _("New referral to review: %(ref)s", ref=ref.reference),
+                      body=ref.request[:200], url=url, record=ref)

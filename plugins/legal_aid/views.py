@@ -179,13 +179,6 @@ def notice(ref_id: int):
     return pdf_response(pdf, f"{ref.reference}-notice.pdf")
 
 
-@bp.post("/<int:ref_id>/act/<action>")
-@require("legal_aid.referral.manage")
-def act(ref_id: int, action: str):
-    ref = _load(ref_id)
-    return services.WORKFLOW.perform(ref, action, WEB_STEPS, _forms(ref), url_for("legal_aid.referral", ref_id=ref_id))
-
-
 # each declared step (services.WORKFLOW) → how the page's form calls its service
 WEB_STEPS = {
     "edit": lambda ref, f: services.update_referral(ref, {
@@ -201,5 +194,6 @@ WEB_STEPS = {
     "feedback": lambda ref, f: services.record_feedback(ref, f.feedback_note.data),
     "close": lambda ref, f: services.close(ref),
 }
-
-
+# POST /<ref_id>/act/<action> (endpoint legal_aid.act)
+services.WORKFLOW.act_route(bp, "/<int:ref_id>", _load, WEB_STEPS, _forms,
+                            lambda ref: url_for("legal_aid.referral", ref_id=ref.id))

@@ -86,7 +86,7 @@ def test_refusal_answers_not_resolved_and_closure_answers_a_reopened_matter(app,
     the reopened matter takes the next answer from the legal-aid side (the closure)."""
     from plugins.centre import services as centre
     from plugins.centre.models import Case
-    from plugins.legal_aid import aid as aid_service
+    from plugins.legal_aid.aid import services as aid_service
     from plugins.legal_aid.models import AidApplication, Provider
     clerk = api_token("centre")
     case = _register(client, clerk, category="marriage_family", summary="离婚纠纷中请求法律援助",
@@ -121,7 +121,7 @@ def test_other_routes_are_not_taken_by_legal_aid(app):
     """The legal-aid receiver answers None for a route that is not its own (the petition and mediation
     receivers take theirs), and applications carry no code unless the centre opened them."""
     from core.toolkit import Region
-    from plugins.legal_aid import aid
+    from plugins.legal_aid.aid import services as aid
     from plugins.legal_aid.centre_link import on_route
     assert on_route(object(), case=None, route="legal_aid") is None
     assert on_route(object(), case=object(), route="petition") is None

@@ -16,7 +16,8 @@ from core.notifications.models import Notification
 from core.parties import organisation_by_code
 from core.pdf import render_pdf
 from core.regions.models import Region
-from plugins.legal_aid import aid, documents, jobs
+from plugins.legal_aid import documents, jobs
+from plugins.legal_aid.aid import services as aid
 from plugins.legal_aid.models import AidApplication, Provider
 from core import clock
 

@@ -261,7 +261,8 @@ def test_board_and_diversion_statistics(login_as, client):
 def test_list_pages_do_not_query_per_row(app, client, login_as, api_token):
     """With a dozen referrals and applications, 12 rows cost no more statements than 2."""
     from sqlalchemy import event
-    from plugins.legal_aid import aid, services
+    from plugins.legal_aid import services
+    from plugins.legal_aid.aid import services as aid
     region = db.session.scalar(select(Region.id).where(Region.code == "430611000000"))
     for i in range(12):
         case = _fresh_petition()

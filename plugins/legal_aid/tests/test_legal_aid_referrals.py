@@ -15,7 +15,8 @@ from core.notifications.models import Notification
 from core.parties import organisation_by_code
 from core.pdf import render_pdf
 from core.regions.models import Region
-from plugins.legal_aid import channels, documents, jobs, services
+from plugins.legal_aid import documents, jobs, services
+from plugins.legal_aid.channels import services as channels
 from plugins.legal_aid.models import ChannelRule, Referral
 from plugins.petition import services as petitions
 

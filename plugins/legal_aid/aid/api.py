@@ -8,14 +8,16 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from core.toolkit import (ApiBody, ApiError, Collection, Id, LocalDate, LocalDateTime, OptionalText, PageQuery,
+from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, LocalDate, LocalDateTime, OptionalText, PageQuery,
     Text, VersionedPatch, invalid)
 from core.toolkit import db
 from core.toolkit import in_scope
-from . import aid
-from .aid_lists import DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, TERMINATION_GROUNDS
-from .api import DeadlineOut, PersonOut, ReasonIn, VersionIn, _deadlines, _person, _run, api
-from .models import AID_STATES, AidApplication, Referral
+from ..api import DeadlineOut, PersonOut, ReasonIn, VersionIn, _deadlines, _person, _run
+from ..models import AID_STATES, AidApplication, Referral
+from . import services as aid
+from .lists import DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, TERMINATION_GROUNDS
+
+api = ApiBlueprint("legal_aid_api_aid", __name__, tag="aid-applications")
 
 AidState = Literal[tuple(AID_STATES)]
 Matter = Literal[tuple(MATTERS)]

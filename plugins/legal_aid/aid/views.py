@@ -1,10 +1,10 @@
-"""Legal-aid pages: the queue with each item's clock, the intake form (prefilled from a referral for early
+"""Legal-aid pages (blueprint ``legal_aid_aid``, under /legal_aid): the queue with each item's clock, the intake form (prefilled from a referral for early
 aid), one application with its actions and documents, and the provider list."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,12 +19,14 @@ from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition
 from core.toolkit import region_choices
 from core.toolkit import Column, Filter, ListView
-from . import aid, documents, services
-from .aid_lists import DOCUMENTS, ELIGIBILITY, MATTERS
-from .forms import (AidNewForm, EarlyAidForm, ObjectionDecisionForm, ProviderChoiceForm, ProviderForm, ReasonForm,
+from .. import documents, services
+from ..forms import (AidNewForm, EarlyAidForm, ObjectionDecisionForm, ProviderChoiceForm, ProviderForm, ReasonForm,
                     ReportForm, SupplementForm, TerminateForm, TextForm)
-from .models import AID_STATES, AidApplication, Provider, Referral
-from .views import bp
+from ..models import AID_STATES, AidApplication, Provider, Referral
+from . import services as aid
+from .lists import DOCUMENTS, ELIGIBILITY, MATTERS
+
+bp = Blueprint("legal_aid_aid", __name__)
 
 AID_STAGES = ["received", "granted", "assigned", "closed", "archived"]
 SIMPLE = ("forward", "supplied", "lapse", "grant", "archive")
@@ -48,11 +50,11 @@ def _clock(a: AidApplication) -> str:
 
 @bp.get("/aid/")
 @require("legal_aid.aid.read")
-def aid_index():
+def index():
     def where(col):
         return lambda stmt, v: stmt.where(col == v)
     view = ListView(select(AidApplication).where(scope_condition(AidApplication.region_id, current_user)), [
-        Column("reference", _("Reference"), link=lambda a: url_for("legal_aid.aid_item", app_id=a.id),
+        Column("reference", _("Reference"), link=lambda a: url_for("legal_aid_aid.item", app_id=a.id),
                sort=AidApplication.reference),
         Column("received_at", _("Received at"), value=lambda a: a.received_at.strftime("%Y-%m-%d"),
                sort=AidApplication.received_at),
@@ -78,7 +80,7 @@ def _referral(ref_id) -> Referral | None:
 
 @bp.route("/aid/new", methods=["GET", "POST"])
 @require("legal_aid.aid.apply")
-def aid_new():
+def new():
     form = AidNewForm()
     form.region_id.choices = region_choices(current_user, deepest="village")
     ref = _referral(request.args.get("referral") or form.referral_id.data)
@@ -115,7 +117,7 @@ def aid_new():
                  else flash(msg, "error"))
             return render_template("legal_aid/aid_new.html", form=form, referral=ref)
         flash(_("Application %(ref)s received.", ref=app.reference), "success")
-        return redirect(url_for("legal_aid.aid_item", app_id=app.id))
+        return redirect(url_for("legal_aid_aid.item", app_id=app.id))
     return render_template("legal_aid/aid_new.html", form=form, referral=ref)
 
 
@@ -147,14 +149,14 @@ def _forms(app: AidApplication) -> dict:
 
 @bp.get("/aid/<int:app_id>")
 @require("legal_aid.aid.read")
-def aid_item(app_id: int):
+def item(app_id: int):
     app = _load(app_id)
     labels = aid.action_labels()
     allowed = aid.allowed_actions(app) if current_user.can("legal_aid.aid.manage") else []
     forms = _forms(app)
     actions = status_actions([a for a in allowed if a in SIMPLE or a in forms], labels,
-                             post_url=lambda a: url_for("legal_aid.aid_act", app_id=app.id, action=a),
-                             open_url=lambda a: url_for("legal_aid.aid_item", app_id=app.id, act=a) + "#act",
+                             post_url=lambda a: url_for("legal_aid_aid.act", app_id=app.id, action=a),
+                             open_url=lambda a: url_for("legal_aid_aid.item", app_id=app.id, act=a) + "#act",
                              direct=SIMPLE, primary=("grant",), confirms=AID_CONFIRMS, version=app.version)
     current = {"supplementing": "received", "refused": "granted", "objection": "granted", "withdrawn": "received",
                "terminated": "closed"}.get(app.state, app.state)
@@ -167,18 +169,11 @@ def aid_item(app_id: int):
 
 @bp.get("/aid/<int:app_id>/document/<kind>.pdf")
 @require("legal_aid.aid.read")
-def aid_document(app_id: int, kind: str):
+def document(app_id: int, kind: str):
     from core.toolkit import record_document
     app = _load(app_id)
     return record_document("legal_aid.document", app.reference, kind, documents.aid_available(app),
                            lambda k: documents.aid_document(app, k))
-
-
-@bp.post("/aid/<int:app_id>/act/<action>")
-@require("legal_aid.aid.manage")
-def aid_act(app_id: int, action: str):
-    app = _load(app_id)
-    return aid.WORKFLOW.perform(app, action, WEB_STEPS, _forms(app), url_for("legal_aid.aid_item", app_id=app_id))
 
 
 # each declared step (aid.WORKFLOW) → how the page's form calls its service
@@ -197,6 +192,9 @@ WEB_STEPS = {
     "close": lambda app, f: aid.close(app, f.report.data),
     "archive": lambda app, f: aid.archive(app),
 }
+# POST /aid/<app_id>/act/<action> (endpoint legal_aid_aid.act)
+aid.WORKFLOW.act_route(bp, "/aid/<int:app_id>", _load, WEB_STEPS, _forms,
+                       lambda app: url_for("legal_aid_aid.item", app_id=app.id))
 
 
 @bp.route("/providers", methods=["GET", "POST"])
@@ -215,7 +213,7 @@ def providers():
                                         else None, licence=(form.licence.data or "").strip(),
                                         relations=(form.relations.data or "").strip()))
             flash(_("Saved."), "success")
-            return redirect(url_for("legal_aid.providers"))
+            return redirect(url_for("legal_aid_aid.providers"))
     rows = db.session.scalars(select(Provider).order_by(Provider.name)).all()
     return render_template("legal_aid/providers.html", rows=rows, form=form,
                            can_manage=current_user.can("legal_aid.aid.manage"))

@@ -18,8 +18,8 @@ from core.toolkit import Organisation, Person
 from core.toolkit import normalise_name
 from core.toolkit import next_reference
 from core.toolkit import clock
-from .aid_lists import (DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, NO_MEANS_TEST, TERMINATION_GROUNDS)
-from .models import AID_STATES, AidApplication, Provider
+from ..models import AID_STATES, AidApplication, Provider
+from .lists import (DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, NO_MEANS_TEST, TERMINATION_GROUNDS)
 
 RECORD = "legal_aid_application"
 DECIDE, ASSIGN, OBJECTION = "legal_aid.decide", "legal_aid.assign", "legal_aid.objection_decide"
@@ -93,7 +93,7 @@ def _stop(app: AidApplication, rule: str) -> None:
 
 def _tell_centre(app: AidApplication, text: str, resolved: bool = True) -> None:
     """An application a one-stop centre opened was decided or closed: the answer goes back to the centre."""
-    from .centre_link import tell_centre
+    from ..centre_link import tell_centre
     tell_centre(app, text, resolved)
 
 

@@ -10,7 +10,7 @@ from core.toolkit import db
 from core.toolkit import ServiceError
 from core.toolkit import ORG_KINDS, organisation_by_code
 from core.toolkit import Organisation
-from .models import CHANNELS, ChannelRule
+from ..models import CHANNELS, ChannelRule
 
 # channel → (request type, keywords, legal basis, receiving body kind, demo body code, filing rule, what to bring)
 DEFAULTS = {

@@ -1,7 +1,7 @@
-"""Admin pages: the channel lists (依法分类处理清单) per department, each line's filing rule and article."""
+"""Admin pages (blueprint ``legal_aid_channels``, under /legal_aid/channels): the channel lists (依法分类处理清单) per department, each line's filing rule and article."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -9,15 +9,16 @@ from core.toolkit import require
 from core.toolkit import unit_of_work
 from core.toolkit import StaleEdit, check_version, db
 from core.toolkit import Organisation
-from . import channels as channels_mod
-from .forms import ChannelLineForm
-from .models import ChannelRule
-from .views import bp
+from ..forms import ChannelLineForm
+from ..models import ChannelRule
+from . import services as channels_mod
+
+bp = Blueprint("legal_aid_channels", __name__)
 
 
-@bp.get("/channels")
+@bp.get("")
 @require("legal_aid.channel.manage")
-def channels():
+def index():
     rows = db.session.scalars(select(ChannelRule).order_by(ChannelRule.department_id.is_not(None),
                                                            ChannelRule.department_id, ChannelRule.sort)).all()
     return render_template("legal_aid/channels.html", rows=rows, article=channels_mod.rule_article)
@@ -36,8 +37,8 @@ def _form(line=None) -> ChannelLineForm:
     return form
 
 
-@bp.route("/channels/new", methods=["GET", "POST"], endpoint="channel_new")
-@bp.route("/channels/<int:line_id>", methods=["GET", "POST"], endpoint="channel_edit")
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:line_id>", methods=["GET", "POST"], endpoint="edit")
 @require("legal_aid.channel.manage")
 def channel_form(line_id: int | None = None):
     line = db.session.get(ChannelRule, line_id) if line_id else None
@@ -57,5 +58,5 @@ def channel_form(line_id: int | None = None):
                 getattr(form, key).errors.append(msg) if hasattr(form, key) else flash(msg, "error")
         else:
             flash(_("Saved."), "success")
-            return redirect(url_for("legal_aid.channels"))
+            return redirect(url_for("legal_aid_channels.index"))
     return render_template("legal_aid/channel_form.html", form=form, line=line)
