@@ -16,19 +16,21 @@ from .pool import services as panel
 from .models import Evidence, HearingRoom, Notice, Panelist, Participant, Recusal
 
 MANAGE, RUN = "hearing.hearing.manage", "hearing.hearing.run"
-ACTIONS = {
-    "accept": (MANAGE, "accept"), "refuse": (MANAGE, "refuse"), "withdraw": (MANAGE, "withdraw"),
-    "add_panelist": (MANAGE, "panel"), "remove_panelist": (MANAGE, "panel"), "schedule": (MANAGE, "schedule"),
-    "postpone": (MANAGE, "postpone"), "send_notices": (MANAGE, "notices"), "serve_notice": (MANAGE, "notices"),
-    "add_participant": (RUN, "attendance"), "arrive": (RUN, "attendance"), "absent": (RUN, "attendance"),
-    "open": (RUN, "session"), "step": (RUN, "session"), "statement": (RUN, "session"),
-    "module": (RUN, "session"), "evidence": (RUN, "session"), "challenge": (RUN, "session"),
-    "recusal": (RUN, "session"), "rule_recusal": (RUN, "session"), "suspend": (RUN, "session"),
-    "resume": (RUN, "session"), "close": (RUN, "session"), "vote": (RUN, "deliberation"),
-    "proposal": (RUN, "deliberation"), "conclude": (RUN, "conclusion"), "serve": (MANAGE, "conclusion"),
-    "save_minutes": (RUN, "minutes"), "reseed": (RUN, "minutes"), "confirm": (RUN, "minutes"),
-    "lock": (RUN, "minutes"), "correct": (RUN, "minutes"),
+# each web action (its name is in the page's URL, /hearing/<id>/act/<action>) → the declared step it takes
+# (services.WORKFLOW gives its permission and the stages it may happen in)
+STEP_OF = {
+    "accept": "accept", "refuse": "refuse", "withdraw": "withdraw", "add_panelist": "add_member",
+    "remove_panelist": "remove_member", "schedule": "schedule", "postpone": "postpone",
+    "send_notices": "send_notices", "arrive": "record_arrival", "absent": "record_absence", "open": "open_session",
+    "step": "set_step", "statement": "add_statement", "evidence": "add_evidence", "challenge": "challenge_evidence",
+    "recusal": "request_recusal", "suspend": "suspend", "resume": "resume", "close": "close_session",
+    "vote": "record_vote", "conclude": "conclude", "serve": "serve_conclusion", "save_minutes": "save_draft",
+    "confirm": "confirm", "lock": "lock",
 }
+# the web actions that are no step of the procedure (records kept alongside it), with their permission
+OTHER = {"serve_notice": MANAGE, "add_participant": RUN, "module": RUN, "rule_recusal": RUN, "proposal": RUN,
+         "reseed": RUN, "correct": RUN}
+ACTIONS = {**{a: services.WORKFLOW.permission_of(s) for a, s in STEP_OF.items()}, **OTHER}   # action → permission
 
 
 def parse_dt(value: str | None, field: str, required: bool = True) -> datetime | None:
