@@ -17,7 +17,7 @@ from core.toolkit import ServiceError, Transition, Workflow, clean_text
 from core.toolkit import next_reference
 from core.toolkit import settings
 from core.toolkit import clock
-from .models import STATES, Event, Hearing, Participant, Statement
+from .models import ATTENDANCE_ROLES, STATES, Event, Hearing, Participant, Statement
 
 RECORD_TYPE = "hearing_hearing"
 LIVE = ("open", "paused", "overdue")
@@ -225,7 +225,6 @@ def set_unit_representative(hearing: Hearing, name: str, unit: str | None = None
 
 def add_participant(hearing: Hearing, role: str, name: str, unit: str = "", person_id: int | None = None,
                     panel_member_id: int | None = None) -> Participant:
-    from .models import ATTENDANCE_ROLES
     errors: dict = {}
     if role not in ATTENDANCE_ROLES:
         errors["role"] = _("Choose a role from the list.")

@@ -23,7 +23,7 @@ from .actions import ACTIONS, parse_dt, run
 from .conflicts import conflicts, official_conflicts
 from .minutes import services as minutes
 from .pool import services as pool
-from .models import ATTENDANCE_ROLES, OUTCOMES, ROLES, STATES, VOTES, Hearing, Notice
+from .models import ATTENDANCE_ROLES, OUTCOMES, ROLES, STATES, VOTES, Evidence, Hearing, Notice, Recusal
 
 bp = Blueprint("hearing", __name__, template_folder="templates", static_folder="static")
 STAGES = ["applied", "accepted", "scheduled", "notified", "in_session", "held", "concluded", "served"]
@@ -128,7 +128,6 @@ def hearing(hearing_id: int):
     current = {"suspended": "in_session", "refused": "applied", "withdrawn": "applied"}.get(h.state, h.state)
     candidates = [(p, conflicts(h, p)) for p in pool.pool()] if h.state in ("accepted", "scheduled") else []
     notices = db.session.scalars(select(Notice).where(Notice.hearing_id == h.id).order_by(Notice.id)).all()
-    from .models import Recusal, Evidence
     recusals = db.session.scalars(select(Recusal).where(Recusal.hearing_id == h.id).order_by(Recusal.id)).all()
     evidence = db.session.scalars(select(Evidence).where(Evidence.hearing_id == h.id).order_by(Evidence.id)).all()
     return render_template(
