@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 
-from core.toolkit import clock
 
 log = logging.getLogger(__name__)
 
 ROUTE_POINT = "centre.route_matter"      # sender: the centre's matter; kwargs case, route, unit, user
-ANSWER_POINT = "centre.matter_answered"  # sender: None; kwargs centre_code, record_type, record_id, text, resolved
+# the answers go back on "centre.matter_answered", sent by the application's services (aid/services.py)
 
 # the centre's dispute categories (contract §5) → the matter lists of 法律援助法 Arts 31–32; the legal-aid
 # officer checks it with the application form (anything else starts as "other matter set by law", Art 31(9))
@@ -48,12 +46,3 @@ def on_route(matter, case=None, route: str = "", unit=None, user=None, **_kw):
         log.info("no legal-aid application for centre case %s: %s", case.code, exc.errors)
         return None
     return {"record_type": aid.RECORD, "record_id": app.id, "reference": app.reference}
-
-
-def tell_centre(app, text: str, resolved: bool = True) -> None:
-    """An application the centre opened was decided or closed: tell the centre (nothing happens without one)."""
-    host = current_app.extensions.get("concord")
-    point = host.points.get(ANSWER_POINT) if host is not None else None   # declared by the centre's points.py
-    if app.centre_code and point is not None:
-        point.send(None, centre_code=app.centre_code, record_type="legal_aid_application", record_id=app.id,
-                   text=str(text)[:4000], resolved=resolved, at=clock.now())

@@ -8,8 +8,7 @@ from datetime import date
 from core.toolkit import db
 from core.toolkit import RecordNotFound
 from core.toolkit import clock
-from .aid.lists import DOCUMENTS, EXEMPT_GROUPS, MATTERS, TERMINATION_GROUNDS
-from .models import AidApplication, Referral
+from .models import DOCUMENTS, EXEMPT_GROUPS, MATTERS, TERMINATION_GROUNDS, AidApplication, Referral
 
 CHANNEL_TEXT = {"admin_reconsideration": "行政复议", "admin_litigation": "行政诉讼", "labour_arbitration": "劳动人事争议仲裁",
                 "commercial_arbitration": "仲裁", "land_contract_arbitration": "农村土地承包经营纠纷仲裁",

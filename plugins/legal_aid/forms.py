@@ -6,8 +6,8 @@ from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectM
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.toolkit import ORG_KINDS
-from .aid.lists import DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, TERMINATION_GROUNDS
-from .models import CHANNELS, PROVIDER_KINDS, SERVICE_METHODS
+from .models import (CHANNELS, DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, PROVIDER_KINDS, SERVICE_METHODS,
+                     TERMINATION_GROUNDS)
 
 
 def _choices(d, blank=False):

@@ -13,9 +13,9 @@ from core.toolkit import (ApiBlueprint, ApiBody, ApiError, Collection, Id, Local
 from core.toolkit import db
 from core.toolkit import in_scope
 from ..api import DeadlineOut, PersonOut, ReasonIn, VersionIn, _deadlines, _person, _run
-from ..models import AID_STATES, AidApplication, Referral
+from ..models import (AID_STATES, DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, TERMINATION_GROUNDS, AidApplication,
+                      Referral)
 from . import services as aid
-from .lists import DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, TERMINATION_GROUNDS
 
 api = ApiBlueprint("legal_aid_api_aid", __name__, tag="aid-applications")
 

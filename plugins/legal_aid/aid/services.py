@@ -18,10 +18,11 @@ from core.toolkit import Organisation, Person
 from core.toolkit import normalise_name
 from core.toolkit import next_reference
 from core.toolkit import clock
-from ..models import AID_STATES, AidApplication, Provider
-from .lists import (DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, NO_MEANS_TEST, TERMINATION_GROUNDS)
+from ..models import (AID_STATES, DOCUMENTS, EXEMPT_GROUPS, HARDSHIP_EVIDENCE, MATTERS, NO_MEANS_TEST, TERMINATION_GROUNDS,
+                      AidApplication, Provider)
 
 RECORD = "legal_aid_application"
+ANSWER_POINT = "centre.matter_answered"  # sender: None; kwargs centre_code, record_type, record_id, text, resolved
 DECIDE, ASSIGN, OBJECTION = "legal_aid.decide", "legal_aid.assign", "legal_aid.objection_decide"
 EARLY_AID_DAYS = 7
 DETAINEE_HOURS = 24      # Art 39: an operational clock in hours, not a statutory day count
@@ -92,9 +93,14 @@ def _stop(app: AidApplication, rule: str) -> None:
 
 
 def _tell_centre(app: AidApplication, text: str, resolved: bool = True) -> None:
-    """An application a one-stop centre opened was decided or closed: the answer goes back to the centre."""
-    from ..centre_link import tell_centre
-    tell_centre(app, text, resolved)
+    """An application a one-stop centre opened was decided or closed: the answer goes back to the centre on
+    its answer point (nothing happens without a centre; the centre's side of it: ``centre_link.py``)."""
+    from flask import current_app
+    host = current_app.extensions.get("concord")
+    point = host.points.get(ANSWER_POINT) if host is not None else None   # declared by the centre's points.py
+    if app.centre_code and point is not None:
+        point.send(None, centre_code=app.centre_code, record_type="legal_aid_application", record_id=app.id,
+                   text=str(text)[:4000], resolved=resolved, at=clock.now())
 
 
 def eligibility_for(matter_type: str, exempt_group: str | None) -> str:

@@ -22,9 +22,8 @@ from core.toolkit import Column, Filter, ListView
 from .. import documents, services
 from ..forms import (AidNewForm, EarlyAidForm, ObjectionDecisionForm, ProviderChoiceForm, ProviderForm, ReasonForm,
                     ReportForm, SupplementForm, TerminateForm, TextForm)
-from ..models import AID_STATES, AidApplication, Provider, Referral
+from ..models import AID_STATES, DOCUMENTS, ELIGIBILITY, MATTERS, AidApplication, Provider, Referral
 from . import services as aid
-from .lists import DOCUMENTS, ELIGIBILITY, MATTERS
 
 bp = Blueprint("legal_aid_aid", __name__)
 
