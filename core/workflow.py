@@ -226,10 +226,13 @@ class Workflow:
         forms(record), page(record))`` — the one way petition cases, referrals and legal-aid applications take
         their steps from the web."""
         from core.auth.guard import require
+        guard = permission or self.permission
+        if not guard:
+            raise ValueError(f"workflow {self.name!r}: act_route needs a permission (the workflow declares none)")
 
         def act(action: str, **ids):
             record = load(**ids)
             return self.perform(record, action, steps, forms(record), page(record))
         act.__name__ = endpoint
         bp.add_url_rule(f"{rule}/act/<action>", endpoint=endpoint, methods=["POST"],
-                        view_func=require(permission or self.permission)(act))
+                        view_func=require(guard)(act))

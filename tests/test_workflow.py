@@ -91,3 +91,18 @@ def test_petition_lifecycle_is_declared_once(app):
     declared = [a for a, t in services.WORKFLOW.transitions.items() if not t.system]
     assert all(any(p.endswith("/" + a) for p in doc["paths"]) for a in declared), list(doc["paths"])
     assert not any("legal_answered" in p for p in doc["paths"])
+
+
+def test_act_route_registers_the_guarded_step_post():
+    """A record page's POST …/act/<action> is one call (petition cases, referrals, legal-aid applications)."""
+    from flask import Blueprint, Flask
+    bp = Blueprint("demo", __name__)
+    _wf().act_route(bp, "/<int:item_id>", load=lambda item_id: None, steps={}, forms=lambda r: {}, page=lambda r: "/")
+    app = Flask("demo")
+    app.register_blueprint(bp, url_prefix="/demo")
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "demo.act")
+    assert rule.rule == "/demo/<int:item_id>/act/<action>" and rule.methods - {"HEAD", "OPTIONS"} == {"POST"}
+    assert app.view_functions["demo.act"]._concord_permission == ("demo.edit",)
+    with pytest.raises(ValueError, match="needs a permission"):
+        Workflow("bare", record_type="demo_item", states=STATES, transitions=[]).act_route(
+            Blueprint("bare", __name__), "/<int:i>", load=None, steps={}, forms=None, page=None)
