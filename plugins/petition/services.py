@@ -15,7 +15,7 @@ from core.toolkit import extend as extend_deadline, find_deadline, start_deadlin
 from core.toolkit import db
 from core.toolkit import clock
 from . import points
-from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, PetitionCase  # noqa: F401 (OPEN_STATES: callers)
+from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, STATES, PetitionCase  # noqa: F401 (callers use services.STATES, OPEN_STATES)
 from .workflow import (LIVE, MAX_REPRESENTATIVES, PERMISSION, QUERY_ALPHABET, WORKFLOW,  # noqa: F401
                        PetitionError, _check, _log, _move, _now, _record_step, _step, _stop, _stop_all, _text)
 
