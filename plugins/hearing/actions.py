@@ -13,7 +13,8 @@ from . import scheduling, services, session
 from .minutes import services as minutes
 from .minutes.documents import render_minutes
 from .pool import services as panel
-from .models import Evidence, HearingRoom, Notice, Panelist, Participant, Recusal
+from .models import Evidence, Notice, Participant, Recusal
+from .pool.models import HearingRoom, Panelist
 
 MANAGE, RUN = "hearing.hearing.manage", "hearing.hearing.run"
 # each web action (its name is in the page's URL, /hearing/<id>/act/<action>) → the declared step it takes

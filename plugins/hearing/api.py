@@ -19,8 +19,9 @@ from core.toolkit import in_scope
 from . import scheduling, services, session
 from .minutes import services as minutes
 from .minutes.documents import render_minutes
-from .models import OUTCOMES, ROLES, Hearing, HearingRoom, Panelist, Participant
+from .models import OUTCOMES, ROLES, Hearing, Participant
 from .pool import services as panel
+from .pool.models import HearingRoom, Panelist
 
 api = ApiBlueprint("hearing_api", __name__, tag="hearings")
 

@@ -12,8 +12,14 @@ RUNNERS = list(PERMISSIONS)
 
 def setup(ctx) -> None:
     from . import models
+    from .calendar import models as calendar_models
+    from .minutes import models as minutes_models
+    from .pool import models as pool_models
 
     ctx.models(models)
+    ctx.models(pool_models)
+    ctx.models(minutes_models)
+    ctx.models(calendar_models)
     ctx.role("mediator", _l("Mediator"), _l("Mediates disputes and runs hearings"))  # shared with mediation
     ctx.permissions(PERMISSIONS, default_grants={"officer": RUNNERS, "mediator": RUNNERS,
                                                  "leader": ["hearing.hearing.read"]})

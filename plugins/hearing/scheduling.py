@@ -11,8 +11,8 @@ from core.toolkit import compute_rule
 from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
 from core.toolkit import clock
-from .conflicts import clashes, official_conflicts
 from .models import PARTY_ROLES, Hearing, Notice
+from .pool.conflicts import clashes, official_conflicts
 from .pool.services import check_panel_size
 from .services import LIVE, WORKFLOW, add_participant, event, now, setting
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from core.toolkit import User
 from core.toolkit import db
 from core.toolkit import clock
-from .models import Hearing, HearingRoom
+from .models import Hearing
+from .pool.models import HearingRoom
 
 ROOMS = [("第一听证室", "君山区信访局三楼", 30), ("第二听证室", "君山区综治中心二楼", 20)]
 # name, kind, work unit, qualification, declared ties

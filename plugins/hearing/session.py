@@ -15,7 +15,8 @@ from core.toolkit import log_note
 from core.toolkit import start_deadline
 from . import points
 from .minutes.services import current_version, ensure_draft
-from .models import OUTCOMES, ROLES, Evidence, Hearing, Participant, Recusal, Statement, TextModule
+from .minutes.models import TextModule
+from .models import OUTCOMES, ROLES, Evidence, Hearing, Participant, Recusal, Statement
 from .pool.services import check_panel_size
 from .services import AGENDA, WORKFLOW, event, now, stop_clock
 

@@ -20,10 +20,11 @@ from core.toolkit import clock
 from . import scheduling, services, session
 from .access import load
 from .actions import ACTIONS, parse_dt, run
-from .conflicts import conflicts, official_conflicts
+from .pool.conflicts import conflicts, official_conflicts
 from .minutes import services as minutes
 from .pool import services as pool
-from .models import ATTENDANCE_ROLES, OUTCOMES, ROLES, STATES, VOTES, Evidence, Hearing, Notice, Recusal
+from .minutes.models import VOTES
+from .models import ATTENDANCE_ROLES, OUTCOMES, ROLES, STATES, Evidence, Hearing, Notice, Recusal
 
 bp = Blueprint("hearing", __name__, template_folder="templates", static_folder="static")
 STAGES = ["applied", "accepted", "scheduled", "notified", "in_session", "held", "concluded", "served"]

@@ -13,8 +13,9 @@ from core.toolkit import User
 from core.toolkit import clock
 from core.toolkit import db
 from core.toolkit import scope_condition
-from ..models import FeedToken, Hearing
+from ..models import Hearing
 from ..services import ACTIVE
+from .models import FeedToken
 
 
 SHOWN = ACTIVE + ("held", "concluded", "served")

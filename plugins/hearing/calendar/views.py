@@ -17,7 +17,8 @@ from core.toolkit import unit_of_work
 from core.toolkit import clock
 from core.toolkit import db
 from ..access import load
-from ..models import FeedToken, Hearing
+from ..models import Hearing
+from .models import FeedToken
 from .services import FEED_HISTORY, month_grid, new_feed_token, to_ics, user_for_feed, visible
 
 bp = Blueprint("hearing_calendar", __name__)

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from core.toolkit import db
 from core.toolkit import RecordNotFound, render_pdf
 from core.toolkit import clock
+from .models import MinutesVersion, PdfCache
 from .services import ROLE_ZH, SECTIONS, current_version, deliberation, last_locked, seed_sections
-from ..models import Hearing, MinutesVersion, Notice, PdfCache
+from ..models import Hearing, Notice
 
 VOTE_ZH = {"agree": "同意", "disagree": "不同意", "abstain": "弃权"}
 OUTCOME_ZH = {"settled": "息诉罢访", "published": "公开发布", "terminated": "终结", "continued": "继续办理"}

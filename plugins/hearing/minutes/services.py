@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
-from ..models import (OUTCOMES, PARTY_ROLES, VOTES, Confirmation, Event, Evidence, Hearing, MinutesVersion,
-                      Participant, TextModule, Vote)
+from ..models import OUTCOMES, PARTY_ROLES, Event, Evidence, Hearing, Participant
 from ..services import AGENDA, WORKFLOW, event, now, statements
+from .models import VOTES, Confirmation, MinutesVersion, TextModule, Vote
 
 # the headings of domain.md §2 (标题 and 签名 are set by the PDF itself)
 SECTIONS = [

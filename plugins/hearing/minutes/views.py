@@ -18,9 +18,10 @@ from core.toolkit import scope_condition
 from core.toolkit import clock
 from core.toolkit import ServiceError
 from ..access import load
-from ..models import ExportJob, Hearing, MinutesVersion, Notice
+from ..models import Hearing, Notice
 from ..services import agenda_labels
 from . import documents
+from .models import ExportJob, MinutesVersion
 from . import services as minutes
 
 bp = Blueprint("hearing_minutes", __name__)

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from core.toolkit import db
 from core.toolkit import ServiceError, clean_text
-from ..conflicts import clashes, conflicts
-from ..models import PANELIST_KINDS, Hearing, HearingRoom, PanelMember, Panelist
+from ..models import Hearing
 from ..services import WORKFLOW, add_participant, event, setting
+from .conflicts import clashes, conflicts
+from .models import PANELIST_KINDS, HearingRoom, PanelMember, Panelist
 
 
 def pool(active_only: bool = True) -> list[Panelist]:

@@ -12,8 +12,8 @@ from core.toolkit import unit_of_work
 from core.toolkit import db
 from core.toolkit import ServiceError
 from core.toolkit import clock
-from ..models import PANELIST_KINDS, Panelist
 from . import services as panel
+from .models import PANELIST_KINDS, Panelist
 
 bp = Blueprint("hearing_pool", __name__)
 

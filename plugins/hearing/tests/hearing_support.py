@@ -7,8 +7,9 @@ from sqlalchemy import select
 from core.auth.models import User
 from core.db import db
 from plugins.hearing import scheduling, services, session
-from plugins.hearing.models import Hearing, HearingRoom, Panelist
+from plugins.hearing.models import Hearing
 from plugins.hearing.pool import services as panel
+from plugins.hearing.pool.models import HearingRoom, Panelist
 from plugins.petition.models import PetitionCase
 
 

@@ -3,7 +3,8 @@ version (stale → 409), actions, statements, minutes.pdf, masking, scope and ba
 from sqlalchemy import select
 
 from core.db import db
-from plugins.hearing.models import Hearing, Panelist
+from plugins.hearing.models import Hearing
+from plugins.hearing.pool.models import Panelist
 from plugins.petition.models import PetitionCase
 
 

@@ -12,7 +12,8 @@ from core.pdf import render_html, render_pdf
 from plugins.hearing import scheduling, session
 from plugins.hearing.minutes import documents
 from plugins.hearing.minutes import services as minutes
-from plugins.hearing.models import Notice, PdfCache
+from plugins.hearing.minutes.models import PdfCache
+from plugins.hearing.models import Notice
 from test_hearing_services import new_hearing, run_to_minutes
 
 HOSTILE = '<img src="file:///etc/passwd"> <a href="https://evil.example/x">点我</a> http://10.0.0.1/secret'

@@ -11,12 +11,12 @@ from core.calendar.deadlines import deadlines_for
 from core.db import db
 from core.errors import ServiceError
 from core.signals import signal
-from plugins.hearing import conflicts, scheduling, services, session
+from plugins.hearing import scheduling, services, session
 from plugins.hearing.minutes import services as minutes
-from plugins.hearing.pool import services as panel
+from plugins.hearing.pool import conflicts, services as panel
 from plugins.hearing.tests.hearing_support import (case_by, demo_hearing, new_hearing, pool, room, run_to_minutes,
                                                    slot, user)
-from plugins.hearing.models import Panelist
+from plugins.hearing.pool.models import Panelist
 from core import clock
 
 

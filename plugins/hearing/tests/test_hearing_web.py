@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from core.db import db
 from plugins.hearing import scheduling
-from plugins.hearing.models import Confirmation, Hearing, HearingRoom, Panelist
+from plugins.hearing.minutes.models import Confirmation
+from plugins.hearing.models import Hearing
+from plugins.hearing.pool.models import HearingRoom, Panelist
 from plugins.petition.models import PetitionCase
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import and_, or_, select
 from core.toolkit import clock
 from core.toolkit import db
 from core.toolkit import normalise_name
-from .models import PARTY_ROLES, Hearing, PanelMember, Panelist, Participant
-from .services import ACTIVE
+from ..models import PARTY_ROLES, Hearing, Participant
+from ..services import ACTIVE
+from .models import PanelMember, Panelist
 
 
 def clashes(hearing: Hearing, start: datetime, end: datetime, room_id=None, host_user_id=None,
