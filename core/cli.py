@@ -78,11 +78,14 @@ def seed_demo_cmd():
 @seed.command("scale")
 @click.option("--petitions", type=click.IntRange(0, 10_000_000), default=0)
 @click.option("--disputes", type=click.IntRange(0, 10_000_000), default=0)
+@click.option("--skip", default="", metavar="PLUGINS",
+              help="Comma-separated plugins whose scale data is not made (e.g. centre: its seeder is the slowest).")
 @with_appcontext
-def seed_scale_cmd(petitions, disputes):
+def seed_scale_cmd(petitions, disputes, skip):
     """Synthetic realistic volume for benchmarks (each plugin adds its own records)."""
     from core.scale import seed_scale
-    seed_scale(current_app.extensions["concord"], petitions=petitions, disputes=disputes)
+    seed_scale(current_app.extensions["concord"], petitions=petitions, disputes=disputes,
+               skip={p.strip() for p in skip.split(",") if p.strip()})
 
 
 @cli.command("backup")

@@ -45,8 +45,10 @@ def office_time(rng: random.Random, days: int = 730) -> OfficeTimes:
     return OfficeTimes(rng, days)
 
 
-def seed_scale(host, petitions: int = 0, disputes: int = 0) -> None:
-    seeders = host.items("seed_scale")
+def seed_scale(host, petitions: int = 0, disputes: int = 0, skip: set[str] = frozenset()) -> None:
+    """Every plugin's scale seeder, except those of the plugins named in *skip* (``--skip centre``: the list
+    benchmarks do not need the centre's traffic, the slowest seeder)."""
+    seeders = [c for c in host.items("seed_scale") if c.plugin not in skip]
     if not seeders:
         click.echo("no plugin contributes scale data")
         return
