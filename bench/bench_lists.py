@@ -157,11 +157,12 @@ def measure(url: str, instance: str, seconds: int, rounds: int, only=None) -> li
             _check(cbase + page, cookie)               # still signed in (a 302 to /login would count as served)
             c = {k: statistics.median(r[k] for r in c_runs) for k in ("rps", "p50", "non2xx")}
             b = {k: statistics.median(r[k] for r in b_runs) for k in ("rps", "p50", "non2xx")}
-            results.append({"list": name, "page": page, "concord": c, "bare": b,
+            load = os.getloadavg()[0]                  # the machine's 1-minute load: the ratio is what compares
+            results.append({"list": name, "page": page, "concord": c, "bare": b, "load": load,
                             "p50_ratio": c["p50"] / b["p50"], "rps_ratio": c["rps"] / b["rps"]})
             print(f"{name:17} concord {c['rps']:7.1f} req/s p50 {c['p50']:7.1f} ms | bare {b['rps']:7.1f} "
                   f"req/s p50 {b['p50']:7.1f} ms | p50 ×{c['p50'] / b['p50']:.2f} rps ×{c['rps'] / b['rps']:.2f}"
-                  + (f" | non-2xx {c['non2xx']:.0f}" if c["non2xx"] else ""), flush=True)
+                  f" | load {load:.1f}" + (f" | non-2xx {c['non2xx']:.0f}" if c["non2xx"] else ""), flush=True)
     finally:
         _stop(concord)
         _stop(bare)
@@ -188,7 +189,7 @@ def run() -> list[dict]:
             continue
         note = (f"{CONNECTIONS} connections, wrk {rounds}×{seconds} s alternated; Concord {r['concord']['rps']:.0f} "
                 f"req/s p50 {r['concord']['p50']:.0f} ms, bare {r['bare']['rps']:.0f} req/s p50 "
-                f"{r['bare']['p50']:.0f} ms")
+                f"{r['bare']['p50']:.0f} ms; load average {r['load']:.1f}")
         rows.append(row(f"{tag}.p50_vs_bare", round(r["p50_ratio"], 2), "×", target="<= 1.5", note=note))
         rows.append(row(f"{tag}.rps_vs_bare", round(r["rps_ratio"], 2), "×", target=">= 0.66"))
     return rows
