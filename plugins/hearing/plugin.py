@@ -47,7 +47,8 @@ def setup(ctx) -> None:
     ctx.deadline_rules(deadline_rules)
     from . import seed
     ctx.seed("demo", seed.seed_demo)
-    __import__("plugins.hearing.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
+    from . import kpis
+    kpis.register(ctx)                      # KPI measures (core/kpi)
     _web(ctx)
     _documents(ctx)
     from core.toolkit import JobSpec
@@ -68,11 +69,9 @@ def _web(ctx) -> None:
     ctx.blueprint(calendar_views.bp)        # /hearing/calendar, /hearing/<id>.ics, /hearing/feed…
     ctx.blueprint(public.bp, url_prefix="")
     ctx.api(api.api)
-    ctx.menu("hearing.root", _l("Hearings"), "hearing.index", "hearing.hearing.read", order=20)
-    ctx.menu("hearing.calendar", _l("Hearing calendar"), "hearing_calendar.calendar", "hearing.hearing.read",
-             parent="hearing.root", order=10)
-    ctx.menu("hearing.pool", _l("Panelist pool"), "hearing_pool.pool", "hearing.hearing.read", parent="hearing.root",
-             order=20)
+    ctx.menu_section("hearing.root", _l("Hearings"), "hearing.index", "hearing.hearing.read", 20, [
+        ("hearing.calendar", _l("Hearing calendar"), "hearing_calendar.calendar", "hearing.hearing.read", 10),
+        ("hearing.pool", _l("Panelist pool"), "hearing_pool.pool", "hearing.hearing.read", 20)])
     from .home import upcoming
     from plugins.petition import points as petition_points
     ctx.contribute(petition_points.case_link, "hearing.request", petition_case_link,
