@@ -13,7 +13,9 @@ from core.toolkit import db
 from core.toolkit import notify
 from core.toolkit import setting
 from core.toolkit import clock
-from .models import Agreement, Dispute, MonthlyReport
+from .agreements.models import Agreement
+from .models import Dispute
+from .reports.models import MonthlyReport
 from .services import PERIOD, RECORD_TYPE, alert_red
 
 

@@ -5,12 +5,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.toolkit import User
-from core.toolkit import TimestampMixin, VersionedMixin, db
+from core.toolkit import VersionedMixin, db
 from core.toolkit import Person
 from core.toolkit import Region
 from . import risks
@@ -180,68 +180,6 @@ class DisputeParty(db.Model):
 
     dispute: Mapped[Dispute] = relationship(back_populates="parties")
     person: Mapped[Person] = relationship(lazy="joined")
-
-
-class MonthlyReport(db.Model):
-    """A submitted monthly ledger of one region: a frozen snapshot of the roll-up (零报告 when empty)."""
-
-    __tablename__ = "mediation_monthly_report"
-    __table_args__ = (UniqueConstraint("region_id", "month", name="uq_mediation_monthly_report_region_month"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), nullable=False, index=True)
-    month: Mapped[str] = mapped_column(String(7), nullable=False)          # YYYY-MM
-    data: Mapped[dict] = mapped_column(JSON, nullable=False)
-    nil_return: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
-
-    region: Mapped[Region] = relationship(lazy="joined")
-    submitted_by: Mapped[User | None] = relationship(lazy="joined")
-
-
-class Agreement(TimestampMixin, db.Model):
-    """调解协议书 (人民调解法 Art 29): facts, issues, responsibilities, terms, manner and deadline of performance.
-    It takes effect when signed (Art 30); then the 30-day judicial-confirmation clock runs (Art 33)."""
-
-    __tablename__ = "mediation_agreement"
-    __record_label__ = _l("Mediation agreement")
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dispute_id: Mapped[int] = mapped_column(ForeignKey("mediation_dispute.id"), nullable=False, unique=True)
-    facts: Mapped[str] = mapped_column(Text, nullable=False)
-    issues: Mapped[str] = mapped_column(Text, nullable=False)
-    responsibilities: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    terms: Mapped[str] = mapped_column(Text, nullable=False)
-    performance: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    perform_by: Mapped[date | None] = mapped_column(Date)
-    signed_on: Mapped[date | None] = mapped_column(Date)
-
-    dispute: Mapped[Dispute] = relationship(lazy="joined")
-
-
-class Committee(VersionedMixin, db.Model):
-    """A people's mediation committee (人民调解委员会) of a village, town or district, with its mediators."""
-
-    __tablename__ = "mediation_committee"
-    __record_label__ = _l("Mediation committee")
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
-    region_id: Mapped[int] = mapped_column(ForeignKey("core_region.id"), nullable=False, unique=True)
-
-    region: Mapped[Region] = relationship(lazy="joined")
-    mediators: Mapped[list[User]] = relationship(secondary="mediation_committee_member", lazy="selectin",
-                                               order_by="User.id")
-
-
-class CommitteeMember(db.Model):
-    __tablename__ = "mediation_committee_member"
-    __table_args__ = (UniqueConstraint("committee_id", "user_id", name="uq_mediation_committee_member_user"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    committee_id: Mapped[int] = mapped_column(ForeignKey("mediation_committee.id"), nullable=False, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), nullable=False, index=True)
 
 
 class Photo(db.Model):

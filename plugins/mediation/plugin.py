@@ -20,10 +20,10 @@ def setup(ctx) -> None:
     from flask import url_for
 
     from . import api, home, kpis, models, seed, views
-    from .agreements import views as agreement_views
-    from .committees import api as committee_api, views as committee_views
+    from .agreements import models as agreement_models, views as agreement_views
+    from .committees import api as committee_api, models as committee_models, views as committee_views
     from .grids import views as grid_views
-    from .reports import api as report_api, views as report_views
+    from .reports import api as report_api, models as report_models, views as report_views
     from .access import dispute_for
     from .deadlines import RULES as deadline_rules
 
@@ -36,7 +36,8 @@ def setup(ctx) -> None:
         "leader": ["mediation.dispute.read", "mediation.report.read"],
         "admin": DISPUTE_ALL + ["mediation.grid.manage", "mediation.report.read", "mediation.report.submit"],
     })
-    ctx.models(models)
+    for module in (models, agreement_models, committee_models, report_models):
+        ctx.models(module)
     ctx.migrations("migrations/versions")
     ctx.sequence("mediation.dispute", "JS-TJ-{year}-{n:05d}", _l("Dispute ledger number"))
     ctx.blueprint(views.bp)

@@ -11,7 +11,8 @@ from core.toolkit import db
 from core.toolkit import Region
 from core.toolkit import clock
 from .ledger_key import pack
-from .models import CATEGORIES, RISKS, SOURCES, Committee, CommitteeMember, Dispute, Grid, GridWorker
+from .committees.models import Committee, CommitteeMember
+from .models import CATEGORIES, RISKS, SOURCES, Dispute, Grid, GridWorker
 
 DEMO_DISPUTES = [
     # (grid index, category, risk, source, summary, place, headcount, amount, parties)

@@ -11,7 +11,8 @@ from core.toolkit import log_note
 from core.toolkit import deadlines_for, start_deadline
 from core.toolkit import db
 from core.toolkit import clock
-from ..models import Agreement, Dispute, DisputeParty
+from ..models import Dispute, DisputeParty
+from .models import Agreement
 from ..errors import MediationError
 from ..services import RECORD_TYPE, _stop_clock
 

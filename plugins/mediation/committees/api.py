@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from core.toolkit import ApiBlueprint, Collection, PageQuery
-from ..models import Committee
+from .models import Committee
 
 api = ApiBlueprint("mediation_api_committees", __name__, tag="committees")
 

@@ -9,7 +9,7 @@ from core.toolkit import db
 from core.toolkit import Region
 from core.toolkit import in_scope
 from ..errors import MediationError
-from ..models import Committee, CommitteeMember
+from .models import Committee, CommitteeMember
 
 
 def save_committee(user, committee: Committee | None, *, name, region_id, mediator_ids=()) -> Committee:

@@ -16,7 +16,7 @@ from core.toolkit import require
 from core.toolkit import unit_of_work
 from ..errors import MediationError
 from ..forms import CommitteeForm
-from ..models import Committee
+from .models import Committee
 from .services import save_committee
 
 bp = Blueprint("mediation_committees", __name__, template_folder="../templates")

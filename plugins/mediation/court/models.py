@@ -13,7 +13,8 @@ from core.toolkit import User
 from core.toolkit import VersionedMixin, db
 from core.toolkit import Person
 from core.toolkit import Region
-from ..models import CATEGORIES, Committee
+from ..committees.models import Committee
+from ..models import CATEGORIES
 
 KINDS = {"commissioned": _l("Commissioned after filing (委托调解)"), "pre_suit": _l("Pre-suit (委派调解)")}
 PROCEDURES = {"ordinary": _l("Ordinary procedure"), "summary": _l("Summary procedure")}

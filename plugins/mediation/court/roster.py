@@ -9,7 +9,8 @@ from core.toolkit import User
 from core.toolkit import db
 from .models import MEDIATOR_KINDS, MediatorProfile
 from .services import CourtError, caseload, mediators
-from ..models import CATEGORIES, Committee
+from ..committees.models import Committee
+from ..models import CATEGORIES
 
 FIELDS = ("kind", "specialties", "languages", "committee_id", "qualifications", "training_hours", "available",
           "max_load")

@@ -10,7 +10,7 @@ from core.toolkit import clock
 from core.toolkit import User
 from core.toolkit import db
 from .models import CourtCase, MediatorProfile
-from ..models import Committee
+from ..committees.models import Committee
 
 COURT = "君山区人民法院"
 DEMO_MEDIATORS = [

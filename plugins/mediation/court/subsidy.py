@@ -61,7 +61,7 @@ def pass_percent() -> int:
 def outcome_of(record) -> str:
     if isinstance(record, CourtCase):
         return "success" if record.agreement_signed_on is not None else "failure"
-    from ..models import Agreement
+    from ..agreements.models import Agreement
     signed = db.session.scalar(select(Agreement.signed_on).where(Agreement.dispute_id == record.id))
     return "success" if signed is not None else "failure"
 

@@ -23,7 +23,8 @@ from . import services as cs
 from . import workflow as wf
 from .access import case_for, visible_cases
 from .models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, RULINGS, CourtCase
-from ..models import CATEGORIES, Committee
+from ..committees.models import Committee
+from ..models import CATEGORIES
 
 bp = Blueprint("mediation_court", __name__, template_folder="../templates")
 

@@ -16,7 +16,8 @@ from core.toolkit import db
 from core.toolkit import Region
 from core.toolkit import clock
 from .. import ledger_key
-from ..models import Dispute, Grid, MonthlyReport
+from ..models import Dispute, Grid
+from .models import MonthlyReport
 from ..errors import MediationError
 
 DIMENSIONS = ("category", "source", "risk_level", "state", "handling_level")

@@ -336,7 +336,7 @@ def test_monthly_report_drill_down_freeze_and_diff(app, client, api_token):
     assert sheet["B2"].value == 2          # the frozen total, not the live 3
     # an empty month is a nil return
     client.post("/mediation/reports/submit", data={"region": town.code, "month": "2025-01"})
-    from plugins.mediation.models import MonthlyReport
+    from plugins.mediation.reports.models import MonthlyReport
     nil = db.session.scalar(select(MonthlyReport).where(MonthlyReport.month == "2025-01"))
     assert nil.nil_return and nil.data["total"] == 0
     # a grid worker has no monthly ledger
@@ -455,7 +455,7 @@ def test_api_patch_dispute_and_grid(app, client, api_token):
 
 def test_committees(app, login_as):
     from plugins.mediation.committees.services import committee_for
-    from plugins.mediation.models import Committee
+    from plugins.mediation.committees.models import Committee
     client = login_as("admin")
     assert "人民调解委员会" in client.get("/mediation/committees").get_data(as_text=True)
     town = _grid_of("grid1").region.parent

@@ -8,7 +8,8 @@ from core.audit.models import Attachment, AuditLog
 from core.auth.models import User
 from core.db import db
 from core.notifications.models import Notification
-from plugins.mediation.models import Committee, CommitteeMember, Dispute, Grid, GridWorker, Photo
+from plugins.mediation.committees.models import Committee, CommitteeMember
+from plugins.mediation.models import Dispute, Grid, GridWorker, Photo
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
        b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND"
