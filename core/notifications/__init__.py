@@ -16,11 +16,15 @@ def setup(ctx) -> None:
 
 
 def _unread_for_current_user() -> int:
+    """The top bar's badge: on a GET (which changes no notification) the count read with the signed-in user
+    (core.security.sessions, one query for both), else counted now."""
+    from flask import request
     from flask_login import current_user
     from .services import unread_count
     if not getattr(current_user, "is_authenticated", False):
         return 0
-    return unread_count(current_user)
+    loaded = current_user.__dict__.get("_unread_at_load") if request.method in ("GET", "HEAD") else None
+    return loaded if loaded is not None else unread_count(current_user)
 
 
 def _home_card(user):

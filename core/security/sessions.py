@@ -54,15 +54,21 @@ def load(ident: str) -> User | None:
 def _with_grants(*where) -> User | None:
     """The user row and the grants stamp in one query; roles and permissions from the per-process cache
     (core.auth.grants) instead of two more queries per request."""
-    from sqlalchemy import select
+    from sqlalchemy import func, select
     from sqlalchemy.orm import lazyload
     from core.auth import grants
-    row = db.session.execute(select(User, grants.stamp_column()).where(*where)
+    from core.notifications.models import Notification
+    # the top bar's unread badge in the same query (issue 22: one query less per page); read by
+    # core.notifications only on a GET, which changes no notification
+    unread = select(func.count(Notification.id)).where(Notification.user_id == User.id,
+                                                       Notification.read_at.is_(None)).scalar_subquery()
+    row = db.session.execute(select(User, grants.stamp_column(), unread).where(*where)
                              .options(lazyload(User.roles))).first()
     if row is None:
         return None
-    user, stamp = row
+    user, stamp, unread_n = row
     grants.attach(user, stamp, str(db.engine.url))
+    user.__dict__["_unread_at_load"] = unread_n
     return user
 
 
