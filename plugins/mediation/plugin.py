@@ -20,10 +20,10 @@ def setup(ctx) -> None:
     from flask import url_for
 
     from . import api, home, kpis, models, seed, views
-    from .agreements import models as agreement_models, views as agreement_views
+    from .agreements import documents as agreement_documents, models as agreement_models, views as agreement_views
     from .committees import api as committee_api, models as committee_models, views as committee_views
     from .grids import views as grid_views
-    from .reports import api as report_api, models as report_models, views as report_views
+    from .reports import api as report_api, documents as report_documents, models as report_models, views as report_views
     from .access import dispute_for
     from .deadlines import RULES as deadline_rules
 
@@ -53,9 +53,9 @@ def setup(ctx) -> None:
         ("mediation.committees", _l("Mediation committees"), "mediation_committees.committees", "mediation.dispute.read", 35),
         ("mediation.reports", _l("Monthly ledger"), "mediation_reports.report", "mediation.report.read", 40)])
     ctx.pdf_template("mediation.agreement", "templates/pdf/agreement.html", title=_l("Mediation agreement"),
-                     loader=agreement_views.pdf_loader)
+                     loader=agreement_documents.pdf_loader)
     ctx.pdf_template("mediation.ledger", "templates/pdf/ledger.html", title=_l("Monthly dispute ledger"),
-                     loader=report_views.pdf_loader)
+                     loader=report_documents.pdf_loader)
     from core.toolkit import JobSpec
     from . import jobs
     from .risks import SETTINGS as risk_settings

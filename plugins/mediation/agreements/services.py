@@ -21,10 +21,9 @@ TEXT_FIELDS = ("facts", "issues", "responsibilities", "terms", "performance")
 REQUIRED = ("facts", "issues", "terms")
 PARTY_FIELDS = ("gender", "ethnicity", "birth_date", "occupation", "address")
 GENDERS = {"male": "男", "female": "女"}
-_END_PUNCT = "。，、；：,.;:！!？? \t\n"
 
 
-def _require_two_parties(dispute: Dispute) -> None:
+def require_two_parties(dispute: Dispute) -> None:
     """An agreement settles a dispute between parties: fewer than two cannot make one (Art 29)."""
     if len(dispute.parties) < 2:
         raise MediationError({"parties": _("A mediation agreement needs at least two parties; add the other "
@@ -89,7 +88,7 @@ def save(dispute: Dispute, data: dict) -> Agreement:
     agreement = agreement_of(dispute)
     if agreement is not None and agreement.signed_on is not None:
         raise MediationError({"state": _("The agreement is signed and can no longer be changed.")})
-    _require_two_parties(dispute)
+    require_two_parties(dispute)
     if data.get("parties"):
         save_particulars(dispute, data["parties"])
     errors = {}
@@ -123,7 +122,7 @@ def sign(dispute: Dispute, user, signed_on: date) -> Agreement:
         raise MediationError({"state": _("Draw up the agreement first.")})
     if agreement.signed_on is not None:
         raise MediationError({"state": _("The agreement is already signed.")})
-    _require_two_parties(dispute)
+    require_two_parties(dispute)
     if not isinstance(signed_on, date) or signed_on > clock.today():
         raise MediationError({"signed_on": _("Cannot lie in the future.")})
     agreement.signed_on = signed_on
@@ -136,51 +135,6 @@ def sign(dispute: Dispute, user, signed_on: date) -> Agreement:
                                         day=signed_on.isoformat()), user=user)
     db.session.flush()
     return agreement
-
-
-def pdf_data(dispute: Dispute) -> dict:
-    agreement = agreement_of(dispute)
-    if agreement is None:
-        raise MediationError({"state": _("Draw up the agreement first.")})
-    _require_two_parties(dispute)
-    county = dispute.region
-    while county is not None and county.level not in ("town", "county"):
-        county = county.parent
-    committee = f"{(county.name if county else '')}人民调解委员会"
-    day = agreement.signed_on or clock.today()
-    parties = []
-    for link in dispute.parties:
-        p = particulars(link)
-        born = p["birth_date"]
-        p["gender"] = GENDERS.get(p["gender"] or "", "")
-        p["age"] = (day.year - born.year - ((day.month, day.day) < (born.month, born.day))) if born else None
-        parties.append(p)
-    return {
-        "title": "人民调解协议书",
-        "reference": dispute.reference,
-        "committee": committee,
-        "parties": parties,
-        "agreement": agreement,
-        # the text as typed, paragraph by paragraph (line breaks kept), without the closing punctuation
-        # the template adds its own to
-        "facts": _paragraphs(agreement.facts),
-        "issues": _paragraphs(agreement.issues),
-        "responsibilities": _paragraphs(agreement.responsibilities),
-        "terms": _paragraphs(agreement.terms),
-        "performance": _clause(agreement.performance) or "按协议内容履行",
-        "copies": len(parties) + 1,
-        "mediator": dispute.mediator.display_name if dispute.mediator else "",
-        "date": day,
-    }
-
-
-def _paragraphs(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
-
-
-def _clause(text: str | None) -> str:
-    """*text* as a clause the template continues ("…，于…前履行完毕。"): one line, no closing punctuation."""
-    return "；".join(_paragraphs(text)).rstrip(_END_PUNCT)
 
 
 def clocks(dispute: Dispute) -> list[dict]:

@@ -15,8 +15,8 @@ from core.toolkit import clock
 from ..access import dispute_for
 from ..forms import AgreementForm, SignForm
 from ..errors import MediationError
-from ..models import Dispute
 from . import services as agreements
+from .documents import pdf_data
 
 bp = Blueprint("mediation_agreements", __name__, template_folder="../templates")
 
@@ -85,7 +85,7 @@ def agreement_sign(dispute_id: int):
 def agreement_pdf(dispute_id: int):
     d = _load(dispute_id)
     try:
-        data = agreements.pdf_data(d)
+        data = pdf_data(d)
     except MediationError as exc:
         flash(exc.message, "error")
         return redirect(url_for("mediation.dispute", dispute_id=d.id))
@@ -97,15 +97,3 @@ def sign_form() -> SignForm:
     form = SignForm()
     form.signed_on.data = clock.today()
     return form
-
-
-def pdf_loader(record_id) -> dict:
-    """``concord pdf render mediation.agreement --record DISPUTE_ID``."""
-    from core.toolkit import RecordNotFound, db
-    dispute = db.session.get(Dispute, int(record_id)) if str(record_id).isdigit() else None
-    if dispute is None:
-        raise RecordNotFound(f"no dispute {record_id!r}")
-    try:
-        return agreements.pdf_data(dispute)
-    except MediationError as exc:
-        raise RecordNotFound(exc.message) from None

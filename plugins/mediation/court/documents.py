@@ -1,14 +1,21 @@
 """The documents back to the court: the hand-back pack (调解终结) when mediation fails, as PDF and as an
-export file (JSON), and the joint 司法确认 application with the agreement attached when it succeeds."""
+export file (JSON), and the joint 司法确认 application with the agreement attached when it succeeds; and the
+month's 以案定补 report. The ``*_loader`` functions give ``concord pdf render`` one record's data."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from core.toolkit import RecordNotFound
+from core.toolkit import Region
 from core.toolkit import clock
+from core.toolkit import db
 from core.toolkit import find_deadline
 from .models import CourtCase
 from .deadlines import CONFIRMATION
 from .services import CourtError, handback_missing
+from .subsidy import current
+from ..reports.services import parse_month
 
 
 def _committee(case: CourtCase) -> str:
@@ -62,3 +69,41 @@ def confirmation_data(case: CourtCase) -> dict:
         "ruling": case.ruling_label if case.ruling else "", "ruling_no": case.ruling_no,
         "date": clock.today(),
     }
+
+
+def handback_loader(record_id) -> dict:
+    return _loader(record_id, "handback")
+
+
+def confirmation_loader(record_id) -> dict:
+    return _loader(record_id, "confirmation")
+
+
+def _loader(record_id, kind: str) -> dict:
+    c = db.session.get(CourtCase, int(record_id)) if str(record_id).isdigit() else None
+    if c is None:
+        raise RecordNotFound(f"no court case {record_id!r}")
+    try:
+        return handback_data(c) if kind == "handback" else confirmation_data(c)
+    except CourtError as exc:
+        raise RecordNotFound(exc.message) from None
+
+
+def subsidy_pdf_data(region, month: str) -> dict:
+    data, frozen = current(region, month)
+    status = (_("Submitted on %(at)s; frozen snapshot", at=frozen.submitted_at.strftime("%Y-%m-%d %H:%M"))
+              if frozen else _("Not yet submitted; live figures"))
+    return {"title": "以案定补月度报表", "region": region.name, "month": month, "status": status, "data": data}
+
+
+def subsidy_loader(record_id) -> dict:
+    """``concord pdf render mediation.subsidy_report --record REGIONCODE:YYYY-MM``."""
+    code, _sep, month = str(record_id).partition(":")
+    region = db.session.scalar(select(Region).where(Region.code == code)) if code else None
+    if region is None:
+        raise RecordNotFound(f"no region {code!r}")
+    try:
+        parse_month(month)
+    except Exception as exc:  # noqa: BLE001 - the month's own message
+        raise RecordNotFound(str(exc)) from None
+    return subsidy_pdf_data(region, month)

@@ -21,7 +21,7 @@ COURT_WORK = ["mediation.court.read", "mediation.court.register", "mediation.cou
 def setup(ctx) -> None:
     from flask import url_for
 
-    from . import api, kpis, models, seed, views
+    from . import api, documents, kpis, models, seed, views
     from .cli import mediation_cli
     from .deadlines import RULES
     from .subsidy import SETTINGS
@@ -49,11 +49,11 @@ def setup(ctx) -> None:
     ctx.menu("mediation.subsidy", _l("Case-based subsidies"), "mediation_court.subsidy", "mediation.subsidy.read",
              parent="mediation.root", order=60)
     ctx.pdf_template("mediation.court_handback", "templates/pdf/court_handback.html",
-                     title=_l("Hand-back pack (调解终结)"), loader=views.handback_loader)
+                     title=_l("Hand-back pack (调解终结)"), loader=documents.handback_loader)
     ctx.pdf_template("mediation.court_confirmation", "templates/pdf/court_confirmation.html",
-                     title=_l("Judicial confirmation application"), loader=views.confirmation_loader)
+                     title=_l("Judicial confirmation application"), loader=documents.confirmation_loader)
     ctx.pdf_template("mediation.subsidy_report", "templates/pdf/subsidy.html", title=_l("Case-based subsidy report"),
-                     loader=views.subsidy_loader)
+                     loader=documents.subsidy_loader)
     kpis.register(ctx)
     from core.toolkit import JobSpec
     from . import home, jobs

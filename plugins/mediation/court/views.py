@@ -22,6 +22,7 @@ from core.toolkit import Column, Filter, ListView
 from . import services as cs
 from . import workflow as wf
 from .access import case_for, visible_cases
+from .documents import subsidy_pdf_data
 from .models import GRADES, KINDS, MEDIATOR_KINDS, PROCEDURES, RULINGS, CourtCase
 from ..committees.models import Committee
 from ..models import CATEGORIES
@@ -256,26 +257,6 @@ def court_handback_json(case_id: int):
                     headers={"Content-Disposition": f"attachment; filename={c.reference}-handback.json"})
 
 
-def handback_loader(record_id) -> dict:
-    return _loader(record_id, "handback")
-
-
-def confirmation_loader(record_id) -> dict:
-    return _loader(record_id, "confirmation")
-
-
-def _loader(record_id, kind: str) -> dict:
-    from core.toolkit import RecordNotFound
-    from .documents import confirmation_data, handback_data
-    c = db.session.get(CourtCase, int(record_id)) if str(record_id).isdigit() else None
-    if c is None:
-        raise RecordNotFound(f"no court case {record_id!r}")
-    try:
-        return handback_data(c) if kind == "handback" else confirmation_data(c)
-    except cs.CourtError as exc:
-        raise RecordNotFound(exc.message) from None
-
-
 # -- review (卷宗评查) ---------------------------------------------------------------------------------
 def _review_page(record, back_url: str, title: str, subtitle: str):
     from .review import items, review_of, score
@@ -423,30 +404,6 @@ def subsidy_submit():
             db.session.rollback()
             flash(exc.message, "error")
     return redirect(url_for("mediation_court.subsidy", region=region.code, month=month))
-
-
-def subsidy_pdf_data(region, month: str) -> dict:
-    from .subsidy import current
-    data, frozen = current(region, month)
-    status = (_("Submitted on %(at)s; frozen snapshot", at=frozen.submitted_at.strftime("%Y-%m-%d %H:%M"))
-              if frozen else _("Not yet submitted; live figures"))
-    return {"title": "以案定补月度报表", "region": region.name, "month": month, "status": status, "data": data}
-
-
-def subsidy_loader(record_id) -> dict:
-    """``concord pdf render mediation.subsidy_report --record REGIONCODE:YYYY-MM``."""
-    from core.toolkit import RecordNotFound
-    from core.toolkit import Region
-    from ..reports.services import parse_month
-    code, _sep, month = str(record_id).partition(":")
-    region = db.session.scalar(select(Region).where(Region.code == code)) if code else None
-    if region is None:
-        raise RecordNotFound(f"no region {code!r}")
-    try:
-        parse_month(month)
-    except Exception as exc:  # noqa: BLE001 - the month's own message
-        raise RecordNotFound(str(exc)) from None
-    return subsidy_pdf_data(region, month)
 
 
 @bp.get("/subsidy.pdf")

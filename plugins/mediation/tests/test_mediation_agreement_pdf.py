@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from core import clock
 from core.db import db
 from plugins.mediation.agreements import services as agreements
+from plugins.mediation.agreements.documents import pdf_data
 from plugins.mediation.models import Dispute
 from conftest import login
 
@@ -48,7 +49,7 @@ def test_agreement_lists_both_parties_particulars_and_keeps_line_breaks(app, cli
     assert resp.status_code == 302
     db.session.expire_all()
     d = db.session.get(Dispute, did)
-    data = agreements.pdf_data(d)
+    data = pdf_data(d)
     assert data["copies"] == 3 and len(data["parties"]) == 2
     pdf = client.get(f"/mediation/disputes/{did}/agreement.pdf")
     assert pdf.status_code == 200

@@ -211,7 +211,7 @@ def test_monthly_ledger_pdf(app, client, api_token, login_as):
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(resp.data)).pages)
     assert "零报告" in text
     # the loader of `concord pdf render mediation.ledger --record CODE:YYYY-MM`
-    from plugins.mediation.reports.views import pdf_loader
+    from plugins.mediation.reports.documents import pdf_loader
     assert pdf_loader(f"{town.code}:2026-03")["total"] >= 1
     district = db.session.scalar(select(Region).where(Region.level == "county"))
     assert "PDF" in web.get(f"/mediation/reports?region={district.code}&month=2026-03").get_data(as_text=True)
