@@ -172,7 +172,7 @@ class DisputeParty(db.Model):
     dispute_id: Mapped[int] = mapped_column(ForeignKey("mediation_dispute.id"), nullable=False, index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("core_person.id"), nullable=False, index=True)
     # the particulars a 调解协议书 lists for each party (人民调解法 Art 29); gender and birth date
-    # default to what an 18-digit ID number says (plugins/mediation/agreements.py particulars)
+    # default to what an 18-digit ID number says (plugins/mediation/agreements/services.py particulars)
     gender: Mapped[str | None] = mapped_column(String(10))           # male | female
     ethnicity: Mapped[str | None] = mapped_column(String(20))        # 民族, e.g. 汉族
     birth_date: Mapped[date | None] = mapped_column(Date)

@@ -9,7 +9,7 @@ Checked against the texts (see README, "Court-linked mediation"):
   publish it: "诉前调解期限为30日"); that text lets both parties agree to go on; the 30 days of extension
   here are a setting a province can change in instance/concord.toml.
 - 司法确认: 人民调解法 第三十三条 and 民事诉讼法 第二百零五条: both parties apply jointly within 30 days of
-  the agreement taking effect (``mediation.judicial_confirmation_apply`` in deadlines.py).
+  the agreement taking effect (``mediation.judicial_confirmation_apply`` in the plugin's own deadlines.py).
 """
 from flask_babel import lazy_gettext as _l
 

@@ -1,5 +1,5 @@
 """The court case's life as data on the core workflow engine (core/workflow.py): stages, and each step with
-its permission, form, confirmation, clock effects and document. ``court_services`` checks and moves through
+its permission, form, confirmation, clock effects and document. ``court.services`` checks and moves through
 ``WORKFLOW``; the case page's status bar and the OpenAPI enums come from the same declaration."""
 from __future__ import annotations
 
