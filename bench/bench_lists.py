@@ -4,8 +4,9 @@ Concord (``core.wsgi:app``) and the bare Flask + SQLAlchemy Core app (``bench/ba
 gunicorn with ``deploy/gunicorn.conf.py`` and 2 gthread workers × 2 threads, on the same database, at the same
 time; ``wrk`` (Debian package ``wrk``: ``apt-get install wrk``) drives each list page with 16 connections,
 alternating Concord and the bare page, ``LISTS_ROUNDS`` times (default 2) for ``LISTS_SECONDS`` each
-(default 10). Printed per list: requests/s and p50 of both and the ratios (targets: p50 ≤ 1.5× the bare
-page's, requests/s ≥ 0.66× the bare page's).
+(default 10). Printed per list: requests/s and p50 of both, the ratios (targets: p50 ≤ 1.5× the bare
+page's, requests/s ≥ 0.66× the bare page's) and the machine's load average. ``LISTS_GUNICORN_ARGS`` passes
+extra gunicorn options to both servers (diagnostics only, e.g. ``--max-requests 0``: no worker recycling).
 
 The database: ``LISTS_DATABASE_URL`` (with ``LISTS_INSTANCE``, an instance folder) names one already migrated
 and seeded (``concord db upgrade && concord seed demo && concord seed scale --petitions N --disputes N``);
@@ -125,6 +126,8 @@ def measure(url: str, instance: str, seconds: int, rounds: int, only=None) -> li
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     cport, bport = free_port(), free_port()
     common = dict(os.environ, CONCORD_WORKERS="2", CONCORD_THREADS="2", CONCORD_ACCESS_LOG="/dev/null")
+    if os.environ.get("LISTS_GUNICORN_ARGS"):       # a diagnostic variant for both servers, e.g. "--max-requests 0"
+        common["GUNICORN_CMD_ARGS"] = os.environ["LISTS_GUNICORN_ARGS"]
     concord = _start([gunicorn, "-c", "deploy/gunicorn.conf.py", "core.wsgi:app"],
                      dict(common, DATABASE_URL=url, CONCORD_INSTANCE=instance, CONCORD_BIND=f"127.0.0.1:{cport}"),
                      os.path.join(instance, "bench-concord.log"))
