@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from core.toolkit import public
-from core.toolkit import db
+from core.toolkit import unit_of_work
 from core.toolkit import too_many
 from . import services
 from .models import RATINGS
@@ -37,12 +37,11 @@ def rate():
         flash(_("No case has this code. Check the code and try again."), "error")
         return redirect(url_for("petition_public.status"))
     try:
-        services.rate(case, request.form.get("rating") or "")
+        with unit_of_work():
+            services.rate(case, request.form.get("rating") or "")
     except services.CentreError as exc:
-        db.session.rollback()
         for msg in exc.errors.values():
             flash(msg, "error")
     else:
-        db.session.commit()
         flash(_("Thank you. Your rating has been recorded."), "success")
     return redirect(url_for("petition_public.status", code=case.code))

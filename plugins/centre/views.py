@@ -16,7 +16,7 @@ from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import ServiceError
 from core.toolkit import Region
-from core.toolkit import perform
+from core.toolkit import perform, unit_of_work
 from core.toolkit import Column, Filter, ListView
 from . import meetings, services, supervision
 from .access import case_condition, case_for
@@ -146,16 +146,15 @@ def new():
             errors["received_at"] = _("Enter a date and time.")
         if not errors:
             try:
-                case = services.register(channel=f.get("channel"), received_at=received,
-                                         person={"name": f.get("name"), "id_number": f.get("id_number"),
-                                                 "phone": f.get("phone")},
-                                         matters=_matters_from_form(f), region_id=current_user.region_id,
-                                         clerk=current_user)
+                with unit_of_work():
+                    case = services.register(channel=f.get("channel"), received_at=received,
+                                             person={"name": f.get("name"), "id_number": f.get("id_number"),
+                                                     "phone": f.get("phone")},
+                                             matters=_matters_from_form(f), region_id=current_user.region_id,
+                                             clerk=current_user)
             except ServiceError as exc:
-                db.session.rollback()
                 errors = exc.errors
             else:
-                db.session.commit()
                 flash(_("Registered: case code %(code)s. Print the slip for the person.", code=case.code), "success")
                 return redirect(url_for("centre.case", case_id=case.id))
         for msg in errors.values():
@@ -384,15 +383,14 @@ def meeting_new():
         f = request.form
         try:
             held = datetime.strptime(f.get("held_at", ""), "%Y-%m-%dT%H:%M") if f.get("held_at") else None
-            m = meetings.convene(title=f.get("title") or "", held_at=held, unit_ids=f.getlist("unit_ids"),
-                                 region_id=current_user.region_id, case=linked, place=f.get("place") or "",
-                                 user=current_user)
+            with unit_of_work():
+                m = meetings.convene(title=f.get("title") or "", held_at=held, unit_ids=f.getlist("unit_ids"),
+                                     region_id=current_user.region_id, case=linked, place=f.get("place") or "",
+                                     user=current_user)
         except ValueError as exc:
-            db.session.rollback()
             for msg in (exc.errors.values() if isinstance(exc, ServiceError) else [_("Enter a date and time.")]):
                 flash(msg, "error")
         else:
-            db.session.commit()
             flash(_("Joint meeting convened."), "success")
             return redirect(url_for("centre.meeting", meeting_id=m.id))
     return render_template("centre/meeting_new.html", units=_units(), linked=linked, form=request.form,

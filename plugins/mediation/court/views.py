@@ -17,7 +17,7 @@ from core.toolkit import User
 from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import pdf_response, render_pdf
-from core.toolkit import chosen_action, perform
+from core.toolkit import chosen_action, perform, unit_of_work
 from core.toolkit import Column, Filter, ListView
 from . import services as cs
 from . import workflow as wf
@@ -103,12 +103,11 @@ def court_new():
                                            "claim", "judge_name", "judge_phone", "file_note")}
         data["parties"] = _party_rows(request.form)
         try:
-            case = cs.register_case(current_user, data)
-            db.session.commit()
+            with unit_of_work():
+                case = cs.register_case(current_user, data)
             flash(_("Court case %(ref)s registered.", ref=case.reference), "success")
             return redirect(url_for("mediation_court.court_case", case_id=case.id))
         except cs.CourtError as exc:
-            db.session.rollback()
             errors = exc.errors
     return render_template("mediation/court/new.html", errors=errors, values=values, kinds=KINDS,
                            procedures=PROCEDURES, categories=CATEGORIES, form=FlaskForm(),
@@ -126,13 +125,12 @@ def court_import():
             message = _("Choose a file.")
         else:
             try:
-                batch, cases = import_batch(upload.filename, upload.stream.read(5_000_001),
-                                            cs.default_region(current_user), current_user)
-                db.session.commit()
+                with unit_of_work():
+                    batch, cases = import_batch(upload.filename, upload.stream.read(5_000_001),
+                                                cs.default_region(current_user), current_user)
                 flash(_("%(n)s court cases imported (batch %(id)s).", n=len(cases), id=batch.id), "success")
                 return redirect(url_for("mediation_court.court_index", **{"search": ""}))
             except ImportFailed as exc:
-                db.session.rollback()
                 problems = exc.rows
                 message = "" if problems else exc.message
     return render_template("mediation/court/import.html", form=FlaskForm(), problems=problems, message=message,
@@ -327,12 +325,11 @@ def review_checklist():
     if request.method == "POST" and _form_ok():
         text = request.form.get("checklist") or ""
         try:
-            save_checklist(grade, text)
-            db.session.commit()
+            with unit_of_work():
+                save_checklist(grade, text)
             flash(_("Checklist saved."), "success")
             return redirect(url_for("mediation_court.review_checklist", grade=grade))
         except cs.CourtError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
     return render_template("mediation/court/checklist.html", grade=grade, grades=GRADES, form=FlaskForm(),
                            text=text if text is not None else checklist_text(grade))
@@ -360,12 +357,11 @@ def roster_edit(user_id: int):
                 "qualifications": f.get("qualifications", ""), "training_hours": f.get("training_hours") or 0,
                 "available": f.get("available") == "1", "max_load": f.get("max_load") or 10}
         try:
-            save_profile(current_user, profile, data)
-            db.session.commit()
+            with unit_of_work():
+                save_profile(current_user, profile, data)
             flash(_("Roster entry saved."), "success")
             return redirect(url_for("mediation_court.roster"))
         except cs.CourtError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
     committees = db.session.scalars(select(Committee).order_by(Committee.name)).all()
     return render_template("mediation/court/roster_edit.html", u=user, p=profile, kinds=MEDIATOR_KINDS,
@@ -397,11 +393,10 @@ def subsidy_submit():
     region, month = _subsidy_args()
     if _form_ok():
         try:
-            submit(current_user, region, month)
-            db.session.commit()
+            with unit_of_work():
+                submit(current_user, region, month)
             flash(_("Subsidy report submitted and frozen."), "success")
         except cs.CourtError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
     return redirect(url_for("mediation_court.subsidy", region=region.code, month=month))
 
