@@ -14,8 +14,8 @@ OFFICER = [p for p in PERMISSIONS if p != "petition.backlog.lead"]
 
 
 def setup(ctx) -> None:
-    from . import api, models, public, seed, views
-    from .backlog import models as backlog_models, views as backlog_views
+    from . import api, home, models, public, seed, views
+    from .backlog import access as backlog_access, models as backlog_models, views as backlog_views
     from .reception import models as reception_models, views as reception_views
     from .access import can_edit, can_view, case_url
 
@@ -45,8 +45,8 @@ def setup(ctx) -> None:
     event_labels.register()
     from .deadlines import RULES as deadline_rules
     ctx.deadline_rules(deadline_rules)
-    ctx.home_card("petition.deadlines", views.home_card, "petition.case.transition", order=10)
-    ctx.home_card("petition.backlog_mine", backlog_views.leader_card, "petition.backlog.lead", order=5)
+    ctx.home_card("petition.deadlines", home.deadlines_card, "petition.case.transition", order=10)
+    ctx.home_card("petition.backlog_mine", home.leader_card, "petition.backlog.lead", order=5)
     from .documents import load as load_document
     ctx.pdf_template("petition.document", "templates/pdf/document.html", title="信访事项文书", loader=load_document)
     from core.toolkit import JobSpec
@@ -71,5 +71,4 @@ def setup(ctx) -> None:
     __import__("plugins.petition.kpis", fromlist=["register"]).register(ctx)  # KPI measures (core/kpi)
     ctx.seed("scale", seed.seed_scale)
     ctx.record_type("petition_case", can_view, can_edit, url=case_url)
-    ctx.record_type("petition_backlog", backlog_views.backlog_can_view, backlog_views.backlog_can_edit,
-                    url=backlog_views.backlog_url)
+    ctx.record_type("petition_backlog", backlog_access.can_view, backlog_access.can_edit, url=backlog_access.backlog_url)

@@ -266,27 +266,6 @@ services.WORKFLOW.act_route(bp, "/<int:case_id>", _load, WEB_STEPS, _forms,
                             lambda c: url_for("petition.case", case_id=c.id))
 
 
-from core.toolkit import DUE_SOON_DAYS  # noqa: E402
-
-
-def home_card(user):
-    """The officer's open cases with the nearest deadlines."""
-    from core.toolkit import attention, running_clocks
-    from core.toolkit import rule_title
-    today = clock.today()
-    # the same clocks /petition/warnings lists: overdue, or due within the core's DUE_SOON_DAYS
-    rows = running_clocks("petition_case", PetitionCase, PetitionCase.state.in_(OPEN_STATES),
-                          scope_condition(PetitionCase.region_id, user), today=today)
-    if not rows:
-        return None
-    # each line names its clock (a case with two running clocks is listed once per clock, never anonymously)
-    return {"title": _("Petitions: overdue or due within %(n)d days", n=DUE_SOON_DAYS),
-            "url": url_for("petition.warnings"), "count": len(rows),
-            "items": [{"label": f"{c.reference} · {rule_title(d.rule_code)}",
-                       "url": url_for("petition.case", case_id=c.id), "due": d.due.isoformat(),
-                       "status": "overdue" if attention(d.due, today) == "overdue" else "open"} for c, d in rows[:8]]}
-
-
 @bp.get("/warnings")
 @require("petition.case.read")
 def warnings():

@@ -21,12 +21,10 @@ from ..forms import (BacklogAssignForm, BacklogCloseOutForm, BacklogReviewForm, 
                     BacklogStepForm)
 from ..models import PetitionCase
 from . import services as backlog
+from .access import LEAD, MANAGE, may_work
 from .models import SOURCES, STATES, BacklogCase
 
 bp = Blueprint("petition_backlog", __name__)
-
-MANAGE, LEAD = "petition.backlog.manage", "petition.backlog.lead"
-
 
 def _scoped():
     return (select(BacklogCase).join(PetitionCase, PetitionCase.id == BacklogCase.case_id)
@@ -72,13 +70,6 @@ def _load(backlog_id: int) -> BacklogCase:
     if bc is None or not in_scope(current_user, bc.case.region_id):
         abort(404)
     return bc
-
-
-def may_work(user, bc: BacklogCase) -> bool:
-    """The case's leader and team work the plan; whoever manages backlog cases may too."""
-    if user.can(MANAGE):
-        return True
-    return user.can(LEAD) and (bc.leader_id == user.id or any(u.id == user.id for u in bc.team))
 
 
 def _people(region_id: int) -> tuple[list[User], list[User]]:
@@ -158,30 +149,3 @@ def _dispatch(bc: BacklogCase, action: str, form) -> None:
         backlog.review(bc, form.note.data, current_user._get_current_object())
     else:
         backlog.close_out(bc, form.evidence.data, form.visit_on.data, form.visit_by.data, form.visit_result.data)
-
-
-def leader_card(user):
-    """Home card for a 包案 leader: their open backlog cases, the late ones first."""
-    rows = backlog.leader_cases(user)
-    if not rows:
-        return None
-    return {"title": _("My backlog cases (包案)"), "url": url_for("petition_backlog.mine"), "count": len(rows),
-            "items": [{"label": f"{r['backlog'].case.reference} · {r['backlog'].state_label}",
-                       "url": url_for("petition_backlog.case", backlog_id=r["backlog"].id),
-                       "due": r["backlog"].target_date.isoformat() if r["backlog"].target_date else "",
-                       "status": "overdue" if r["late"] else "open"} for r in rows[:8]]}
-
-
-def backlog_can_view(user, record_id) -> bool:
-    bc = db.session.get(BacklogCase, int(record_id)) if str(record_id).isdigit() else None
-    return bool(bc and user.can("petition.case.read") and in_scope(user, bc.case.region_id))
-
-
-def backlog_can_edit(user, record_id) -> bool:
-    bc = db.session.get(BacklogCase, int(record_id)) if str(record_id).isdigit() else None
-    return bool(bc and in_scope(user, bc.case.region_id) and may_work(user, bc))
-
-
-def backlog_url(record_id) -> str:
-    return url_for("petition_backlog.case", backlog_id=int(record_id))
-
