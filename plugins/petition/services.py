@@ -16,6 +16,8 @@ from core.toolkit import db
 from core.toolkit import clock
 from . import points
 from .models import CATEGORIES, DECISIONS, OPEN_STATES, ROUTES, STATES, PetitionCase  # noqa: F401 (callers use services.STATES, OPEN_STATES)
+# intake lives in its own module (it builds on workflow, not on this one); re-exported for ``services.register``
+from .intake import duplicate_candidates, final_matter, mark_repeat, new_query_code, register  # noqa: F401
 from .workflow import (LIVE, MAX_REPRESENTATIVES, PERMISSION, QUERY_ALPHABET, WORKFLOW,  # noqa: F401
                        PetitionError, _check, _log, _move, _now, _record_step, _step, _stop, _stop_all, _text)
 
@@ -244,8 +246,3 @@ def by_query_code(code: str) -> PetitionCase | None:
     if not code or len(code) > 20:
         return None
     return db.session.scalar(select(PetitionCase).where(PetitionCase.query_code == code))
-
-
-# intake lives in its own module; re-exported so callers use ``services.register`` etc.
-from .intake import (duplicate_candidates, final_matter, mark_repeat, new_query_code,  # noqa: E402,F401
-                     register)
