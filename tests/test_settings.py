@@ -32,3 +32,35 @@ def test_admin_page_validates_and_saves(client, app):
 def test_non_admin_refused(client):
     login(client, "officer")
     assert client.get("/admin/settings/").status_code == 403
+
+
+def test_a_change_in_one_process_reaches_the_next_request_of_another(app, make_app, client):
+    """Issue 22: settings come from a per-process copy keyed by a stamp; a page reads no settings row, and a
+    change made through the service in one app (another process) is seen by the other app's next request."""
+    from sqlalchemy import event
+
+    from core.db import db
+    login(client, "mediator")
+    assert client.get("/mediation/").status_code == 200
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/mediation/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert not [s for s in seen if "core_setting" in s and "core_user" not in s], seen
+    assert services.get("mediation.photo_max_kb") != 7
+    other = make_app()
+    with other.app_context():
+        services.set_value("mediation.photo_max_kb", "7")
+        db.session.commit()
+    assert services.get("mediation.photo_max_kb") == 7           # this app's next read, outside a request
+    with app.test_request_context("/"):
+        assert services.get("mediation.photo_max_kb") == 7
+    with other.app_context():
+        services.reset("mediation.photo_max_kb")
+        db.session.rollback()                                   # a change that rolls back changes nothing
+    assert services.get("mediation.photo_max_kb") == 7

@@ -62,11 +62,14 @@ def _with_grants(*where) -> User | None:
     # core.notifications only on a GET, which changes no notification
     unread = select(func.count(Notification.id)).where(Notification.user_id == User.id,
                                                        Notification.read_at.is_(None)).scalar_subquery()
-    row = db.session.execute(select(User, grants.stamp_column(), unread).where(*where)
+    from core.settings import services as settings
+    # and the settings stamp: this request's settings come from the per-process copy without a query
+    row = db.session.execute(select(User, grants.stamp_column(), unread, settings.stamp_column()).where(*where)
                              .options(lazyload(User.roles))).first()
     if row is None:
         return None
-    user, stamp, unread_n = row
+    user, stamp, unread_n, settings_stamp = row
+    settings.remember_stamp(settings_stamp)
     grants.attach(user, stamp, str(db.engine.url))
     user.__dict__["_unread_at_load"] = unread_n
     return user

@@ -1,15 +1,34 @@
 """Reading and changing settings. A value comes from, in order: the database (admin), the province
-file ``instance/concord.toml`` (section ``[settings]``), the plugin's declared default."""
+file ``instance/concord.toml`` (section ``[settings]``), the plugin's declared default.
+
+The administrators' values are read once per process and reused until they change (issue 22): every
+change written through the ORM (``set_value``, ``reset``, any flush of a ``Setting``) writes a fresh random
+*settings stamp* in the same transaction, and the per-process copy is keyed by (database, stamp). A signed-in
+request gets the stamp with its user row (core.security.sessions), so a page reads no settings row; any other
+caller reads the stamp (one indexed row) per call. A change in any process is seen by the next request in
+every process; a change that rolls back leaves the old stamp and the old, still true, values."""
 from __future__ import annotations
 
+import copy
+import threading
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext as _
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from core.db import db
 from .models import Setting
+
+STAMP = "core.settings_stamp"
+_INTERNAL = frozenset({STAMP, "core.grants_stamp"})   # stamps, not settings: they never restamp or get cached
+_lock = threading.Lock()
+_cache: dict[tuple, dict[str, Any]] = {}
+_MAX = 64
+_UNSET = object()
 
 
 class SettingError(ValueError):
@@ -44,13 +63,71 @@ def describe(key: str) -> SettingInfo:
     if key not in decl:
         raise KeyError(key)
     plugin, default = decl[key]
-    row = db.session.get(Setting, key)
-    if row is not None:
-        return SettingInfo(key, plugin, default, row.value, "admin")
+    stored = _stored()
+    if key in stored:
+        value = stored[key]
+        if isinstance(value, (list, dict)):   # the cached copy is shared: hand out a copy of a mutable value
+            value = copy.deepcopy(value)
+        return SettingInfo(key, plugin, default, value, "admin")
     province = _province()
     if key in province:
         return SettingInfo(key, plugin, default, province[key], "province")
     return SettingInfo(key, plugin, default, default, "default")
+
+
+def stamp_column():
+    """A scalar subquery of the current settings stamp, to select next to the signed-in user's row."""
+    return select(Setting.value).where(Setting.key == STAMP).scalar_subquery()
+
+
+def remember_stamp(stamp) -> None:
+    """The request's settings stamp, read with the user row: settings read in this request need no query."""
+    if has_request_context():
+        g._settings_stamp = stamp
+
+
+def _stamp():
+    if has_request_context():
+        stamp = g.get("_settings_stamp", _UNSET)
+        if stamp is not _UNSET:
+            return stamp
+    stamp = db.session.execute(select(Setting.value).where(Setting.key == STAMP)).scalar()
+    remember_stamp(stamp)
+    return stamp
+
+
+def _stored() -> dict[str, Any]:
+    """Every administrator's value, from the per-process copy for the current stamp (read on a miss)."""
+    key = (str(db.engine.url), str(_stamp()))
+    hit = _cache.get(key)
+    if hit is None:
+        hit = {k: v for k, v in db.session.execute(select(Setting.key, Setting.value)) if k not in _INTERNAL}
+        with _lock:
+            if len(_cache) >= _MAX:
+                _cache.clear()
+            _cache[key] = hit
+    return hit
+
+
+def clear() -> None:
+    with _lock:
+        _cache.clear()
+
+
+@event.listens_for(Session, "before_flush")
+def _restamp(session, flush_context, instances) -> None:
+    """A setting was added, changed or removed in this flush: write a new settings stamp with it."""
+    if not any(isinstance(obj, Setting) and obj.key not in _INTERNAL
+               for obj in (*session.new, *session.dirty, *session.deleted)):
+        return
+    with session.no_autoflush:
+        row = session.get(Setting, STAMP)
+        if row is None:
+            session.add(Setting(key=STAMP, value=uuid.uuid4().hex))
+        else:
+            row.value = uuid.uuid4().hex
+    if has_app_context():
+        g.pop("_settings_stamp", None)   # this request's later reads see the new stamp (and values)
 
 
 def all_settings() -> list[SettingInfo]:
