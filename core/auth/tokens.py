@@ -33,7 +33,7 @@ def user_for_token(token: str) -> User | None:
     if row is None or row.expires_at < clock.now():
         return None
     from core.security.sessions import _with_grants    # roles and permissions cached per grants stamp
-    user = _with_grants(User.id == row.user_id)
+    user = _with_grants(row.user_id)
     return user if user is not None and user.active else None
 
 
