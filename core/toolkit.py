@@ -71,7 +71,7 @@ _export("core.settings.services", setting="get")
 _export("core.scheduler", "JobSpec")
 # -- pages: forms, lists, actions, labels -----------------------------------------------------------------
 _export("core.shell.actions", "perform", "require_valid", "unit_of_work")
-_export("core.shell.listing", "Column", "Filter", "ListView")
+_export("core.shell.listing", "Column", "Filter", "ListView", "row_link")
 _export("core.shell.ratelimit", "too_many")
 _export("core.shell.record_actions", "chosen_action", "status_actions")
 _export("core.shell.xlsx", xlsx_single="single")

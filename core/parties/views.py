@@ -8,7 +8,7 @@ from core.auth.guard import require
 from core.db import check_version, db
 from core.regions.scope import scope_condition, user_can_see_region
 from core.regions.services import region_choices
-from core.shell.listing import Column, Filter, ListView
+from core.shell.listing import Column, Filter, ListView, row_link
 from .display import masked_id_number, masked_phone
 from .forms import OrganisationForm
 from .models import ORG_KINDS, Organisation, Person
@@ -30,7 +30,7 @@ def persons():
     if q:
         stmt = stmt.where(Person.name_norm.contains(q, autoescape=True))
     view = ListView(stmt, [
-        Column("name", _("Full name"), link=lambda p: url_for("parties.person", person_id=p.id), sort=Person.name),
+        Column("name", _("Full name"), link=row_link("parties.person", person_id="id"), sort=Person.name),
         Column("gender", _("Gender"), value=lambda p: p.gender_label),
         Column("id_number", _("ID number"), value=lambda p: masked_id_number(p.id_number)),
         Column("phone", _("Phone"), value=lambda p: masked_phone(p.phone)),

@@ -15,7 +15,7 @@ from core.toolkit import db
 from core.toolkit import ServiceError
 from core.toolkit import scope_condition
 from core.toolkit import perform
-from core.toolkit import Column, Filter, ListView
+from core.toolkit import Column, Filter, ListView, row_link
 from core.toolkit import clock
 from . import scheduling, services, session
 from .access import load
@@ -45,7 +45,7 @@ def index():
                                joinedload(Hearing.petition).options(lazyload(PetitionCase.steps),
                                                                   lazyload(PetitionCase.representatives)))
     view = ListView(listed, [
-        Column("reference", _("Reference"), link=lambda h: url_for("hearing.hearing", hearing_id=h.id),
+        Column("reference", _("Reference"), link=row_link("hearing.hearing", hearing_id="id"),
                sort=Hearing.reference),
         Column("petition", _("Petition"), value=lambda h: h.petition.reference),
         Column("petitioner", _("Petitioner"), value=lambda h: h.petition.petitioner.name),

@@ -13,7 +13,7 @@ from core.toolkit import deadline_batch, deadline_rows
 from core.toolkit import db
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition
-from core.toolkit import Column, Filter, ListView
+from core.toolkit import Column, Filter, ListView, row_link
 from plugins.petition.models import PetitionCase
 from . import documents, services
 from .forms import (FeedbackForm, NotifyForm, OutcomeForm, ReasonForm, ReceiptForm, ReferralEditForm,
@@ -40,7 +40,7 @@ def index():
     def where(col):
         return lambda stmt, v: stmt.where(col == v)
     view = ListView(_scoped(), [
-        Column("reference", _("Reference"), link=lambda r: url_for("legal_aid.referral", ref_id=r.id),
+        Column("reference", _("Reference"), link=row_link("legal_aid.referral", ref_id="id"),
                sort=Referral.reference),
         Column("source", _("Source"), value=lambda r: r.source_reference),
         Column("person", _("Person"), value=lambda r: r.person.name if r.person else ""),

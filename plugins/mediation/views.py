@@ -16,7 +16,7 @@ from core.toolkit import AttachmentError, add_attachment
 from core.toolkit import unit_of_work
 from core.toolkit import login_only, require
 from core.toolkit import StaleEdit, check_version, db
-from core.toolkit import Column, Filter, ListView
+from core.toolkit import Column, Filter, ListView, row_link
 from core.toolkit import chosen_action, status_actions
 from core.toolkit import DEADLINE_STATUS, enum_labels
 from . import refusal, risks, services
@@ -76,7 +76,7 @@ def index():
         joinedload(Dispute.grid).lazyload(Grid.workers), lazyload(Dispute.parties), lazyload(Dispute.reporter),
         lazyload(Dispute.mediator), lazyload(Dispute.region), lazyload(Dispute.refused_by))
     view = ListView(listed, [
-        Column("reference", _("Ledger number"), link=lambda d: url_for("mediation.dispute", dispute_id=d.id),
+        Column("reference", _("Ledger number"), link=row_link("mediation.dispute", dispute_id="id"),
                sort=Dispute.reference),
         Column("found_at", _("Found at"), value=lambda d: d.found_at.strftime("%Y-%m-%d %H:%M"), sort=Dispute.found_at),
         Column("grid", _("Grid"), value=lambda d: d.grid.name),

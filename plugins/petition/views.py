@@ -16,7 +16,7 @@ from core.toolkit import chosen_action
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition
 from core.toolkit import region_choices
-from core.toolkit import Column, Filter, ListView
+from core.toolkit import Column, Filter, ListView, row_link
 from core.toolkit import clock
 from . import documents, services
 from .backlog.services import backlog_of
@@ -41,7 +41,7 @@ def index():
     listed = _scoped().options(lazyload(PetitionCase.representatives), lazyload(PetitionCase.steps),
                                lazyload(PetitionCase.region), lazyload(PetitionCase.handling_unit))
     view = ListView(listed, [
-        Column("reference", _("Reference"), link=lambda c: url_for("petition.case", case_id=c.id),
+        Column("reference", _("Reference"), link=row_link("petition.case", case_id="id"),
                sort=PetitionCase.reference),
         Column("received_at", _("Received"), value=lambda c: c.received_at.strftime("%Y-%m-%d"),
                sort=PetitionCase.received_at),

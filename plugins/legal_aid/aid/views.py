@@ -18,7 +18,7 @@ from core.toolkit import db
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition
 from core.toolkit import region_choices
-from core.toolkit import Column, Filter, ListView
+from core.toolkit import Column, Filter, ListView, row_link
 from .. import documents, services
 from ..forms import (AidNewForm, EarlyAidForm, ObjectionDecisionForm, ProviderChoiceForm, ProviderForm, ReasonForm,
                     ReportForm, SupplementForm, TerminateForm, TextForm)
@@ -53,7 +53,7 @@ def index():
     def where(col):
         return lambda stmt, v: stmt.where(col == v)
     view = ListView(select(AidApplication).where(scope_condition(AidApplication.region_id, current_user)), [
-        Column("reference", _("Reference"), link=lambda a: url_for("legal_aid_aid.item", app_id=a.id),
+        Column("reference", _("Reference"), link=row_link("legal_aid_aid.item", app_id="id"),
                sort=AidApplication.reference),
         Column("received_at", _("Received at"), value=lambda a: a.received_at.strftime("%Y-%m-%d"),
                sort=AidApplication.received_at),
