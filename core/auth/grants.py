@@ -11,7 +11,6 @@ read the user row on every request.
 from __future__ import annotations
 
 import threading
-import uuid
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
@@ -62,7 +61,7 @@ def clear() -> None:
 def _restamp(session, flush_context, instances) -> None:
     """A role, a permission or a user's roles changed in this flush: write a new stamp with it."""
     from core.auth.models import Permission, Role, User
-    from core.settings.models import Setting
+    from core.settings.models import renew_stamp
     touched = False
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, (Role, Permission)):
@@ -74,12 +73,7 @@ def _restamp(session, flush_context, instances) -> None:
             break
     if not touched:
         return
-    with session.no_autoflush:
-        row = session.get(Setting, KEY)
-        if row is None:
-            session.add(Setting(key=KEY, value=uuid.uuid4().hex))
-        else:
-            row.value = uuid.uuid4().hex
+    renew_stamp(session, KEY)
     for obj in session.identity_map.values():
         if isinstance(obj, User):   # users loaded in this session see the change at once
             obj.__dict__.pop("_perm_cache", None)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import threading
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from core.db import db
-from .models import Setting
+from .models import Setting, renew_stamp
 
 STAMP = "core.settings_stamp"
 _INTERNAL = frozenset({STAMP, "core.grants_stamp"})   # stamps, not settings: they never restamp or get cached
@@ -120,12 +119,7 @@ def _restamp(session, flush_context, instances) -> None:
     if not any(isinstance(obj, Setting) and obj.key not in _INTERNAL
                for obj in (*session.new, *session.dirty, *session.deleted)):
         return
-    with session.no_autoflush:
-        row = session.get(Setting, STAMP)
-        if row is None:
-            session.add(Setting(key=STAMP, value=uuid.uuid4().hex))
-        else:
-            row.value = uuid.uuid4().hex
+    renew_stamp(session, STAMP)
     if has_app_context():
         g.pop("_settings_stamp", None)   # this request's later reads see the new stamp (and values)
 
