@@ -35,6 +35,7 @@ def create_app(config: dict | None = None, plugins=None) -> Flask:
     _init_transport(app)
 
     db.init_app(app)
+    _end_sessions_safely(app)
     csrf.init_app(app)
     _init_login(app)
 
@@ -134,6 +135,27 @@ def _init_request_hooks(app: Flask) -> None:
                 db.session.rollback()
             except Exception:  # the connection itself failed: never let a teardown leak it
                 db.session.close()
+
+
+def _end_sessions_safely(app: Flask) -> None:
+    """The request's session is closed here, before Flask-SQLAlchemy's own teardown (teardowns run in
+    reverse order): when the database went away after the response was made (a restart), the closing
+    ROLLBACK fails; that must not turn a finished request into a 500. The dead connection is invalidated
+    and the session dropped; the pool opens a new connection for the next request."""
+    from sqlalchemy.exc import DBAPIError
+
+    @app.teardown_appcontext
+    def close_session(exc):
+        try:
+            db.session.remove()
+        except DBAPIError as err:
+            app.logger.warning("database connection lost while closing the session: %s", err)
+            try:
+                if db.session.registry.has():
+                    db.session.registry().invalidate()
+            except DBAPIError:
+                pass
+            db.session.registry.clear()
 
 
 def database_unavailable_response():

@@ -71,3 +71,23 @@ def test_signed_in_page_answers_503_when_the_database_goes(login_as, make_app):
     client.set_cookie("session", cookie.value)
     page = client.get("/petition/")
     assert page.status_code == 503 and b"Traceback" not in page.data
+
+
+def test_a_connection_lost_after_the_response_is_no_500(make_app):
+    """The database goes away between the response and the end of the request (a restart): the closing
+    ROLLBACK fails, yet the finished request keeps its answer and the next request is served."""
+    from core.auth.guard import public
+    from core.db import db
+    app = make_app()
+
+    @public
+    def lose_connection():
+        db.session.execute(db.text("SELECT 1"))                    # a transaction is open on a connection
+        db.session.connection().connection.dbapi_connection.close()  # ...which the server now drops
+        return "answered"
+
+    app.add_url_rule("/test-only/lose-connection", "lose_connection", lose_connection)
+    client = app.test_client()
+    resp = client.get("/test-only/lose-connection")
+    assert resp.status_code == 200 and resp.get_data(as_text=True) == "answered"
+    assert client.get("/healthz").status_code == 200
