@@ -58,7 +58,7 @@ def _users_page(endpoint: str):
     if q:
         stmt = stmt.where(User.username.contains(q) | User.display_name.contains(q))
     return render_template("admin/users.html", users=db.session.scalars(stmt).all(), q=q, endpoint=endpoint,
-                           edits=current_user.can("admin.users.manage"), assigns=_assigns_roles())
+                           assigns=_assigns_roles())
 
 
 @bp.get("/users")
@@ -133,7 +133,7 @@ def user_roles(user_id: int):
 
 
 def _roles_page(user: User):
-    form = UserRolesForm(formdata=None if request.method == "GET" else request.form)
+    form = UserRolesForm()
     form.roles.choices = _role_choices()
     if request.method == "GET":
         form.roles.data = [r.code for r in user.roles]
