@@ -37,6 +37,8 @@ def create_app(config: dict | None = None, plugins=None) -> Flask:
     db.init_app(app)
     _end_sessions_safely(app)
     csrf.init_app(app)
+    from core.security import csrf_tokens
+    csrf_tokens.init_app(app)
     _init_login(app)
 
     host = PluginHost(app)

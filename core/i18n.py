@@ -139,5 +139,55 @@ def _fast_domain() -> None:
     flask_babel.get_domain = get_domain
 
 
+def texts_memo() -> dict | None:
+    """A dict living as long as the request's current language (the request's babel context, renewed with a
+    new locale by ``force_locale``), for text made from labels; ``None`` outside a request's babel context.
+    Issue 22: a list page turns the same few labels into text some 150 times."""
+    from flask.globals import _cv_app
+    app_ctx = _cv_app.get(None)
+    ctx = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+    if ctx is None:
+        return None
+    state = ctx.__dict__
+    locale = state.get("babel_locale")
+    if locale is None:
+        from flask_babel import get_locale
+        get_locale()                                    # resolve the request's language first
+        locale = state.get("babel_locale")
+    memo = state.get("_concord_texts")
+    if memo is None or memo[0] is not locale:
+        memo = state["_concord_texts"] = (locale, {})
+    return memo[1]
+
+
+def _fast_lazy_strings() -> None:
+    """Issue 22: a lazy label (a state, a channel, a column heading: ``lazy_gettext("Closed")``) is turned
+    into text on every use, each through flask_babel's ``gettext``, ``get_domain`` and ``Domain.gettext``.
+    Within a request the text of a plain lazy ``gettext`` (no variables) is kept in :func:`texts_memo` by
+    message id. Any other lazy string (with variables, ``ngettext``, another domain's function) takes
+    flask_babel's own way."""
+    import flask_babel
+    from flask_babel.speaklater import LazyString
+    if getattr(LazyString.__str__, "_concord_fast", False):
+        return
+    plain = flask_babel.gettext
+
+    def lazy_str(self):
+        if self._func is plain and not self._kwargs and len(self._args) == 1:
+            texts = texts_memo()
+            if texts is not None:
+                msgid = self._args[0]
+                text = texts.get(msgid)
+                if text is None:
+                    text = texts[msgid] = str(plain(msgid))
+                return text
+        return str(self._func(*self._args, **self._kwargs))
+
+    lazy_str._concord_fast = True
+    LazyString.__str__ = lazy_str
+    LazyString.__html__ = lazy_str
+
+
 _memoise_translations()
 _fast_domain()
+_fast_lazy_strings()

@@ -67,6 +67,18 @@ def _model(table: str):
 def record_type_label(table: str | None) -> str:
     if not table:
         return ""
+    from core.i18n import texts_memo
+    memo = texts_memo()
+    if memo is None:
+        return _record_type_text(table)
+    key = ("record_type", table)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = _record_type_text(table)
+    return text
+
+
+def _record_type_text(table: str) -> str:
     cls = _model(table)
     label = getattr(cls, "__record_label__", None) if cls is not None else None
     label = label or _record_types.get(table)
@@ -76,6 +88,18 @@ def record_type_label(table: str | None) -> str:
 def action_label(code: str | None) -> str:
     if not code:
         return ""
+    from core.i18n import texts_memo
+    memo = texts_memo()
+    if memo is None:
+        return _action_text(code)
+    key = ("action", code)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = _action_text(code)
+    return text
+
+
+def _action_text(code: str) -> str:
     label = _actions.get(code) or CORE_ACTIONS.get(code)
     return str(label) if label else _("Event")
 

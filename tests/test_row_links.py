@@ -37,3 +37,37 @@ def test_list_pages_link_their_rows(app, client):
         first = db.session.scalar(select(PetitionCase.id).order_by(PetitionCase.received_at.desc(),
                                                                      PetitionCase.id.desc()))
         assert f'<a href="{url_for("petition.case", case_id=first)}">' in html
+
+
+def test_list_view_urls_equal_url_for(app):
+    """A list's sort, page and export links: its path built once, the query encoded as werkzeug encodes it."""
+    from sqlalchemy import select
+
+    from core.shell.listing import Column, ListView
+    from plugins.petition.models import PetitionCase
+    for query in ("", "?lang=en", "?q=%E5%BC%A0+%E4%B8%89&state=closed", "?sort=-reference&page=3",
+                  "?q=a%26b%3Dc%2Fd%3F%23e&per_page=50", "?q=%20x%20&sort=received_at"):
+        with app.test_request_context("/petition/" + query):
+            from flask import request
+            view = ListView(select(PetitionCase), [Column("reference", "Reference", sort=PetitionCase.reference)])
+            args = request.args.to_dict()
+            for changes in ({}, {"page": 2}, {"sort": "-reference"}, {"format": "csv", "page": None},
+                            {"q": "家 & 田?"}):
+                expected = dict(args, **{k: v for k, v in changes.items() if v is not None})
+                for k, v in changes.items():
+                    if v is None:
+                        expected.pop(k, None)
+                assert view.url(**changes) == url_for("petition.index", **expected), (query, changes)
+
+
+def test_audit_record_links_equal_record_url_for_every_registered_type(app):
+    """The audit log's links, one URL built per record type and page: the same as record_url row by row, for
+    every record type the app registers (plugins included) and odd ids."""
+    from core.audit.access import known_record_types, record_links, record_url
+    with app.test_request_context("/admin/audit/"):
+        links = record_links()
+        types = known_record_types()
+        assert "petition_case" in types and "core_person" in types
+        for record_type in types:
+            for rid in (1, 7, "42", 2147483647, "2147483648", "abc", "0"):
+                assert links(record_type, rid) == record_url(record_type, rid), (record_type, rid)

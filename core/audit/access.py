@@ -77,6 +77,23 @@ def record_url(record_type: str, record_id) -> str | None:
         return None
 
 
+class record_links:
+    """:func:`record_url` for the many rows of one page (the audit log: 50 a page), each record type's URL built
+    once for a placeholder id and the row's id put in its place (issue 22, as ``listing.row_link``); an id that
+    is not a plain integer, or a type whose URL does not show its id once, is built by :func:`record_url`."""
+
+    def __init__(self):
+        self._parts: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, record_type: str, record_id) -> str | None:
+        from core.shell.listing import id_url, row_link, url_parts
+        if record_type not in self._parts:
+            self._parts[record_type] = url_parts(record_url(record_type, row_link._PLACEHOLDER))
+        rid = normalise_id(record_id)
+        url = id_url(self._parts[record_type], rid)
+        return url if url is not None else record_url(record_type, record_id)
+
+
 # -- derived views: one rule for every list made of other records ------------------------------------
 def visible(user, record_type: str, record_ids) -> set:
     """The ids among *record_ids* that *user* may open: the registered ``can_view`` of the record type,

@@ -14,7 +14,7 @@ from core.auth.guard import require
 from core.auth.models import User
 from core.db import db
 from core.shell.listing import Column, Filter, ListView
-from .access import record_url
+from .access import record_links
 from .forms import AuditSearchForm
 from .models import ACTIONS, AuditLog
 from .services import _shown, model_for_table
@@ -88,6 +88,7 @@ def _text(row):
 
 
 def _columns() -> list[Column]:
+    links = record_links()
     return [
         Column("at", _l("Time"), value=lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), sort=AuditLog.at),
         Column("user", _l("User"), value=lambda r: r.user.display_name if r.user else _("System")),
@@ -95,7 +96,7 @@ def _columns() -> list[Column]:
         Column("record_type", _l("Record type"), value=lambda r: labels.record_type_label(r.record_type),
                sort=AuditLog.record_type),
         Column("record_id", _l("Record ID"),
-               link=lambda r: (record_url(r.record_type, r.record_id) if r.record_type else None)
+               link=lambda r: (links(r.record_type, r.record_id) if r.record_type else None)
                or url_for("audit.index", record_type=r.record_type or "", record_id=r.record_id or "")),
         Column("field", _l("Field"), value=_field),
         Column("old", _l("Old value"), value=_value("old")),

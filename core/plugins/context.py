@@ -239,7 +239,9 @@ class PluginContext:
 
     def record_type(self, name: str, can_view: Callable, can_edit: Callable, url: Callable | None = None) -> None:
         """A record type the audit trail, chatter and personal-data reveal can link to and check access to:
-        ``can_view(user, record_id)``, ``can_edit(user, record_id)``, ``url(record_id)``."""
+        ``can_view(user, record_id)``, ``can_edit(user, record_id)``, ``url(record_id)``. ``url`` is a pure
+        function of the id (the record's page, typically ``url_for(endpoint, x_id=record_id)``): a list of many
+        records (the audit log) builds it once per page and puts each row's id in its place."""
         from core.audit.access import register_record_access
 
         self._check_ns("record type", name, "_")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
@@ -47,11 +48,7 @@ class row_link:
             self._built = True
             if len(self.args) == 1:
                 (name,) = self.args
-                url = url_for(self.endpoint, **{name: self._PLACEHOLDER})
-                mark = str(self._PLACEHOLDER)
-                if url.count(mark) == 1:
-                    before, _sep, after = url.partition(mark)
-                    self._parts = (before, after)
+                self._parts = url_parts(url_for(self.endpoint, **{name: self._PLACEHOLDER}))
         return self._parts
 
     def __call__(self, row) -> str:
@@ -59,9 +56,27 @@ class row_link:
         parts = self._template()
         if parts is not None:
             (value,) = values.values()
-            if type(value) is int and 0 <= value <= 2147483647:
-                return f"{parts[0]}{value}{parts[1]}"
+            url = id_url(parts, value)
+            if url is not None:
+                return url
         return url_for(self.endpoint, **values)
+
+
+def url_parts(url: str | None, placeholder: int = row_link._PLACEHOLDER) -> tuple[str, str] | None:
+    """A URL built for *placeholder* as (before, after) the id, or None when the placeholder is not found exactly
+    once (the URL cannot be made for another id by putting it in its place)."""
+    mark = str(placeholder)
+    if not url or url.count(mark) != 1:
+        return None
+    before, _sep, after = url.partition(mark)
+    return before, after
+
+
+def id_url(parts: tuple[str, str] | None, value) -> str | None:
+    """The URL of *parts* for the id *value*, or None when *value* is not an id the shortcut may put in."""
+    if parts is not None and type(value) is int and 0 <= value <= 2147483647:
+        return f"{parts[0]}{value}{parts[1]}"
+    return None
 
 
 @dataclass
@@ -111,6 +126,7 @@ class ListView:
         self.per_page = per_page
         self.export_name = export_name
         self.args = request.args
+        self._path: str | None = None
 
     # -- request args → statement ---------------------------------------------------------------
     @property
@@ -204,12 +220,20 @@ class ListView:
         return Markup("".join(out))
 
     def url(self, **changes) -> str:
+        """This list's URL with *changes* to its query (``None`` drops an argument): what ``url_for`` of the
+        request's endpoint gives, its path built once per page (issue 22: a page asks for some ten of them)."""
         args = self.args.to_dict()
         args.update({k: v for k, v in changes.items() if v is not None})
         for k, v in changes.items():
             if v is None:
                 args.pop(k, None)
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        if self._path is None:
+            self._path = url_for(request.endpoint, **(request.view_args or {}))
+        if "?" in self._path or any(k in (request.view_args or {}) for k in args):
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+        # werkzeug's own query encoding (routing.rules._encode_query_vars): None dropped, same safe set
+        query = urlencode([(k, v) for k, v in args.items() if v is not None], safe="!$'()*,/:;?@")
+        return f"{self._path}?{query}" if query else self._path
 
     # -- export -----------------------------------------------------------------------------------
     EXPORT_FORMATS = ("csv", "xlsx")

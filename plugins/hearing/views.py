@@ -43,7 +43,11 @@ def index():
     # steps and representatives load only if a column ever reads them (4 queries less per page, issue 22)
     listed = _scoped().options(lazyload(Hearing.panel), lazyload(Hearing.participants),
                                joinedload(Hearing.petition).options(lazyload(PetitionCase.steps),
-                                                                  lazyload(PetitionCase.representatives)))
+                                                                  lazyload(PetitionCase.representatives),
+                                                                  lazyload(PetitionCase.region),
+                                                                  lazyload(PetitionCase.handling_unit),
+                                                                  joinedload(PetitionCase.petitioner)
+                                                                  .lazyload("*")))
     view = ListView(listed, [
         Column("reference", _("Reference"), link=row_link("hearing.hearing", hearing_id="id"),
                sort=Hearing.reference),

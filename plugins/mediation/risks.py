@@ -48,6 +48,17 @@ def _setting(key: str) -> list[str]:
 
 
 def _pairs(key: str) -> dict[str, str]:
+    """``code=value`` entries of a setting, parsed once per request (a list page asks for every row's label)."""
+    from flask import g, has_request_context
+    if not has_request_context():
+        return _parse_pairs(key)
+    cache = g.setdefault("_mediation_risk_pairs", {})
+    if key not in cache:
+        cache[key] = _parse_pairs(key)
+    return cache[key]
+
+
+def _parse_pairs(key: str) -> dict[str, str]:
     out = {}
     for entry in _setting(key):
         code, sep, value = entry.partition("=")

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from core.toolkit import require
 from core.toolkit import unit_of_work
@@ -38,8 +38,10 @@ def index():
     def where(col):
         return lambda stmt, v: stmt.where(col == v)
     # the list shows the petitioner only: the other relations load if a column ever reads them
+    # (and the petitioner's name, not their region: 25 regions less to load, issue 22)
     listed = _scoped().options(lazyload(PetitionCase.representatives), lazyload(PetitionCase.steps),
-                               lazyload(PetitionCase.region), lazyload(PetitionCase.handling_unit))
+                               lazyload(PetitionCase.region), lazyload(PetitionCase.handling_unit),
+                               joinedload(PetitionCase.petitioner).lazyload("*"))
     view = ListView(listed, [
         Column("reference", _("Reference"), link=row_link("petition.case", case_id="id"),
                sort=PetitionCase.reference),
