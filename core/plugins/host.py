@@ -39,9 +39,16 @@ class PluginHost:
         self.contributions.append(c)
 
     def items(self, kind) -> list[Contribution]:
-        """The contributions of a kind: a contribution ``Point`` or a built-in kind's name."""
+        """The contributions of a kind: a contribution ``Point`` or a built-in kind's name. Grouped by kind
+        once for the contributions there are (issue 22: every setting read scanned all ~2,000 of them)."""
         kind = getattr(kind, "name", kind)
-        return [c for c in self.contributions if c.kind == kind]
+        index = self.__dict__.get("_by_kind")
+        if index is None or index[0] != len(self.contributions):
+            grouped: dict[str, list[Contribution]] = defaultdict(list)
+            for c in self.contributions:
+                grouped[c.kind].append(c)
+            index = self._by_kind = (len(self.contributions), dict(grouped))
+        return list(index[1].get(kind, ()))
 
     def declare_point(self, point, plugin: str) -> None:
         if point.name in self.points:

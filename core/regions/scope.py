@@ -26,8 +26,22 @@ def scope_condition(region_id_column, user, include_unassigned: bool = False):
     root = _user_region(user)
     if root is None:
         return true() if getattr(user, "is_admin", False) else region_id_column.is_(None)
-    inside = region_id_column.in_(select(Region.id).where(Region.path.startswith(root.path)))
+    inside = region_id_column.in_(_regions_under(root.path))
     return or_(inside, region_id_column.is_(None)) if include_unassigned else inside
+
+
+_under: dict[str, object] = {}
+
+
+def _regions_under(path: str):
+    """``SELECT id FROM core_region WHERE path LIKE '<path>%'``, built once per process and region path (a
+    statement is immutable; issue 22: every scoped page built it again)."""
+    stmt = _under.get(path)
+    if stmt is None:
+        if len(_under) >= 5_000:
+            _under.clear()
+        stmt = _under[path] = select(Region.id).where(Region.path.startswith(path))
+    return stmt
 
 
 def user_can_see_region(user, region: Region | None) -> bool:

@@ -44,8 +44,13 @@ class SettingInfo:
 
 
 def declared() -> dict[str, tuple[str, Any]]:
+    """key → (plugin, default) of every declared setting, made once per app and set of contributions."""
     host = current_app.extensions["concord"]
-    return {c.key: (c.plugin, c.value) for c in host.items("setting")}
+    count = len(host.contributions)
+    kept = host.__dict__.get("_declared_settings")
+    if kept is None or kept[0] != count:
+        kept = host._declared_settings = (count, {c.key: (c.plugin, c.value) for c in host.items("setting")})
+    return kept[1]
 
 
 def _province() -> dict:

@@ -79,6 +79,18 @@ def codes() -> list[str]:
 
 
 def label(code: str) -> str:
+    from core.toolkit import texts_memo
+    memo = texts_memo()
+    if memo is None:
+        return _label(code)
+    key = ("mediation.risk", code)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = _label(code)
+    return text
+
+
+def _label(code: str) -> str:
     custom = _pairs("risk_labels").get(code)
     if custom:
         return custom[:40]
