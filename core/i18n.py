@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -139,16 +140,9 @@ def _fast_domain() -> None:
     flask_babel.get_domain = get_domain
 
 
-def texts_memo() -> dict | None:
-    """A dict living as long as the request's current language (the request's babel context, renewed with a
-    new locale by ``force_locale``), for text made from labels; ``None`` outside a request's babel context.
-    Issue 22: a list page turns the same few labels into text some 150 times."""
-    from flask.globals import _cv_app
-    app_ctx = _cv_app.get(None)
-    ctx = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
-    if ctx is None:
-        return None
-    state = ctx.__dict__
+def _memos(state: dict) -> tuple:
+    """(locale, the request's texts, the catalogue's texts) for the request's babel context *state*."""
+    global _by_catalogue
     locale = state.get("babel_locale")
     if locale is None:
         from flask_babel import get_locale
@@ -156,16 +150,46 @@ def texts_memo() -> dict | None:
         locale = state.get("babel_locale")
     memo = state.get("_concord_texts")
     if memo is None or memo[0] is not locale:
-        memo = state["_concord_texts"] = (locale, {})
-    return memo[1]
+        import flask_babel
+        translations = flask_babel.get_domain().get_translations()
+        if _by_catalogue is None:
+            _by_catalogue = weakref.WeakKeyDictionary()
+        kept = _by_catalogue.get(translations)
+        if kept is None:
+            kept = _by_catalogue[translations] = {}
+        memo = state["_concord_texts"] = (locale, {}, kept)
+    return memo
+
+
+def texts_memo() -> dict | None:
+    """A dict living as long as the request's current language (the request's babel context, renewed with a
+    new locale by ``force_locale``), for text made from labels that may change while the app runs (a label an
+    administrator sets); ``None`` outside a request's babel context. Issue 22: a list page turns the same few
+    labels into text some 150 times."""
+    from flask.globals import _cv_app
+    app_ctx = _cv_app.get(None)
+    ctx = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+    return None if ctx is None else _memos(ctx.__dict__)[1]
+
+
+_by_catalogue = None     # weakref.WeakKeyDictionary: a catalogue (babel Translations) → its texts
+
+
+def catalogue_texts() -> dict | None:
+    """A dict of texts that depend on the language only (a message's translation, a record type's label), kept
+    per process for the catalogue the request uses: made once, then read by every later request in that
+    language (catalogues do not change while the app runs). ``None`` outside a request's babel context."""
+    from flask.globals import _cv_app
+    app_ctx = _cv_app.get(None)
+    ctx = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+    return None if ctx is None else _memos(ctx.__dict__)[2]
 
 
 def _fast_lazy_strings() -> None:
     """Issue 22: a lazy label (a state, a channel, a column heading: ``lazy_gettext("Closed")``) is turned
     into text on every use, each through flask_babel's ``gettext``, ``get_domain`` and ``Domain.gettext``.
-    Within a request the text of a plain lazy ``gettext`` (no variables) is kept in :func:`texts_memo` by
-    message id. Any other lazy string (with variables, ``ngettext``, another domain's function) takes
-    flask_babel's own way."""
+    The text of a plain lazy ``gettext`` (no variables) is kept in :func:`catalogue_texts` by message id. Any
+    other lazy string (with variables, ``ngettext``, another domain's function) takes flask_babel's own way."""
     import flask_babel
     from flask_babel.speaklater import LazyString
     if getattr(LazyString.__str__, "_concord_fast", False):
@@ -174,7 +198,7 @@ def _fast_lazy_strings() -> None:
 
     def lazy_str(self):
         if self._func is plain and not self._kwargs and len(self._args) == 1:
-            texts = texts_memo()
+            texts = catalogue_texts()
             if texts is not None:
                 msgid = self._args[0]
                 text = texts.get(msgid)

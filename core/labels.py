@@ -67,8 +67,8 @@ def _model(table: str):
 def record_type_label(table: str | None) -> str:
     if not table:
         return ""
-    from core.i18n import texts_memo
-    memo = texts_memo()
+    from core.i18n import catalogue_texts
+    memo = catalogue_texts()
     if memo is None:
         return _record_type_text(table)
     key = ("record_type", table)
@@ -88,8 +88,8 @@ def _record_type_text(table: str) -> str:
 def action_label(code: str | None) -> str:
     if not code:
         return ""
-    from core.i18n import texts_memo
-    memo = texts_memo()
+    from core.i18n import catalogue_texts
+    memo = catalogue_texts()
     if memo is None:
         return _action_text(code)
     key = ("action", code)
