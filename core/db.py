@@ -86,13 +86,27 @@ def count_up_to(stmt, cap: int | None = None) -> tuple[int, bool]:
     """``(count, exact)`` of the rows *stmt* selects, counting at most *cap* (``LIST_COUNT_CAP``, default
     10,000) of them: a list's total costs the same at a thousand rows as at a million. Beyond the cap the
     count is ``cap`` and ``exact`` is False ("10,000+")."""
+    return counted(db.session.scalar(count_statement(stmt, cap)), cap)
+
+
+def _cap(cap: int | None) -> int:
     from flask import current_app
+    return int(current_app.config.get("LIST_COUNT_CAP", 10_000)) if cap is None else cap
+
+
+def count_statement(stmt, cap: int | None = None):
+    """``SELECT count(*)`` of at most *cap* + 1 of the rows *stmt* selects (see :func:`count_up_to`)."""
     from sqlalchemy import func, literal_column, select
-    if cap is None:
-        cap = int(current_app.config.get("LIST_COUNT_CAP", 10_000))
+    cap = _cap(cap)
     inner = stmt.order_by(None)
     if not getattr(inner, "_distinct", False) and not getattr(inner, "_group_by_clauses", ()):
         # count rows, not their columns: a wide row (long request texts) costs nothing to skip
         inner = inner.with_only_columns(literal_column("1"), maintain_column_froms=True)
-    n = db.session.scalar(select(func.count()).select_from(inner.limit(cap + 1).subquery())) or 0
+    return select(func.count()).select_from(inner.limit(cap + 1).subquery())
+
+
+def counted(n, cap: int | None = None) -> tuple[int, bool]:
+    """``(count, exact)`` from the result of :func:`count_statement`."""
+    cap = _cap(cap)
+    n = n or 0
     return (cap, False) if n > cap else (n, True)

@@ -54,3 +54,85 @@ def test_lazy_labels_follow_the_language_within_and_across_requests(app, client)
         assert ">Reference<" in en and ">编号<" not in en
         zh = client.get("/petition/?lang=zh").get_data(as_text=True)
         assert ">编号<" in zh and ">Reference<" not in zh
+
+
+# -- list statements kept once per process (core.shell.listing.listed) ------------------------------------
+def _references(client, path):
+    import re
+    return set(re.findall(r'<a href="/[^"]*/(\d+)">', client.get(path).get_data(as_text=True)))
+
+
+def test_kept_list_statements_follow_each_users_scope(app, client):
+    """Two officers of different towns, alternating on the same worker: each sees exactly their town's items
+    (the kept statement is the one of their own scope), and the district officer sees both."""
+    from sqlalchemy import select
+
+    from conftest import login
+    from core.auth.services import create_user
+    from core.db import db
+    from core.regions.models import Region
+    from plugins.petition.models import PetitionCase
+    town_a, town_b = db.session.scalars(select(Region).where(Region.level == "town").order_by(Region.code)).all()[:2]
+    cases = db.session.scalars(select(PetitionCase).order_by(PetitionCase.id)).all()
+    assert len(cases) >= 6, "the demo data has petitions"
+    for case in cases[:3]:                       # the demo's items are the county's: three move to each town
+        case.region_id = town_a.id
+    for case in cases[3:6]:
+        case.region_id = town_b.id
+    db.session.commit()
+    ids_a, ids_b = {c.id for c in cases[:3]}, {c.id for c in cases[3:6]}
+    create_user("officer_a", "long-enough-pw-1", ["officer"], region_code=town_a.code, check_password=False)
+    create_user("officer_b", "long-enough-pw-1", ["officer"], region_code=town_b.code, check_password=False)
+    db.session.commit()
+    clients = {}
+    for name in ("officer_a", "officer_b", "officer"):
+        clients[name] = app.test_client()
+        assert login(clients[name], name, "long-enough-pw-1" if name != "officer" else "concord-demo") \
+            .status_code == 302
+    for _ in range(2):
+        seen_a = _references(clients["officer_a"], "/petition/?per_page=200")
+        seen_b = _references(clients["officer_b"], "/petition/?per_page=200")
+        seen_all = _references(clients["officer"], "/petition/?per_page=200")
+        assert {int(i) for i in seen_a} == ids_a
+        assert {int(i) for i in seen_b} == ids_b
+        assert {int(i) for i in seen_all} >= ids_a | ids_b
+
+
+def test_grid_workers_keep_their_own_dispute_lists(app, client):
+    """grid1 and grid2 in turn: each list holds their own grids' disputes only."""
+    from sqlalchemy import select
+
+    from conftest import login
+    from core.auth.models import User
+    from core.db import db
+    from plugins.mediation.access import visible_disputes
+    expected = {}
+    for name in ("grid1", "grid2"):
+        user = db.session.scalar(select(User).where(User.username == name))
+        expected[name] = {d.id for d in db.session.scalars(visible_disputes(user)).all()}
+    assert expected["grid1"] and expected["grid2"] and expected["grid1"] != expected["grid2"]
+    clients = {n: app.test_client() for n in expected}
+    for name, c in clients.items():
+        login(c, name)
+    for _ in range(2):
+        for name, c in clients.items():
+            assert {int(i) for i in _references(c, "/mediation/?per_page=200")} == expected[name], name
+
+
+def test_the_audit_logs_today_is_the_day_of_the_request(app, client):
+    """The period filter reads the clock: a page filtered to "today" is built for its own day, never kept."""
+    from datetime import datetime
+
+    from conftest import login
+    from core import clock
+    from core.audit.models import AuditLog
+    from core.db import db
+    login(client, "auditor")
+    with clock.frozen(datetime(2026, 3, 2, 10, 0)):
+        db.session.add(AuditLog(at=clock.now(), action="note", record_type="core_user", record_id="1",
+                                text="day-one-marker"))
+        db.session.commit()
+        assert "day-one-marker" in client.get("/admin/audit/?period=today").get_data(as_text=True)
+    with clock.frozen(datetime(2026, 3, 3, 10, 0)):
+        assert "day-one-marker" not in client.get("/admin/audit/?period=today").get_data(as_text=True)
+        assert "day-one-marker" in client.get("/admin/audit/?q=day-one-marker").get_data(as_text=True)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from core.auth.guard import require
 from core.auth.models import User
 from core.db import db
-from core.shell.listing import Column, Filter, ListView
+from core.shell.listing import Column, Filter, ListView, listed
 from .access import record_links
 from .forms import AuditSearchForm
 from .models import ACTIONS, AuditLog
@@ -121,7 +121,7 @@ def _filters() -> list[Filter]:
                lambda s, v: s.where(AuditLog.user_id == int(v))),
         Filter("action", _l("Action"), [(a, labels.action_label(a)) for a in ACTIONS],
                lambda s, v: s.where(AuditLog.action == v)),
-        Filter("period", _l("Period"), list(PERIODS), _period),
+        Filter("period", _l("Period"), list(PERIODS), _period, cacheable=False),     # "today" moves
     ]
 
 
@@ -131,17 +131,29 @@ def index():
     form = AuditSearchForm(formdata=request.args)
     # the rows show the user's name only: not their roles and each role's permissions (two more queries
     # and some hundred ORM objects per page, issue 22)
-    stmt = select(AuditLog).options(joinedload(AuditLog.user).lazyload(User.roles))
     form.validate()
-    if form.record_id.data and not form.record_id.errors:
-        stmt = stmt.where(AuditLog.record_id == form.record_id.data.strip())
-    if form.date_from.data and not form.date_from.errors:
-        stmt = stmt.where(AuditLog.at >= datetime.combine(form.date_from.data, time.min))
-    if form.date_to.data and not form.date_to.errors:
-        stmt = stmt.where(AuditLog.at <= datetime.combine(form.date_to.data, time.max))
+    stmt = _statement(form)
     view = ListView(stmt, _columns(), search=[AuditLog.text, AuditLog.field, AuditLog.new, AuditLog.old],
                     filters=_filters(), default_sort=AuditLog.id.desc(), per_page=50, export_name="audit-log")
     if view.export_requested():
         return view.export()
     return render_template("audit/index.html", view=view, page=view.page(), form=form,
                            carried=("q", "record_type", "user", "action", "period", "sort"))
+
+
+def _statement(form):
+    """The log's statement: kept once per process for the plain log (issue 22), built for a record id or
+    dates asked for."""
+    def plain():
+        return select(AuditLog).options(joinedload(AuditLog.user).lazyload(User.roles))
+    narrowed = any(f.data and not f.errors for f in (form.record_id, form.date_from, form.date_to))
+    if not narrowed:
+        return listed("audit.index", (), plain)
+    stmt = plain()
+    if form.record_id.data and not form.record_id.errors:
+        stmt = stmt.where(AuditLog.record_id == form.record_id.data.strip())
+    if form.date_from.data and not form.date_from.errors:
+        stmt = stmt.where(AuditLog.at >= datetime.combine(form.date_from.data, time.min))
+    if form.date_to.data and not form.date_to.errors:
+        stmt = stmt.where(AuditLog.at <= datetime.combine(form.date_to.data, time.max))
+    return stmt

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from core.auth.guard import require
 from core.db import check_version, db
-from core.regions.scope import scope_condition, user_can_see_region
+from core.regions.scope import scope_condition, scope_key, user_can_see_region
 from core.regions.services import region_choices
-from core.shell.listing import Column, Filter, ListView, row_link
+from core.shell.listing import Column, Filter, ListView, listed, row_link
 from .display import masked_id_number, masked_phone
 from .forms import OrganisationForm
 from .models import ORG_KINDS, Organisation, Person
@@ -25,11 +25,12 @@ def _region_name(row) -> str:
 @bp.get("/persons")
 @require("core.parties.read")
 def persons():
-    stmt = select(Person).where(scope_condition(Person.region_id, current_user, include_unassigned=True))
     q = normalise_name((request.args.get("q") or "")[:100])
-    if q:
-        stmt = stmt.where(Person.name_norm.contains(q, autoescape=True))
-    view = ListView(stmt, [
+
+    def build():
+        stmt = select(Person).where(scope_condition(Person.region_id, current_user, include_unassigned=True))
+        return stmt.where(Person.name_norm.contains(q, autoescape=True)) if q else stmt
+    view = ListView(listed("parties.persons", (*scope_key(current_user), q), build), [
         Column("name", _("Full name"), link=row_link("parties.person", person_id="id"), sort=Person.name),
         Column("gender", _("Gender"), value=lambda p: p.gender_label),
         Column("id_number", _("ID number"), value=lambda p: masked_id_number(p.id_number)),

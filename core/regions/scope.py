@@ -44,6 +44,13 @@ def _regions_under(path: str):
     return stmt
 
 
+def scope_key(user) -> tuple:
+    """What :func:`scope_condition` reads of *user*: their region's path and whether they administer (a key for
+    statements built once per scope, ``core.shell.listing.listed``)."""
+    root = _user_region(user)
+    return (root.path if root is not None else None, bool(getattr(user, "is_admin", False)))
+
+
 def user_can_see_region(user, region: Region | None) -> bool:
     root = _user_region(user)
     if root is None:

@@ -13,9 +13,9 @@ from core.toolkit import User
 from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import ServiceError
-from core.toolkit import scope_condition
+from core.toolkit import scope_condition, scope_key
 from core.toolkit import perform
-from core.toolkit import Column, Filter, ListView, row_link
+from core.toolkit import Column, Filter, ListView, listed, row_link
 from core.toolkit import clock
 from . import scheduling, services, session
 from .access import load
@@ -41,14 +41,11 @@ def index():
     from plugins.petition.models import PetitionCase
     # the list reads the petition's reference and petitioner only: the panel, participants and the petition's
     # steps and representatives load only if a column ever reads them (4 queries less per page, issue 22)
-    listed = _scoped().options(lazyload(Hearing.panel), lazyload(Hearing.participants),
-                               joinedload(Hearing.petition).options(lazyload(PetitionCase.steps),
-                                                                  lazyload(PetitionCase.representatives),
-                                                                  lazyload(PetitionCase.region),
-                                                                  lazyload(PetitionCase.handling_unit),
-                                                                  joinedload(PetitionCase.petitioner)
-                                                                  .lazyload("*")))
-    view = ListView(listed, [
+    view = ListView(listed("hearing.index", scope_key(current_user), lambda: _scoped().options(
+        lazyload(Hearing.panel), lazyload(Hearing.participants),
+        joinedload(Hearing.petition).options(lazyload(PetitionCase.steps), lazyload(PetitionCase.representatives),
+                                             lazyload(PetitionCase.region), lazyload(PetitionCase.handling_unit),
+                                             joinedload(PetitionCase.petitioner).lazyload("*")))), [
         Column("reference", _("Reference"), link=row_link("hearing.hearing", hearing_id="id"),
                sort=Hearing.reference),
         Column("petition", _("Petition"), value=lambda h: h.petition.reference),

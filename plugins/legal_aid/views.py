@@ -12,8 +12,8 @@ from core.toolkit import unit_of_work
 from core.toolkit import deadline_batch, deadline_rows
 from core.toolkit import db
 from core.toolkit import Organisation
-from core.toolkit import in_scope, scope_condition
-from core.toolkit import Column, Filter, ListView, row_link
+from core.toolkit import in_scope, scope_condition, scope_key
+from core.toolkit import Column, Filter, ListView, listed, row_link
 from plugins.petition.models import PetitionCase
 from . import documents, services
 from .forms import (FeedbackForm, NotifyForm, OutcomeForm, ReasonForm, ReceiptForm, ReferralEditForm,
@@ -42,9 +42,9 @@ def index():
     from sqlalchemy.orm import joinedload, lazyload
     # the list reads the person's and the receiving body's names only: the region and the channel rule (with
     # their own joins, ~11 ms of PostgreSQL planning per page) load only if a column ever reads them (issue 22)
-    listed = _scoped().options(lazyload(Referral.region), lazyload(Referral.channel_rule),
-                               joinedload(Referral.person).lazyload("*"), joinedload(Referral.body).lazyload("*"))
-    view = ListView(listed, [
+    view = ListView(listed("legal_aid.index", scope_key(current_user), lambda: _scoped().options(
+        lazyload(Referral.region), lazyload(Referral.channel_rule), joinedload(Referral.person).lazyload("*"),
+        joinedload(Referral.body).lazyload("*"))), [
         Column("reference", _("Reference"), link=row_link("legal_aid.referral", ref_id="id"),
                sort=Referral.reference),
         Column("source", _("Source"), value=lambda r: r.source_reference),

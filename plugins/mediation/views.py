@@ -16,11 +16,12 @@ from core.toolkit import AttachmentError, add_attachment
 from core.toolkit import unit_of_work
 from core.toolkit import login_only, require
 from core.toolkit import StaleEdit, check_version, db
-from core.toolkit import Column, Filter, ListView, row_link
+from core.toolkit import Column, Filter, ListView, listed, row_link
+from core.toolkit import scope_key
 from core.toolkit import chosen_action, status_actions
 from core.toolkit import DEADLINE_STATUS, enum_labels
 from . import refusal, risks, services
-from .access import can_use_grid, dispute_for, visible_disputes, visible_grids
+from .access import can_use_grid, dispute_for, is_grid_worker, visible_disputes, visible_grids
 from .agreements.services import agreement_of, clocks
 from .agreements.views import sign_form
 from .committees.services import mediator_candidates
@@ -72,10 +73,16 @@ def index():
     from sqlalchemy.orm import joinedload, lazyload
     # the list shows the grid's name only: its workers (with their roles and permissions), the parties, the
     # reporter, mediator and region load only if a column ever reads them (issue 22: 12 queries → 5)
-    listed = _drill_down(visible_disputes(current_user)).options(
-        joinedload(Dispute.grid).lazyload(Grid.workers), lazyload(Dispute.parties), lazyload(Dispute.reporter),
-        lazyload(Dispute.mediator), lazyload(Dispute.region), lazyload(Dispute.refused_by))
-    view = ListView(listed, [
+    def build():
+        return _drill_down(visible_disputes(current_user)).options(
+            joinedload(Dispute.grid).lazyload(Grid.workers), lazyload(Dispute.parties), lazyload(Dispute.reporter),
+            lazyload(Dispute.mediator), lazyload(Dispute.region), lazyload(Dispute.refused_by))
+    # a grid worker's list is their grids' (their id in the statement); a drill-down (month, region, grid)
+    # looks the region up in the database: built for this request only
+    drill_down = any(request.args.get(k) for k in ("month", "region", "grid"))
+    view = ListView(build() if drill_down else listed(
+        "mediation.index", (*scope_key(current_user), current_user.id if is_grid_worker(current_user) else None),
+        build), [
         Column("reference", _("Ledger number"), link=row_link("mediation.dispute", dispute_id="id"),
                sort=Dispute.reference),
         Column("found_at", _("Found at"), value=lambda d: d.found_at.strftime("%Y-%m-%d %H:%M"), sort=Dispute.found_at),

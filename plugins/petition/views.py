@@ -14,9 +14,9 @@ from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import chosen_action
 from core.toolkit import Organisation
-from core.toolkit import in_scope, scope_condition
+from core.toolkit import in_scope, scope_condition, scope_key
 from core.toolkit import region_choices
-from core.toolkit import Column, Filter, ListView, row_link
+from core.toolkit import Column, Filter, ListView, listed, row_link
 from core.toolkit import clock
 from . import documents, services
 from .backlog.services import backlog_of
@@ -39,10 +39,9 @@ def index():
         return lambda stmt, v: stmt.where(col == v)
     # the list shows the petitioner only: the other relations load if a column ever reads them
     # (and the petitioner's name, not their region: 25 regions less to load, issue 22)
-    listed = _scoped().options(lazyload(PetitionCase.representatives), lazyload(PetitionCase.steps),
-                               lazyload(PetitionCase.region), lazyload(PetitionCase.handling_unit),
-                               joinedload(PetitionCase.petitioner).lazyload("*"))
-    view = ListView(listed, [
+    view = ListView(listed("petition.index", scope_key(current_user), lambda: _scoped().options(
+        lazyload(PetitionCase.representatives), lazyload(PetitionCase.steps), lazyload(PetitionCase.region),
+        lazyload(PetitionCase.handling_unit), joinedload(PetitionCase.petitioner).lazyload("*"))), [
         Column("reference", _("Reference"), link=row_link("petition.case", case_id="id"),
                sort=PetitionCase.reference),
         Column("received_at", _("Received"), value=lambda c: c.received_at.strftime("%Y-%m-%d"),

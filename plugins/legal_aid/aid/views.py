@@ -16,9 +16,9 @@ from core.toolkit import chosen_action, status_actions
 from core.toolkit import deadline_batch, deadline_rows, deadlines_for
 from core.toolkit import db
 from core.toolkit import Organisation
-from core.toolkit import in_scope, scope_condition
+from core.toolkit import in_scope, scope_condition, scope_key
 from core.toolkit import region_choices
-from core.toolkit import Column, Filter, ListView, row_link
+from core.toolkit import Column, Filter, ListView, listed, row_link
 from .. import documents, services
 from ..forms import (AidNewForm, EarlyAidForm, ObjectionDecisionForm, ProviderChoiceForm, ProviderForm, ReasonForm,
                     ReportForm, SupplementForm, TerminateForm, TextForm)
@@ -55,11 +55,11 @@ def index():
     from sqlalchemy.orm import joinedload, lazyload
     # the list reads the applicant's name only: the region, provider, opposing party and referral (a 17-table
     # join, ~15 ms of PostgreSQL planning per page) load only if a column ever reads them (issue 22)
-    listed = (select(AidApplication).where(scope_condition(AidApplication.region_id, current_user))
-              .options(lazyload(AidApplication.region), lazyload(AidApplication.provider),
-                       lazyload(AidApplication.opposing_org), lazyload(AidApplication.referral),
-                       joinedload(AidApplication.applicant).lazyload("*")))
-    view = ListView(listed, [
+    view = ListView(listed("legal_aid_aid.index", scope_key(current_user), lambda: (
+        select(AidApplication).where(scope_condition(AidApplication.region_id, current_user))
+        .options(lazyload(AidApplication.region), lazyload(AidApplication.provider),
+                 lazyload(AidApplication.opposing_org), lazyload(AidApplication.referral),
+                 joinedload(AidApplication.applicant).lazyload("*")))), [
         Column("reference", _("Reference"), link=row_link("legal_aid_aid.item", app_id="id"),
                sort=AidApplication.reference),
         Column("received_at", _("Received at"), value=lambda a: a.received_at.strftime("%Y-%m-%d"),
