@@ -87,14 +87,20 @@ def _text(row):
     return _short(text + (f" · {m.group(3)}" if m.group(3) else ""), 240)
 
 
+class _Words:
+    """A code's words by a label function, for ``Column(labels=…)`` (drawn once per code and page)."""
+
+    def __init__(self, words):
+        self.get = words
+
+
 def _columns() -> list[Column]:
     links = record_links()
     return [
         Column("at", _l("Time"), value=lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), sort=AuditLog.at),
         Column("user", _l("User"), value=lambda r: r.user.display_name if r.user else _("System")),
-        Column("action", _l("Action"), value=lambda r: labels.action_label(r.action), sort=AuditLog.action),
-        Column("record_type", _l("Record type"), value=lambda r: labels.record_type_label(r.record_type),
-               sort=AuditLog.record_type),
+        Column("action", _l("Action"), labels=_Words(labels.action_label), sort=AuditLog.action),
+        Column("record_type", _l("Record type"), labels=_Words(labels.record_type_label), sort=AuditLog.record_type),
         Column("record_id", _l("Record ID"),
                link=lambda r: (links(r.record_type, r.record_id) if r.record_type else None)
                or url_for("audit.index", record_type=r.record_type or "", record_id=r.record_id or "")),

@@ -23,8 +23,15 @@ class Column:
     link: Callable[[Any], str] | None = None       # row → URL
     sort: Any = None                               # a column expression to sort by
     css: str = ""
+    # a coded field's words: the row's ``key`` attribute looked up here (a value without a label shows as
+    # stored); a list draws each code's words once per page (issue 22), ``value`` is then not used
+    labels: Any = None
 
     def get(self, row):
+        if self.labels is not None:
+            raw = getattr(row, self.key, None)
+            label = self.labels.get(raw) if raw is not None else None
+            return str(label) if label is not None else raw
         return self.value(row) if self.value else getattr(row, self.key, "")
 
 
@@ -60,6 +67,23 @@ class row_link:
             if url is not None:
                 return url
         return url_for(self.endpoint, **values)
+
+
+def _coded(column: Column) -> Callable[[Any], Any]:
+    """*column*'s value of a row for a page: each code's words looked up once (``Column.labels``), as
+    ``Column.get`` gives them."""
+    key, words = column.key, {}
+
+    def get(row):
+        raw = getattr(row, key, None)
+        try:
+            return words[raw]
+        except KeyError:
+            text = words[raw] = column.get(row)
+            return text
+        except TypeError:                   # an unhashable value: as Column.get gives it
+            return column.get(row)
+    return get
 
 
 def url_parts(url: str | None, placeholder: int = row_link._PLACEHOLDER) -> tuple[str, str] | None:
@@ -253,8 +277,8 @@ class ListView:
     def rows_html(self, rows) -> Markup:
         """The table's rows, drawn here rather than by a Jinja loop (issue 22: the loop was a third of a list
         page's CPU): the same markup the ``list_view`` macro drew, every value and label escaped."""
-        cells = [(c.get, c.link, f'<td class="{escape(c.css)}" data-label="{escape(c.label)}">')
-                 for c in self.columns]
+        cells = [(c.get if c.labels is None else _coded(c), c.link,
+                  f'<td class="{escape(c.css)}" data-label="{escape(c.label)}">') for c in self.columns]
         out = []
         for row in rows:
             out.append("\n      <tr>")

@@ -53,7 +53,7 @@ def index():
         Column("scheduled_at", _("Scheduled at"), sort=Hearing.scheduled_at,
                value=lambda h: h.scheduled_at.strftime("%Y-%m-%d %H:%M") if h.scheduled_at else ""),
         Column("place", _("Place"), value=lambda h: h.place),
-        Column("state", _("Stage"), value=lambda h: h.state_label, sort=Hearing.state),
+        Column("state", _("Stage"), labels=STATES, sort=Hearing.state),
     ], search=[Hearing.reference, Hearing.matter], filters=[
         Filter("state", _("Stage"), list(STATES.items()), lambda stmt, v: stmt.where(Hearing.state == v)),
     ], default_sort=[Hearing.id.desc()], export_name="hearings")

@@ -49,10 +49,10 @@ def index():
                sort=Referral.reference),
         Column("source", _("Source"), value=lambda r: r.source_reference),
         Column("person", _("Person"), value=lambda r: r.person.name if r.person else ""),
-        Column("channel", _("Legal channel"), value=lambda r: r.channel_label),
+        Column("channel", _("Legal channel"), labels=CHANNELS),
         Column("body", _("Receiving body"), value=lambda r: r.body.name if r.body else ""),
         Column("filing_deadline", _("Filing deadline"), value=_filing),
-        Column("state", _("Stage"), value=lambda r: r.state_label, sort=Referral.state),
+        Column("state", _("Stage"), labels=REFERRAL_STATES, sort=Referral.state),
     ], search=[Referral.reference, Referral.request, Referral.source_reference], filters=[
         Filter("state", _("Stage"), list(REFERRAL_STATES.items()), where(Referral.state)),
         Filter("channel", _("Legal channel"), list(CHANNELS.items()), where(Referral.channel)),

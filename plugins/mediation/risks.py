@@ -107,6 +107,12 @@ def levels() -> dict[str, str]:
     return {code: label(code) for code in codes()}
 
 
+def all_labels() -> dict[str, str]:
+    """code → label of every level a dispute may hold: the configured ones and the built-in ones (a level no
+    longer configured still reads in words)."""
+    return {code: label(code) for code in [*RISKS, *codes()]}
+
+
 def choices() -> list[tuple[str, str]]:
     return list(levels().items())
 

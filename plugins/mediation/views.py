@@ -87,11 +87,11 @@ def index():
                sort=Dispute.reference),
         Column("found_at", _("Found at"), value=lambda d: d.found_at.strftime("%Y-%m-%d %H:%M"), sort=Dispute.found_at),
         Column("grid", _("Grid"), value=lambda d: d.grid.name),
-        Column("category", _("Dispute category"), value=lambda d: d.category_label, sort=Dispute.category),
+        Column("category", _("Dispute category"), labels=CATEGORIES, sort=Dispute.category),
         Column("summary", _("Summary")),
-        Column("risk_level", _("Risk"), value=lambda d: d.risk_label, sort=Dispute.risk_level),
-        Column("handling_level", _("Handling level"), value=lambda d: d.level_label),
-        Column("state", _("State"), value=lambda d: d.state_label, sort=Dispute.state),
+        Column("risk_level", _("Risk"), labels=risks.all_labels(), sort=Dispute.risk_level),
+        Column("handling_level", _("Handling level"), labels=LEVELS),
+        Column("state", _("State"), labels=STATES, sort=Dispute.state),
     ], search=[Dispute.reference, Dispute.summary], filters=_filters(),
         default_sort=[Dispute.found_at.desc(), Dispute.id.desc()], export_name="disputes")
     if view.export_requested():

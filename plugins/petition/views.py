@@ -47,10 +47,10 @@ def index():
         Column("received_at", _("Received"), value=lambda c: c.received_at.strftime("%Y-%m-%d"),
                sort=PetitionCase.received_at),
         Column("petitioner", _("Petitioner"), value=lambda c: c.petitioner.name),
-        Column("channel", _("Channel"), value=lambda c: c.channel_label),
-        Column("category", _("Category"), value=lambda c: c.category_label),
+        Column("channel", _("Channel"), labels=CHANNELS),
+        Column("category", _("Category"), labels=CATEGORIES),
         Column("request", _("Request"), value=lambda c: c.request[:40]),
-        Column("state", _("Stage"), value=lambda c: c.state_label, sort=PetitionCase.state),
+        Column("state", _("Stage"), labels=STATES, sort=PetitionCase.state),
     ], search=[PetitionCase.reference, PetitionCase.request], filters=[
         Filter("state", _("Stage"), list(STATES.items()), where(PetitionCase.state)),
         Filter("channel", _("Channel"), list(CHANNELS.items()), where(PetitionCase.channel)),

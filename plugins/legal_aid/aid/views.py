@@ -67,7 +67,7 @@ def index():
         Column("applicant", _("Applicant"), value=lambda a: a.applicant.name),
         Column("matter", _("Matter"), value=lambda a: str(MATTERS.get(a.matter_type, a.matter_type))),
         Column("clock", _("Clock"), value=_clock),
-        Column("state", _("Stage"), value=lambda a: a.state_label, sort=AidApplication.state),
+        Column("state", _("Stage"), labels=AID_STATES, sort=AidApplication.state),
     ], search=[AidApplication.reference, AidApplication.summary], filters=[
         Filter("state", _("Stage"), list(AID_STATES.items()), where(AidApplication.state)),
     ], default_sort=[AidApplication.id.desc()], export_name="legal-aid")
