@@ -166,6 +166,21 @@ def deadlines_for(record, today: date | None = None) -> list[dict]:
     return [as_dict(r, today) for r in rows]
 
 
+_batch = None
+
+
+def _batch_statement():
+    """The clocks of some records of one type, built once per process (issue 22: built, and its cache key
+    computed, on every list page)."""
+    global _batch
+    if _batch is None:
+        from sqlalchemy import bindparam
+        _batch = (select(Deadline).where(Deadline.record_type == bindparam("rtype"),
+                                         Deadline.record_id.in_(bindparam("ids", expanding=True)))
+                  .order_by(Deadline.start, Deadline.id))
+    return _batch
+
+
 @contextmanager
 def deadline_batch(records):
     """Load the clocks of many records in one query; ``deadlines_for`` on any of them inside the block reads
@@ -176,9 +191,7 @@ def deadline_batch(records):
     for rtype, rid in refs:
         by_type.setdefault(rtype, []).append(rid)
     for rtype, ids in by_type.items():
-        for row in db.session.scalars(select(Deadline).where(Deadline.record_type == rtype,
-                                                             Deadline.record_id.in_(ids))
-                                      .order_by(Deadline.start, Deadline.id)):
+        for row in db.session.scalars(_batch_statement(), {"rtype": rtype, "ids": ids}):
             batch[(rtype, row.record_id)].append(row)
     previous = g.get("_concord_deadline_batch")
     g._concord_deadline_batch = batch
