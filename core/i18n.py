@@ -185,6 +185,17 @@ def catalogue_texts() -> dict | None:
     return None if ctx is None else _memos(ctx.__dict__)[2]
 
 
+def remembered(memo: dict | None, key, make):
+    """``make()`` kept in *memo* (:func:`texts_memo` or :func:`catalogue_texts`) under *key*; made every time
+    without one (outside a request)."""
+    if memo is None:
+        return make()
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = make()
+    return text
+
+
 def _fast_lazy_strings() -> None:
     """Issue 22: a lazy label (a state, a channel, a column heading: ``lazy_gettext("Closed")``) is turned
     into text on every use, each through flask_babel's ``gettext``, ``get_domain`` and ``Domain.gettext``.

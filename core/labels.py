@@ -67,15 +67,8 @@ def _model(table: str):
 def record_type_label(table: str | None) -> str:
     if not table:
         return ""
-    from core.i18n import catalogue_texts
-    memo = catalogue_texts()
-    if memo is None:
-        return _record_type_text(table)
-    key = ("record_type", table)
-    text = memo.get(key)
-    if text is None:
-        text = memo[key] = _record_type_text(table)
-    return text
+    from core.i18n import catalogue_texts, remembered
+    return remembered(catalogue_texts(), ("record_type", table), lambda: _record_type_text(table))
 
 
 def _record_type_text(table: str) -> str:
@@ -88,15 +81,8 @@ def _record_type_text(table: str) -> str:
 def action_label(code: str | None) -> str:
     if not code:
         return ""
-    from core.i18n import catalogue_texts
-    memo = catalogue_texts()
-    if memo is None:
-        return _action_text(code)
-    key = ("action", code)
-    text = memo.get(key)
-    if text is None:
-        text = memo[key] = _action_text(code)
-    return text
+    from core.i18n import catalogue_texts, remembered
+    return remembered(catalogue_texts(), ("action", code), lambda: _action_text(code))
 
 
 def _action_text(code: str) -> str:

@@ -77,7 +77,7 @@ _export("core.shell.record_actions", "chosen_action", "status_actions")
 _export("core.shell.xlsx", xlsx_single="single")
 _export("core.labels", "DEADLINE_STATUS", "enum_labels", "register_actions", "register_enum",
         "register_record_type", "register_setting_labels", "rule_title")
-_export("core.i18n", "texts_memo")
+_export("core.i18n", "remembered", "texts_memo")
 # -- JSON API ----------------------------------------------------------------------------------------------
 _export("core.api", "ApiBlueprint", "ApiBody", "ApiError", "Collection", "Id", "LocalDate", "LocalDateTime",
         "OptionalText", "PageQuery", "Text", "VersionedPatch", "get_or_404_in_scope", "invalid", "run_service")

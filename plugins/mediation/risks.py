@@ -79,15 +79,8 @@ def codes() -> list[str]:
 
 
 def label(code: str) -> str:
-    from core.toolkit import texts_memo
-    memo = texts_memo()
-    if memo is None:
-        return _label(code)
-    key = ("mediation.risk", code)
-    text = memo.get(key)
-    if text is None:
-        text = memo[key] = _label(code)
-    return text
+    from core.toolkit import remembered, texts_memo
+    return remembered(texts_memo(), ("mediation.risk", code), lambda: _label(code))
 
 
 def _label(code: str) -> str:
