@@ -105,6 +105,17 @@ def count_statement(stmt, cap: int | None = None):
     return select(func.count()).select_from(inner.limit(cap + 1).subquery())
 
 
+def count_parts_statement(parts, cap: int | None = None):
+    """:func:`count_statement` of the rows of *parts*, statements no row is selected by two of (the
+    alternatives of an OR, as ``core.regions.scope.scope_alternatives`` gives them): counted together by a
+    UNION ALL, each part by its own index range."""
+    from sqlalchemy import func, literal_column, select, union_all
+    cap = _cap(cap)
+    rows = [p.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True) for p in parts]
+    inner = rows[0] if len(rows) == 1 else union_all(*rows)
+    return select(func.count()).select_from(inner.limit(cap + 1).subquery())
+
+
 def counted(n, cap: int | None = None) -> tuple[int, bool]:
     """``(count, exact)`` from the result of :func:`count_statement`."""
     cap = _cap(cap)

@@ -136,3 +136,75 @@ def test_the_audit_logs_today_is_the_day_of_the_request(app, client):
     with clock.frozen(datetime(2026, 3, 3, 10, 0)):
         assert "day-one-marker" not in client.get("/admin/audit/?period=today").get_data(as_text=True)
         assert "day-one-marker" in client.get("/admin/audit/?q=day-one-marker").get_data(as_text=True)
+
+
+def test_a_list_counted_by_parts_counts_what_its_or_selects(app, client):
+    """The persons list counts its rows as in-scope + without a region (a UNION ALL, one index range each):
+    the total on the page is the count of the OR it lists, capped as any list's count, for a town's officer
+    and for the county's, and a name search counts by the OR itself."""
+    import re
+
+    from sqlalchemy import func, or_, select
+
+    from conftest import login
+    from core.auth.models import User
+    from core.auth.services import create_user
+    from core.db import count_parts_statement, count_statement, db
+    from core.parties.models import Person
+    from core.regions.models import Region
+    from core.regions.scope import scope_alternatives
+    town = db.session.scalars(select(Region).where(Region.level == "town").order_by(Region.code)).first()
+    people = db.session.scalars(select(Person).order_by(Person.id)).all()
+    assert len(people) >= 6
+    people[0].region_id, people[1].region_id, people[2].region_id = town.id, town.id, None
+    db.session.commit()
+    create_user("officer_t", "long-enough-pw-1", ["officer"], region_code=town.code, check_password=False)
+    db.session.commit()
+    for name, password in (("officer_t", "long-enough-pw-1"), ("officer", "concord-demo")):
+        user = db.session.scalar(select(User).where(User.username == name))
+        parts = scope_alternatives(Person.region_id, user, include_unassigned=True)
+        assert len(parts) == 2
+        expected = db.session.scalar(select(func.count()).select_from(Person).where(or_(*parts)))
+        assert db.session.scalar(count_parts_statement([select(Person).where(p) for p in parts])) == expected
+        assert db.session.scalar(count_parts_statement([select(Person).where(p) for p in parts], cap=1)) == 2
+        assert db.session.scalar(count_statement(select(Person).where(or_(*parts)), cap=1)) == 2
+        c = app.test_client()
+        assert login(c, name, password).status_code == 302
+        page = c.get("/parties/persons?lang=en").get_data(as_text=True)
+        assert re.search(rf"\b{expected} records\b", page), name
+    searched = app.test_client()
+    login(searched, "officer_t", "long-enough-pw-1")
+    name = people[0].name_norm[:1]
+    user = db.session.scalar(select(User).where(User.username == "officer_t"))
+    parts = scope_alternatives(Person.region_id, user, include_unassigned=True)
+    expected = db.session.scalar(select(func.count()).select_from(Person).where(
+        or_(*parts), Person.name_norm.contains(name, autoescape=True)))
+    page = searched.get(f"/parties/persons?lang=en&q={name}").get_data(as_text=True)
+    assert re.search(rf"\b{expected} records\b", page)
+
+
+def test_the_audit_log_names_who_acted_without_loading_them(app, client):
+    """Each row's user is named from the users the filter lists: the name of the one who acted, "System" for
+    none."""
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from conftest import login
+    from core import clock
+    from core.audit.models import AuditLog
+    from core.auth.models import User
+    from core.db import db
+    mediator = db.session.scalar(select(User).where(User.username == "mediator"))
+    with clock.frozen(datetime(2026, 3, 2, 10, 0)):
+        db.session.add(AuditLog(at=clock.now(), action="note", record_type="core_user", record_id="1",
+                                text="acted-by-mediator", user_id=mediator.id))
+        db.session.add(AuditLog(at=clock.now(), action="note", record_type="core_user", record_id="1",
+                                text="acted-by-nobody"))
+        db.session.commit()
+    login(client, "auditor")
+    page = client.get("/admin/audit/?lang=en&q=acted-by-").get_data(as_text=True)
+    rows = [r.split("</tr>")[0] for r in page.split("<tr>") if "<td" in r.split("</tr>")[0] and "acted-by-" in r]
+    assert len(rows) == 2
+    assert any(mediator.display_name in r and "acted-by-mediator" in r for r in rows)
+    assert any(">System<" in r and "acted-by-nobody" in r for r in rows)

@@ -2,11 +2,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core.auth.guard import require
 from core.db import check_version, db
-from core.regions.scope import scope_condition, scope_key, user_can_see_region
+from core.regions.scope import scope_alternatives, scope_key, user_can_see_region
 from core.regions.services import region_choices
 from core.shell.listing import Column, Filter, ListView, listed, row_link
 from .display import masked_id_number, masked_phone
@@ -27,16 +27,20 @@ def _region_name(row) -> str:
 def persons():
     q = normalise_name((request.args.get("q") or "")[:100])
 
-    def build():
-        stmt = select(Person).where(scope_condition(Person.region_id, current_user, include_unassigned=True))
+    def build(*alternatives):
+        stmt = select(Person).where(*alternatives)
         return stmt.where(Person.name_norm.contains(q, autoescape=True)) if q else stmt
-    view = ListView(listed("parties.persons", (*scope_key(current_user), q), build), [
+    def scope():
+        return scope_alternatives(Person.region_id, current_user, include_unassigned=True)
+    key = (*scope_key(current_user), q)
+    view = ListView(listed("parties.persons", key, lambda: build(or_(*scope()))), [
         Column("name", _("Full name"), link=row_link("parties.person", person_id="id"), sort=Person.name),
         Column("gender", _("Gender"), value=lambda p: p.gender_label),
         Column("id_number", _("ID number"), value=lambda p: masked_id_number(p.id_number)),
         Column("phone", _("Phone"), value=lambda p: masked_phone(p.phone)),
         Column("region", _("Region"), value=_region_name),
-    ], default_sort=[Person.name_norm, Person.id], export_name="persons")
+    ], default_sort=[Person.name_norm, Person.id], export_name="persons",
+        count_parts=listed("parties.persons.count", key, lambda: [build(one) for one in scope()]))
     if view.export_requested():
         return view.export()
     return render_template("parties/persons.html", view=view, page=view.page())

@@ -23,11 +23,19 @@ def scope_filter(query, region_id_column, user):
 def scope_condition(region_id_column, user, include_unassigned: bool = False):
     """The WHERE clause of :func:`scope_filter`; with *include_unassigned* rows without a region pass
     too (master data such as persons often has none). ``true()`` for an administrator without a region."""
+    return or_(*scope_alternatives(region_id_column, user, include_unassigned))
+
+
+def scope_alternatives(region_id_column, user, include_unassigned: bool = False) -> list:
+    """:func:`scope_condition` as conditions no row meets two of, whose OR it is: ``[region inside, no
+    region]`` for a user with a region when *include_unassigned*, else one. A list's capped count adds them
+    up, one index range each (``ListView(count_parts=…)``; issue 22: SQLite counts an OR of the two by a
+    multi-index OR at twice the time)."""
     root = _user_region(user)
     if root is None:
-        return true() if getattr(user, "is_admin", False) else region_id_column.is_(None)
+        return [true() if getattr(user, "is_admin", False) else region_id_column.is_(None)]
     inside = region_id_column.in_(_regions_under(root.path))
-    return or_(inside, region_id_column.is_(None)) if include_unassigned else inside
+    return [inside, region_id_column.is_(None)] if include_unassigned else [inside]
 
 
 _under: dict[str, object] = {}

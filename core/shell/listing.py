@@ -26,7 +26,7 @@ def _cell(value) -> str:
     return "" if value is None else str(escape(value))
 from sqlalchemy import func, or_
 
-from core.db import count_statement, counted, db
+from core.db import count_parts_statement, count_statement, counted, db
 
 
 @dataclass
@@ -177,8 +177,12 @@ class ListView:
     PER_PAGE_MAX = 200
 
     def __init__(self, stmt, columns: list[Column], search: list = (), filters: list[Filter] = (),
-                 group_bys: list[GroupBy] = (), default_sort=None, per_page: int = 25, export_name: str = "export"):
+                 group_bys: list[GroupBy] = (), default_sort=None, per_page: int = 25, export_name: str = "export",
+                 count_parts: list | None = None):
         self.stmt = stmt
+        # the rows of *stmt* as statements no row is in two of (``scope_alternatives``): an unsearched,
+        # unfiltered page counts them by a UNION ALL (``core.db.count_parts_statement``)
+        self.count_parts = count_parts
         self.columns = columns
         self.search = list(search)
         self.filters = list(filters)
@@ -188,6 +192,7 @@ class ListView:
         self.export_name = export_name
         self.args = request.args
         self._path: str | None = None
+        self._view_args: dict = {}
 
     # -- request args → statement ---------------------------------------------------------------
     @property
@@ -235,7 +240,8 @@ class ListView:
         if kept is not None and key in kept:
             return kept[key]
         stmt = self.filtered()
-        count = count_statement(stmt)
+        plain = not self.q and not active
+        count = count_parts_statement(self.count_parts) if self.count_parts and plain else count_statement(stmt)
         desc = sort_key.startswith("-")
         col = next((c for c in self.columns if c.key == sort_key.lstrip("-") and c.sort is not None), None)
         if col is not None:
@@ -311,9 +317,11 @@ class ListView:
             if v is None:
                 args.pop(k, None)
         if self._path is None:
-            self._path = url_for(request.endpoint, **(request.view_args or {}))
-        if "?" in self._path or any(k in (request.view_args or {}) for k in args):
-            return url_for(request.endpoint, **(request.view_args or {}), **args)
+            self._view_args = request.view_args or {}
+            self._path = url_for(request.endpoint, **self._view_args)
+        view_args = self._view_args
+        if "?" in self._path or (view_args and any(k in view_args for k in args)):
+            return url_for(request.endpoint, **view_args, **args)
         # werkzeug's own query encoding (routing.rules._encode_query_vars): None dropped, same safe set
         query = urlencode([(k, v) for k, v in args.items() if v is not None], safe="!$'()*,/:;?@")
         return f"{self._path}?{query}" if query else self._path
