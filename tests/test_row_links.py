@@ -71,3 +71,17 @@ def test_audit_record_links_equal_record_url_for_every_registered_type(app):
         for record_type in types:
             for rid in (1, 7, "42", 2147483647, "2147483648", "abc", "0"):
                 assert links(record_type, rid) == record_url(record_type, rid), (record_type, rid)
+
+
+def test_audit_trail_links_equal_url_for(app):
+    """A record with no page links to its own trail in the audit log: the same URL as ``url_for`` for odd
+    types and ids (spaces, Chinese, &, ?, %, +, none)."""
+    from flask import url_for
+
+    from core.audit.views import record_trail_url
+    with app.test_request_context("/admin/audit/"):
+        trail = record_trail_url()
+        for record_type in ("core_user", "plugin thing", "家&?", None, ""):
+            for rid in ("1", "a b", "家 & 田?", "50%+1", "x/y#z", None, ""):
+                assert trail(record_type, rid) == url_for("audit.index", record_type=record_type or "",
+                                                          record_id=rid or ""), (record_type, rid)

@@ -42,7 +42,7 @@ FORM_FIELD = "_once"
 HEADER = "Idempotency-Key"
 KEY_RE = re.compile(r"^[0-9A-Za-z_.:-]{1,100}$")
 FORM_KEY_RE = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
-_FORM_RE = re.compile(r"<form\b[^>]*\bmethod\s*=\s*[\"']?post\b[^>]*>", re.IGNORECASE)
+_FORM_RE = re.compile(rb"<form\b[^>]*\bmethod\s*=\s*[\"']?post\b[^>]*>", re.IGNORECASE)   # on the page's bytes
 _table = IdempotencyKey.__table__
 
 
@@ -256,11 +256,13 @@ def _inject_tokens(response: Response) -> Response:
         return response
     if not signed_in:
         return response
-    html = response.get_data(as_text=True)
-    if "<form" not in html and "<FORM" not in html:
+    # the page's bytes as they are (UTF-8: no byte of a multi-byte character is ASCII, so the pattern finds
+    # the same tags), without decoding and encoding the whole page (issue 22)
+    html = response.get_data()
+    if b"<form" not in html and b"<FORM" not in html:
         return response
-    new = _FORM_RE.sub(lambda m: f'{m.group(0)}<input type="hidden" name="{FORM_FIELD}" '
-                                 f'value="{secrets.token_urlsafe(18)}">', html)
+    new = _FORM_RE.sub(lambda m: m.group(0) + f'<input type="hidden" name="{FORM_FIELD}" '
+                                       f'value="{secrets.token_urlsafe(18)}">'.encode("ascii"), html)
     if new != html:
         response.set_data(new)
     return response

@@ -259,7 +259,10 @@ class ListView:
         per_page = self._int_arg("per_page", self.per_page, 1, self.PER_PAGE_MAX)
         page = self._int_arg("page", 1, 1, 10**6)
         count, rows_stmt = self._page_statements(per_page, page)
-        total, exact = counted(db.session.scalar(count))
+        # the count is a Core statement: run on the session's connection (its transaction, after a flush of
+        # anything pending) without the ORM's execution steps (issue 22: ~0.1 ms a page)
+        db.session.flush()
+        total, exact = counted(db.session.connection().execute(count).scalar())
         rows = db.session.scalars(rows_stmt).unique().all()
         groups = []
         gb = next((g for g in self.group_bys if g.key == self.args.get("group_by")), None)
