@@ -208,3 +208,34 @@ def test_the_audit_log_names_who_acted_without_loading_them(app, client):
     assert len(rows) == 2
     assert any(mediator.display_name in r and "acted-by-mediator" in r for r in rows)
     assert any(">System<" in r and "acted-by-nobody" in r for r in rows)
+
+
+def test_a_list_page_is_one_statement_carrying_its_count(app, client):
+    """The petitions list reads the signed-in user and then its page in one statement whose rows carry the
+    capped count; a page past the end (no row to carry it) counts on its own and still shows the total."""
+    import re
+
+    from sqlalchemy import event, func, select
+
+    from conftest import login
+    from core.db import db
+    from plugins.petition.models import PetitionCase
+    login(client, "officer")
+    client.get("/petition/")
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = client.get("/petition/?lang=en&per_page=2").get_data(as_text=True)
+        on_page = list(seen)
+        seen.clear()
+        past = client.get("/petition/?lang=en&per_page=2&page=99999").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    total = db.session.scalar(select(func.count()).select_from(PetitionCase))
+    assert len([s for s in on_page if "petition_case" in s]) == 1, on_page
+    assert re.search(rf"\b{total} records\b", page)
+    assert len([s for s in seen if "petition_case" in s]) == 2          # the empty page, then its count
+    assert re.search(rf"\b{total} records\b", past) and "No records." in past

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select, text
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from core.auth.guard import require
 from core.auth.models import User
@@ -172,7 +172,7 @@ def _statement(form):
     dates asked for."""
     def plain():
         # the rows show the user's name only, from the filter's list (``_columns``): no User joined
-        return select(AuditLog).options(noload(AuditLog.user))
+        return select(AuditLog).options(lazyload(AuditLog.user))
     narrowed = any(f.data and not f.errors for f in (form.record_id, form.date_from, form.date_to))
     if not narrowed:
         return listed("audit.index", (), plain)
