@@ -95,8 +95,11 @@ def load_config(overrides: dict | None = None) -> dict:
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
     elif cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and "connect_args" not in cfg["SQLALCHEMY_ENGINE_OPTIONS"]:
         # a database that is restarting or unreachable answers within seconds (503), never hangs a worker
+        # LIFO: a worker's requests reuse its most recently used connection, whose statements psycopg has
+        # prepared (core.pg_prepared), and connections it no longer needs idle out
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**cfg["SQLALCHEMY_ENGINE_OPTIONS"], "pool_timeout": 10,
-                                            "pool_recycle": 1800, "connect_args": {"connect_timeout": 5}}
+                                            "pool_recycle": 1800, "pool_use_lifo": True,
+                                            "connect_args": {"connect_timeout": 5}}
     cfg.setdefault("SECRET_KEY", None)
     if not cfg["SECRET_KEY"]:
         cfg["SECRET_KEY"] = _secret_key(instance)

@@ -57,6 +57,9 @@ def check_version(record, submitted_version) -> None:
         raise StaleEdit()
 
 
+from core import pg_prepared  # noqa: E402,F401  (its engine listeners: psycopg keeps prepared statements)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - trivial
     module = type(dbapi_connection).__module__

@@ -1,0 +1,59 @@
+"""Issue 22: on PostgreSQL (psycopg), a request that only read ends its transaction with COMMIT, so the
+statements psycopg prepared survive to the next request; any transaction that wrote still ends by ROLLBACK and
+keeps nothing of what it did."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+
+from conftest import login
+
+
+def _prepared(app) -> set[str]:
+    from core.db import db
+    with app.app_context():
+        return set(db.session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars())
+
+
+def _postgres(app) -> bool:
+    from core.db import db
+    with app.app_context():
+        return db.engine.dialect.driver == "psycopg"
+
+
+def test_read_only_requests_keep_psycopgs_prepared_statements(make_app):
+    from conftest import IsolatedClient
+    # serial requests take the connection last given back (the pool is LIFO): every request, and the look at
+    # what it prepared, use the same one
+    app = make_app({"WTF_CSRF_ENABLED": False})
+    if not _postgres(app):
+        pytest.skip("psycopg prepares statements on PostgreSQL only")
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    login(client, "officer")
+    for _ in range(8):                      # psycopg prepares a statement on its fifth run on a connection
+        assert client.get("/petition/").status_code == 200
+    kept = _prepared(app)
+    assert any("FROM petition_case" in s for s in kept), kept
+    assert any("FROM core_user" in s for s in kept), kept
+
+
+def test_a_transaction_that_wrote_is_still_rolled_back(app):
+    """A write left uncommitted is discarded when the session closes (on every database), and a read-only
+    transaction ended early by COMMIT leaves the session usable."""
+    from core.db import db
+    from core.settings.models import Setting
+    with app.app_context():
+        db.session.add(Setting(key="test.uncommitted", value="1"))
+        db.session.flush()
+        db.session.remove()                 # the request's end: ROLLBACK
+        assert db.session.scalar(select(func.count()).select_from(Setting)
+                                 .where(Setting.key == "test.uncommitted")) == 0
+        db.session.execute(text("SELECT 1"))
+        db.session.remove()                 # a reading transaction ends (by COMMIT on psycopg)
+        assert db.session.execute(text("SELECT 2")).scalar() == 2
+        db.session.execute(text("SELECT 1"))
+        db.session.execute(Setting.__table__.insert().values(key="test.core_write", value="1"))
+        db.session.remove()                 # a Core write: not a SELECT, so rolled back
+        assert db.session.scalar(select(func.count()).select_from(Setting)
+                                 .where(Setting.key == "test.core_write")) == 0
