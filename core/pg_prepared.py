@@ -11,7 +11,7 @@ committed just before SQLAlchemy rolls it back; committing a transaction that wr
 rolling it back, and the ROLLBACK that follows finds no transaction and leaves psycopg's cache alone.
 
 Anything else — a write, a SAVEPOINT, a ``SET``, a statement run outside SQLAlchemy's cursor events, a
-transaction in error — ends as before, by ROLLBACK."""
+transaction in error, a COMMIT that fails (the server went away) — ends as before, by ROLLBACK."""
 from __future__ import annotations
 
 import re
@@ -40,9 +40,15 @@ def _note(conn, cursor, statement, parameters, context, executemany) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _end_a_reading_transaction_by_commit(conn) -> None:
-    if conn.info.get(_WROTE, True) or not _psycopg(conn):
-        return
-    from psycopg.pq import TransactionStatus
-    raw = conn.connection.dbapi_connection
-    if raw is not None and raw.info.transaction_status == TransactionStatus.INTRANS:
-        raw.commit()
+    # this runs before SQLAlchemy's ROLLBACK and outside its handling of database errors: nothing may escape
+    # (the server gone after a restart: SQLAlchemy's own ROLLBACK then fails, as before, and its callers answer
+    # 503 and drop the connection)
+    try:
+        if conn.info.get(_WROTE, True) or not _psycopg(conn):
+            return
+        from psycopg.pq import TransactionStatus
+        raw = conn.connection.dbapi_connection
+        if raw is not None and raw.info.transaction_status == TransactionStatus.INTRANS:
+            raw.commit()
+    except Exception:
+        pass

@@ -57,3 +57,21 @@ def test_a_transaction_that_wrote_is_still_rolled_back(app):
         db.session.remove()                 # a Core write: not a SELECT, so rolled back
         assert db.session.scalar(select(func.count()).select_from(Setting)
                                  .where(Setting.key == "test.core_write")) == 0
+
+
+def test_a_reading_transaction_on_a_lost_connection_fails_as_before(app):
+    """The server ends the connection mid-transaction (a restart): closing the session raises SQLAlchemy's
+    DBAPIError (which the request's teardown turns into a dropped connection), never psycopg's own error from the
+    early COMMIT (which escaped as a 500)."""
+    import sqlalchemy.exc
+
+    from core.db import db
+    if not _postgres(app):
+        pytest.skip("the early COMMIT is psycopg's")
+    with app.app_context():
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        with db.engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(sqlalchemy.exc.DBAPIError):
+            db.session.remove()
+        db.session.registry.clear()
