@@ -114,7 +114,7 @@ def test_notice_import_recomputes_2027_deadlines(app, record):
     db.session.commit()
     # only this record's clocks are asserted: the demo data's own open deadlines, started on the local day the
     # test database was seeded, fall in the 2027 notice's window or not depending on that day (from 16:00 UTC
-    # on 2026-12-06 it is the 7th in Beijing and five 60-day clocks end in the Spring Festival)
+    # on 2026-12-06 it is the 7th in Beijing, and five demo clocks end on days the notice changes)
     mine = [row.rule_code for row, _old in report["moved"]
             if (row.record_type, row.record_id) == ("core_user", record.id)]
     assert mine == ["petition.accept_notice"]
