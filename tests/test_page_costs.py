@@ -239,3 +239,42 @@ def test_a_list_page_is_one_statement_carrying_its_count(app, client):
     assert re.search(rf"\b{total} records\b", page)
     assert len([s for s in seen if "petition_case" in s]) == 2          # the empty page, then its count
     assert re.search(rf"\b{total} records\b", past) and "No records." in past
+
+
+def test_the_audit_log_reads_its_entries_as_rows_and_words_them_as_before(app, client):
+    """The log's page and its exports read entries as Core rows (no AuditLog object is loaded) and still word
+    each kind: a change names its field and values, a creation its snapshot, a sign-in its action."""
+    import io
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+    from sqlalchemy import event
+
+    from conftest import login
+    from core import clock
+    from core.audit.models import AuditLog
+    from core.db import db
+    with clock.frozen(datetime(2026, 3, 2, 10, 0, 7)):
+        db.session.add(AuditLog(at=clock.now(), action="update", record_type="core_user", record_id="1",
+                                field="display_name", old="rows-old-name", new="rows-new-name"))
+        db.session.commit()
+    login(client, "auditor")
+    loaded = []
+
+    def on_load(target, context):
+        loaded.append(target)
+    event.listen(AuditLog, "load", on_load)
+    try:
+        page = client.get("/admin/audit/?lang=en&q=rows-new-name").get_data(as_text=True)
+        csv = client.get("/admin/audit/?lang=en&q=rows-new-name&format=csv").get_data(as_text=True)
+        xlsx = client.get("/admin/audit/?lang=en&q=rows-new-name&format=xlsx").data
+    finally:
+        event.remove(AuditLog, "load", on_load)
+    assert loaded == []
+    row = next(r for r in page.split("<tr>") if "rows-new-name" in r and "<td" in r)
+    assert ">2026-03-02 10:00:07<" in row and ">Changed<" in row and "rows-old-name" in row
+    assert "display_name" not in row                         # the field by its label, not its key
+    assert "rows-old-name" in csv and "2026-03-02 10:00:07" in csv
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    values = [c.value for r in sheet.iter_rows() for c in r]
+    assert "rows-new-name" in values and datetime(2026, 3, 2, 10, 0, 7) in values

@@ -9,7 +9,6 @@ from datetime import date, datetime, time
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select, text
-from sqlalchemy.orm import lazyload
 
 from core.auth.guard import require
 from core.auth.models import User
@@ -50,21 +49,31 @@ def _short(text, n=120):
 
 def _value(attr):
     def get(row):
-        cls = model_for_table(row.record_type) if row.record_type else None
         raw = getattr(row, attr)
         if row.field:
-            return _short(_shown(cls, row.field, raw))
+            return _short(_shown(_model(row), row.field, raw))
         if row.action in ("create", "delete"):
-            return _short(labels.snapshot_lines(cls, raw), 240)
+            return _short(labels.snapshot_lines(_model(row), raw), 240)
         return _short(raw)
     return get
 
 
+def _model(row):
+    return model_for_table(row.record_type) if row.record_type else None
+
+
 def _field(row):
-    cls = model_for_table(row.record_type) if row.record_type else None
     if not row.field:
         return ""
+    cls = _model(row)
     return "、".join(labels.field_label(cls, f) for f in row.field.split(",") if f)
+
+
+def _time(row) -> str:
+    """The entry's time to the second (``isoformat`` spells a naive time as ``strftime`` did, in a tenth of
+    its time: 50 a page)."""
+    at = row.at
+    return at.isoformat(" ", "seconds") if at.tzinfo is None and at.year >= 1000 else at.strftime("%Y-%m-%d %H:%M:%S")
 
 
 _READS = re.compile(r"^(\d+) records · (.*?)(?: · (.*))?$", re.S)
@@ -115,7 +124,7 @@ def _columns(users) -> list[Column]:
     system = _("System")
     trail = record_trail_url()
     return [
-        Column("at", _l("Time"), value=lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), sort=AuditLog.at),
+        Column("at", _l("Time"), value=_time, sort=AuditLog.at),
         Column("user", _l("User"), value=lambda r: names.get(r.user_id, system) if r.user_id else system),
         Column("action", _l("Action"), labels=_Words(labels.action_label), sort=AuditLog.action),
         Column("record_type", _l("Record type"), labels=_Words(labels.record_type_label), sort=AuditLog.record_type),
@@ -166,7 +175,8 @@ def index():
     stmt = _statement(form)
     users = _users()
     view = ListView(stmt, _columns(users), search=[AuditLog.text, AuditLog.field, AuditLog.new, AuditLog.old],
-                    filters=_filters(users), default_sort=AuditLog.id.desc(), per_page=50, export_name="audit-log")
+                    filters=_filters(users), default_sort=AuditLog.id.desc(), per_page=50, export_name="audit-log",
+                    core_rows=True)
     if view.export_requested():
         return view.export()
     return render_template("audit/index.html", view=view, page=view.page(), form=form,
@@ -177,8 +187,9 @@ def _statement(form):
     """The log's statement: kept once per process for the plain log (issue 22), built for a record id or
     dates asked for."""
     def plain():
-        # the rows show the user's name only, from the filter's list (``_columns``): no User joined
-        return select(AuditLog).options(lazyload(AuditLog.user))
+        # the entries as Core rows (``ListView(core_rows=True)``); the rows show the user's name only, from the
+        # filter's list (``_columns``): no User joined
+        return select(AuditLog.__table__)
     narrowed = any(f.data and not f.errors for f in (form.record_id, form.date_from, form.date_to))
     if not narrowed:
         return listed("audit.index", (), plain)

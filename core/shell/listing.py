@@ -178,8 +178,11 @@ class ListView:
 
     def __init__(self, stmt, columns: list[Column], search: list = (), filters: list[Filter] = (),
                  group_bys: list[GroupBy] = (), default_sort=None, per_page: int = 25, export_name: str = "export",
-                 count_parts: list | None = None):
+                 count_parts: list | None = None, core_rows: bool = False):
         self.stmt = stmt
+        # True: *stmt* selects columns (``select(Model.__table__)``), its rows are Core rows read by attribute
+        # like the objects they stand for (issue 22: loading 50 audit log entries as ORM objects cost ~0.3 ms)
+        self.core_rows = core_rows
         # the rows of *stmt* as statements no row is in two of (``scope_alternatives``): an unsearched,
         # unfiltered page counts them by a UNION ALL (``core.db.count_parts_statement``)
         self.count_parts = count_parts
@@ -262,8 +265,12 @@ class ListView:
         per_page = self._int_arg("per_page", self.per_page, 1, self.PER_PAGE_MAX)
         page = self._int_arg("page", 1, 1, 10**6)
         count, rows_stmt = self._page_statements(per_page, page)
-        found = db.session.execute(rows_stmt).unique().all()
-        rows = [r[0] for r in found]
+        result = db.session.execute(rows_stmt)
+        if self.core_rows:      # each row is the record (its list_total column is one attribute more)
+            rows = found = result.all()
+        else:
+            found = result.unique().all()
+            rows = [r[0] for r in found]
         if found:
             total, exact = counted(found[0][-1])
         else:   # a page past the end has no row to carry the count: counted on the session's connection
@@ -347,6 +354,8 @@ class ListView:
         stmt = self.filtered()
         if self.default_sort is not None:
             stmt = stmt.order_by(*(self.default_sort if isinstance(self.default_sort, (list, tuple)) else [self.default_sort]))
+        if self.core_rows:
+            return db.session.execute(stmt.limit(limit)).all()
         return db.session.scalars(stmt.limit(limit)).unique()
 
     def xlsx_response(self, limit: int = 100_000) -> Response:
