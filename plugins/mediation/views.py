@@ -70,13 +70,13 @@ def _drill_down(stmt):
 @bp.get("/")
 @require("mediation.dispute.read")
 def index():
-    from sqlalchemy.orm import joinedload, lazyload
-    # the list shows the grid's name only: its workers (with their roles and permissions), the parties, the
-    # reporter, mediator and region load only if a column ever reads them (issue 22: 12 queries → 5)
+    # the columns the list shows, as Core rows (issue 22: 25 disputes, their grids and the grids' regions as
+    # ORM objects cost ~0.35 ms a page); the grid's name by a subquery asked for the page's rows only
     def build():
-        return _drill_down(visible_disputes(current_user)).options(
-            joinedload(Dispute.grid).lazyload(Grid.workers), lazyload(Dispute.parties), lazyload(Dispute.reporter),
-            lazyload(Dispute.mediator), lazyload(Dispute.region), lazyload(Dispute.refused_by))
+        grid = select(Grid.name).where(Grid.id == Dispute.grid_id).scalar_subquery().label("grid")
+        return _drill_down(visible_disputes(current_user)).with_only_columns(
+            Dispute.id, Dispute.reference, Dispute.found_at, grid, Dispute.category, Dispute.summary,
+            Dispute.risk_level, Dispute.handling_level, Dispute.state)
     # a grid worker's list is their grids' (their id in the statement); a drill-down (month, region, grid)
     # looks the region up in the database: built for this request only
     drill_down = any(request.args.get(k) for k in ("month", "region", "grid"))
@@ -86,14 +86,14 @@ def index():
         Column("reference", _("Ledger number"), link=row_link("mediation.dispute", dispute_id="id"),
                sort=Dispute.reference),
         Column("found_at", _("Found at"), value=lambda d: d.found_at.strftime("%Y-%m-%d %H:%M"), sort=Dispute.found_at),
-        Column("grid", _("Grid"), value=lambda d: d.grid.name),
+        Column("grid", _("Grid")),
         Column("category", _("Dispute category"), labels=CATEGORIES, sort=Dispute.category),
         Column("summary", _("Summary")),
         Column("risk_level", _("Risk"), labels=risks.all_labels(), sort=Dispute.risk_level),
         Column("handling_level", _("Handling level"), labels=LEVELS),
         Column("state", _("State"), labels=STATES, sort=Dispute.state),
     ], search=[Dispute.reference, Dispute.summary], filters=_filters(),
-        default_sort=[Dispute.found_at.desc(), Dispute.id.desc()], export_name="disputes")
+        default_sort=[Dispute.found_at.desc(), Dispute.id.desc()], export_name="disputes", core_rows=True)
     if view.export_requested():
         return view.export()
     new_url = url_for("mediation.capture") if current_user.can("mediation.dispute.create") else None

@@ -6,14 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload
 
 from core.toolkit import require
 from core.toolkit import unit_of_work
 from core.toolkit import deadline_rows
 from core.toolkit import db
 from core.toolkit import chosen_action
-from core.toolkit import Organisation
+from core.toolkit import Organisation, Person
 from core.toolkit import in_scope, scope_condition, scope_key
 from core.toolkit import region_choices
 from core.toolkit import Column, Filter, ListView, listed, row_link
@@ -37,16 +36,20 @@ def _scoped():
 def index():
     def where(col):
         return lambda stmt, v: stmt.where(col == v)
-    # the list shows the petitioner only: the other relations load if a column ever reads them
-    # (and the petitioner's name, not their region: 25 regions less to load, issue 22)
-    view = ListView(listed("petition.index", scope_key(current_user), lambda: _scoped().options(
-        lazyload(PetitionCase.representatives), lazyload(PetitionCase.steps), lazyload(PetitionCase.region),
-        lazyload(PetitionCase.handling_unit), joinedload(PetitionCase.petitioner).lazyload("*"))), [
+    # the columns the list shows, as Core rows (issue 22: 25 cases and their petitioners as ORM objects cost
+    # ~0.35 ms a page); the petitioner's name by a subquery asked for the page's rows only, not in the count
+    def build():
+        petitioner = select(Person.name).where(Person.id == PetitionCase.petitioner_id) \
+            .scalar_subquery().label("petitioner")
+        return _scoped().with_only_columns(
+            PetitionCase.id, PetitionCase.reference, PetitionCase.received_at, petitioner, PetitionCase.channel,
+            PetitionCase.category, PetitionCase.request, PetitionCase.state)
+    view = ListView(listed("petition.index", scope_key(current_user), build), [
         Column("reference", _("Reference"), link=row_link("petition.case", case_id="id"),
                sort=PetitionCase.reference),
         Column("received_at", _("Received"), value=lambda c: c.received_at.strftime("%Y-%m-%d"),
                sort=PetitionCase.received_at),
-        Column("petitioner", _("Petitioner"), value=lambda c: c.petitioner.name),
+        Column("petitioner", _("Petitioner")),
         Column("channel", _("Channel"), labels=CHANNELS),
         Column("category", _("Category"), labels=CATEGORIES),
         Column("request", _("Request"), value=lambda c: c.request[:40]),
@@ -55,7 +58,8 @@ def index():
         Filter("state", _("Stage"), list(STATES.items()), where(PetitionCase.state)),
         Filter("channel", _("Channel"), list(CHANNELS.items()), where(PetitionCase.channel)),
         Filter("category", _("Category"), list(CATEGORIES.items()), where(PetitionCase.category)),
-    ], default_sort=[PetitionCase.received_at.desc(), PetitionCase.id.desc()], export_name="petitions")
+    ], default_sort=[PetitionCase.received_at.desc(), PetitionCase.id.desc()], export_name="petitions",
+        core_rows=True)
     if view.export_requested():
         return view.export()
     return render_template("petition/index.html", view=view, page=view.page(),
