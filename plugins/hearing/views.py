@@ -34,29 +34,38 @@ def _scoped():
     return select(Hearing).where(scope_condition(Hearing.region_id, current_user))
 
 
+def _listed_columns(stmt):
+    """*stmt* selecting what the hearings list shows, as Core rows (issue 22: each hearing, its petition and the
+    petitioner as ORM objects); the petition's reference, the petitioner's name and the place (the room's name,
+    else the venue, as ``Hearing.place``) by subqueries asked for the page's rows only."""
+    from sqlalchemy import func
+    from core.toolkit import Person
+    from plugins.petition.models import PetitionCase
+    from .pool.models import HearingRoom
+    petition = select(PetitionCase.reference).where(PetitionCase.id == Hearing.petition_id) \
+        .scalar_subquery().label("petition")
+    petitioner = select(Person.name).where(PetitionCase.id == Hearing.petition_id,
+                                           Person.id == PetitionCase.petitioner_id).scalar_subquery().label("petitioner")
+    room = select(HearingRoom.name).where(HearingRoom.id == Hearing.room_id).scalar_subquery()
+    return stmt.with_only_columns(Hearing.id, Hearing.reference, petition, petitioner, Hearing.scheduled_at,
+                                  func.coalesce(room, Hearing.venue).label("place"), Hearing.state)
+
+
 @bp.get("/")
 @require("hearing.hearing.read")
 def index():
-    from sqlalchemy.orm import joinedload, lazyload
-    from plugins.petition.models import PetitionCase
-    # the list reads the petition's reference and petitioner only: the panel, participants and the petition's
-    # steps and representatives load only if a column ever reads them (4 queries less per page, issue 22)
-    view = ListView(listed("hearing.index", scope_key(current_user), lambda: _scoped().options(
-        lazyload(Hearing.panel), lazyload(Hearing.participants),
-        joinedload(Hearing.petition).options(lazyload(PetitionCase.steps), lazyload(PetitionCase.representatives),
-                                             lazyload(PetitionCase.region), lazyload(PetitionCase.handling_unit),
-                                             joinedload(PetitionCase.petitioner).lazyload("*")))), [
+    view = ListView(listed("hearing.index", scope_key(current_user), lambda: _listed_columns(_scoped())), [
         Column("reference", _("Reference"), link=row_link("hearing.hearing", hearing_id="id"),
                sort=Hearing.reference),
-        Column("petition", _("Petition"), value=lambda h: h.petition.reference),
-        Column("petitioner", _("Petitioner"), value=lambda h: h.petition.petitioner.name),
+        Column("petition", _("Petition")),
+        Column("petitioner", _("Petitioner")),
         Column("scheduled_at", _("Scheduled at"), sort=Hearing.scheduled_at,
                value=lambda h: h.scheduled_at.strftime("%Y-%m-%d %H:%M") if h.scheduled_at else ""),
-        Column("place", _("Place"), value=lambda h: h.place),
+        Column("place", _("Place")),
         Column("state", _("Stage"), labels=STATES, sort=Hearing.state),
     ], search=[Hearing.reference, Hearing.matter], filters=[
         Filter("state", _("Stage"), list(STATES.items()), lambda stmt, v: stmt.where(Hearing.state == v)),
-    ], default_sort=[Hearing.id.desc()], export_name="hearings")
+    ], default_sort=[Hearing.id.desc()], export_name="hearings", core_rows=True)
     if view.export_requested():
         return view.export()
     return render_template("hearing/index.html", view=view, page=view.page(),
