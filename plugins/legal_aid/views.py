@@ -34,33 +34,46 @@ def _filing(r: Referral) -> str:
     return d["due"] if d else ""
 
 
+def _listed_columns(stmt):
+    """*stmt* selecting what the referrals list shows, as Core rows (issue 22: each referral with its person
+    and receiving body as ORM objects); the person's and the body's names by subqueries asked for the page's
+    rows only."""
+    from core.toolkit import Person
+    person = select(Person.name).where(Person.id == Referral.person_id).scalar_subquery().label("person")
+    body = select(Organisation.name).where(Organisation.id == Referral.body_id).scalar_subquery().label("body")
+    return stmt.with_only_columns(Referral.id, Referral.reference, Referral.source_reference, person,
+                                  Referral.channel, body, Referral.rule_code, Referral.state)
+
+
+def _listed_filing(row) -> str:
+    """:func:`_filing` of a listed referral (a Core row)."""
+    d = services.filing_clock(row.id, row.rule_code)
+    return d["due"] if d else ""
+
+
 @bp.get("/")
 @require("legal_aid.referral.read")
 def index():
     def where(col):
         return lambda stmt, v: stmt.where(col == v)
-    from sqlalchemy.orm import joinedload, lazyload
-    # the list reads the person's and the receiving body's names only: the region and the channel rule (with
-    # their own joins, ~11 ms of PostgreSQL planning per page) load only if a column ever reads them (issue 22)
-    view = ListView(listed("legal_aid.index", scope_key(current_user), lambda: _scoped().options(
-        lazyload(Referral.region), lazyload(Referral.channel_rule), joinedload(Referral.person).lazyload("*"),
-        joinedload(Referral.body).lazyload("*"))), [
+    view = ListView(listed("legal_aid.index", scope_key(current_user), lambda: _listed_columns(_scoped())), [
         Column("reference", _("Reference"), link=row_link("legal_aid.referral", ref_id="id"),
                sort=Referral.reference),
         Column("source", _("Source"), value=lambda r: r.source_reference),
-        Column("person", _("Person"), value=lambda r: r.person.name if r.person else ""),
+        Column("person", _("Person"), value=lambda r: r.person or ""),
         Column("channel", _("Legal channel"), labels=CHANNELS),
-        Column("body", _("Receiving body"), value=lambda r: r.body.name if r.body else ""),
-        Column("filing_deadline", _("Filing deadline"), value=_filing),
+        Column("body", _("Receiving body"), value=lambda r: r.body or ""),
+        Column("filing_deadline", _("Filing deadline"), value=_listed_filing),
         Column("state", _("Stage"), labels=REFERRAL_STATES, sort=Referral.state),
     ], search=[Referral.reference, Referral.request, Referral.source_reference], filters=[
         Filter("state", _("Stage"), list(REFERRAL_STATES.items()), where(Referral.state)),
         Filter("channel", _("Legal channel"), list(CHANNELS.items()), where(Referral.channel)),
-    ], default_sort=[Referral.id.desc()], export_name="referrals")
+    ], default_sort=[Referral.id.desc()], export_name="referrals", core_rows=True)
     if view.export_requested():
         return view.export()
     page = view.page()
-    with deadline_batch(page.rows):          # one query for the clocks of every row shown
+    # one query for the clocks of every row shown
+    with deadline_batch([(Referral.__tablename__, r.id) for r in page.rows]):
         return render_template("legal_aid/index.html", view=view, page=page,
                                can_create=current_user.can("legal_aid.referral.manage"))
 
