@@ -175,7 +175,8 @@ def _batch_statement():
     global _batch
     if _batch is None:
         from sqlalchemy import bindparam
-        _batch = (select(Deadline).where(Deadline.record_type == bindparam("rtype"),
+        # Core rows: ``as_dict`` reads a clock's columns only (issue 22: no Deadline objects on a list page)
+        _batch = (select(Deadline.__table__).where(Deadline.record_type == bindparam("rtype"),
                                          Deadline.record_id.in_(bindparam("ids", expanding=True)))
                   .order_by(Deadline.start, Deadline.id))
     return _batch
@@ -186,12 +187,12 @@ def deadline_batch(records):
     """Load the clocks of many records in one query; ``deadlines_for`` on any of them inside the block reads
     from it (a list page shows 100 records with 1 query for their clocks, not 100)."""
     refs = [_ref(r) for r in records]
-    batch: dict[tuple[str, int], list[Deadline]] = {ref: [] for ref in refs}
+    batch: dict[tuple[str, int], list] = {ref: [] for ref in refs}    # each clock as a Core row
     by_type: dict[str, list[int]] = {}
     for rtype, rid in refs:
         by_type.setdefault(rtype, []).append(rid)
     for rtype, ids in by_type.items():
-        for row in db.session.scalars(_batch_statement(), {"rtype": rtype, "ids": ids}):
+        for row in db.session.execute(_batch_statement(), {"rtype": rtype, "ids": ids}):
             batch[(rtype, row.record_id)].append(row)
     previous = g.get("_concord_deadline_batch")
     g._concord_deadline_batch = batch
