@@ -3,8 +3,16 @@ import gc
 import os
 
 from core.app import create_app
+from core.db import db
 
 app = create_app()
+
+# A server that forks workers from this process (gunicorn's preload_app) must not hand them the connections
+# made while loading: each worker opens its own (a SQLite or PostgreSQL connection shared across a fork
+# corrupts both ends' conversations).
+with app.app_context():
+    for engine in db.engines.values():
+        engine.dispose()
 
 # Issue 22: the application's ~180,000 long-lived objects (plugins, mappers, compiled templates, catalogues)
 # were walked by every full garbage collection (~0.2 s each, holding the GIL) and by many younger ones:

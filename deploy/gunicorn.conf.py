@@ -10,10 +10,13 @@ worker_class = "gthread"
 timeout = 30                    # a request answers within 10 s by contract; 30 s kills a stuck worker
 graceful_timeout = 20
 keepalive = 5
-max_requests = 20000            # recycle workers now and then (bounded memory); a worker starts in ~2.2 s of
-                                # CPU: every 2,000 requests cost ~1 ms a request at 2 workers (issue 22)
+max_requests = 20000            # recycle workers now and then (bounded memory)
 max_requests_jitter = 2000
-preload_app = False             # each worker opens its own database connections after the fork
+# the app is loaded once, in the master, and each worker is forked from it (issue 22: a worker that loaded the
+# app itself took ~2.2 s of CPU to start, and under load every recycled worker stalled the pages served
+# meanwhile; a fork takes milliseconds). core.wsgi closes the master's database connections after loading,
+# so each worker opens its own; the frozen start-up heap (gc.freeze) is shared copy-on-write.
+preload_app = True
 accesslog = os.environ.get("CONCORD_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("CONCORD_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -47,3 +47,31 @@ def test_run_sh_prod_refuses_without_postgresql(tmp_path):
     result = subprocess.run(["bash", "run.sh", "prod"], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 2 and "DATABASE_URL" in result.stderr
+
+
+def test_recycled_workers_are_forked_from_the_loaded_app_and_keep_serving(db_url, tmp_path, monkeypatch):
+    """Workers are recycled after a few requests here (``--max-requests 4``): each new one is forked from the
+    master that loaded the app (preload_app), opens its own database connections, and every request, before
+    and after the recycling, answers a signed-in page."""
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", "--max-requests 4 --max-requests-jitter 0")
+    with gunicorn(db_url, str(tmp_path / "inst"), workers=2, threads=1) as (base, proc):
+        first = _worker_pids(proc.pid)
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(base + "/login", timeout=10).read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"csrf_token": token, "username": "officer",
+                                       "password": "concord-demo"}).encode()
+        opener.open(base + "/login", data=form, timeout=10)
+        for _ in range(24):
+            resp = opener.open(base + "/petition/", timeout=10)
+            assert resp.status == 200 and "/login" not in resp.geturl()
+        later = _worker_pids(proc.pid)
+        with open(proc.log_path, errors="replace") as fh:
+            log = fh.read()
+        with open(f"/proc/{proc.pid}/maps") as fh:
+            master_maps = fh.read()
+    assert first and later and not (first & later)             # every first worker was recycled
+    assert "Autorestarting worker" in log and "Traceback" not in log
+    # the master itself loaded the app (gunicorn alone never imports markupsafe's or SQLAlchemy's C parts)
+    assert "markupsafe/_speedups" in master_maps and "sqlalchemy/" in master_maps
