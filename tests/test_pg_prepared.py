@@ -75,3 +75,34 @@ def test_a_reading_transaction_on_a_lost_connection_fails_as_before(app):
         with pytest.raises(sqlalchemy.exc.DBAPIError):
             db.session.remove()
         db.session.registry.clear()
+
+
+def test_a_with_statement_reads_unless_a_part_of_it_writes(make_app):
+    """The audit log's filter choices are a ``WITH RECURSIVE … SELECT``: a page that runs it keeps the prepared
+    statements like any reading page; a WITH whose CTE deletes is a write and is rolled back."""
+    from conftest import IsolatedClient
+    from core.pg_prepared import reads_only
+    assert reads_only("WITH RECURSIVE t(rt) AS (SELECT 1) SELECT rt FROM t")
+    assert reads_only("  select updated_at from core_user")
+    assert not reads_only("WITH d AS (DELETE FROM core_setting RETURNING key) SELECT key FROM d")
+    assert not reads_only("UPDATE core_user SET active = true")
+    app = make_app({"WTF_CSRF_ENABLED": False})
+    if not _postgres(app):
+        pytest.skip("psycopg prepares statements on PostgreSQL only")
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    login(client, "auditor")
+    for _ in range(8):
+        assert client.get("/admin/audit/").status_code == 200
+    kept = _prepared(app)
+    assert any("FROM core_audit_log" in s and "LIMIT" in s for s in kept), kept
+    from core.db import db
+    from core.settings.models import Setting
+    with app.app_context():
+        db.session.add(Setting(key="test.with_delete", value="1"))
+        db.session.commit()
+        db.session.execute(text("WITH d AS (DELETE FROM core_setting WHERE key = 'test.with_delete' "
+                                "RETURNING key) SELECT key FROM d")).all()
+        db.session.remove()                 # a write: rolled back, the setting is still there
+        assert db.session.scalar(select(func.count()).select_from(Setting)
+                                 .where(Setting.key == "test.with_delete")) == 1
