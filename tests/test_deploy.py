@@ -5,6 +5,7 @@ import http.cookiejar
 import os
 import re
 import subprocess
+import time
 import urllib.parse
 import urllib.request
 
@@ -24,9 +25,20 @@ def _worker_pids(master: int) -> set[int]:
     return {int(p) for p in out.split()}
 
 
+def _workers_when_all_up(master: int, expected: int) -> set[int]:
+    """The workers once *expected* of them run: the master forks them one after another from the loaded app
+    (preload_app), so the first may answer before the last is forked."""
+    for _ in range(100):
+        pids = _worker_pids(master)
+        if len(pids) >= expected:
+            return pids
+        time.sleep(0.1)
+    return _worker_pids(master)
+
+
 def test_two_workers_share_one_key_and_serve_signed_in_pages(server):
     base, proc, instance = server
-    assert len(_worker_pids(proc.pid)) == 2
+    assert len(_workers_when_all_up(proc.pid, 2)) == 2
     assert oct(os.stat(instance / "secret_key").st_mode & 0o777) == "0o600"
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -55,7 +67,7 @@ def test_recycled_workers_are_forked_from_the_loaded_app_and_keep_serving(db_url
     and after the recycling, answers a signed-in page."""
     monkeypatch.setenv("GUNICORN_CMD_ARGS", "--max-requests 4 --max-requests-jitter 0")
     with gunicorn(db_url, str(tmp_path / "inst"), workers=2, threads=1) as (base, proc):
-        first = _worker_pids(proc.pid)
+        first = _workers_when_all_up(proc.pid, 2)
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(base + "/login", timeout=10).read().decode()
