@@ -21,7 +21,8 @@ def _postgres(app) -> bool:
         return db.engine.dialect.driver == "psycopg"
 
 
-def test_read_only_requests_keep_psycopgs_prepared_statements(make_app):
+def _prepared_after_pages(make_app, user: str, path: str):
+    """(app, the statements prepared) after *user* opened *path* 8 times on PostgreSQL; skips elsewhere."""
     from conftest import IsolatedClient
     # serial requests take the connection last given back (the pool is LIFO): every request, and the look at
     # what it prepared, use the same one
@@ -30,10 +31,14 @@ def test_read_only_requests_keep_psycopgs_prepared_statements(make_app):
         pytest.skip("psycopg prepares statements on PostgreSQL only")
     app.test_client_class = IsolatedClient
     client = app.test_client()
-    login(client, "officer")
+    login(client, user)
     for _ in range(8):                      # psycopg prepares a statement on its fifth run on a connection
-        assert client.get("/petition/").status_code == 200
-    kept = _prepared(app)
+        assert client.get(path).status_code == 200
+    return app, _prepared(app)
+
+
+def test_read_only_requests_keep_psycopgs_prepared_statements(make_app):
+    _app, kept = _prepared_after_pages(make_app, "officer", "/petition/")
     assert any("FROM petition_case" in s for s in kept), kept
     assert any("FROM core_user" in s for s in kept), kept
 
@@ -80,21 +85,12 @@ def test_a_reading_transaction_on_a_lost_connection_fails_as_before(app):
 def test_a_with_statement_reads_unless_a_part_of_it_writes(make_app):
     """The audit log's filter choices are a ``WITH RECURSIVE … SELECT``: a page that runs it keeps the prepared
     statements like any reading page; a WITH whose CTE deletes is a write and is rolled back."""
-    from conftest import IsolatedClient
     from core.pg_prepared import reads_only
     assert reads_only("WITH RECURSIVE t(rt) AS (SELECT 1) SELECT rt FROM t")
     assert reads_only("  select updated_at from core_user")
     assert not reads_only("WITH d AS (DELETE FROM core_setting RETURNING key) SELECT key FROM d")
     assert not reads_only("UPDATE core_user SET active = true")
-    app = make_app({"WTF_CSRF_ENABLED": False})
-    if not _postgres(app):
-        pytest.skip("psycopg prepares statements on PostgreSQL only")
-    app.test_client_class = IsolatedClient
-    client = app.test_client()
-    login(client, "auditor")
-    for _ in range(8):
-        assert client.get("/admin/audit/").status_code == 200
-    kept = _prepared(app)
+    app, kept = _prepared_after_pages(make_app, "auditor", "/admin/audit/")
     assert any("FROM core_audit_log" in s and "LIMIT" in s for s in kept), kept
     from core.db import db
     from core.settings.models import Setting

@@ -72,7 +72,8 @@ _text = clean_text
 
 
 # -- the filing deadline -------------------------------------------------------------------------------
-def filing_deadline(ref: Referral) -> dict | None:
+def filing_deadline(ref) -> dict | None:
+    """The filing clock of *ref*: a Referral, or any row with its id and rule_code (the list's Core rows)."""
     return filing_clock(ref.id, ref.rule_code)
 
 

@@ -29,7 +29,8 @@ def _scoped():
     return select(Referral).where(scope_condition(Referral.region_id, current_user))
 
 
-def _filing(r: Referral) -> str:
+def _filing(r) -> str:
+    """The due date of the referral's filing clock; *r* a Referral or a listed row (its id and rule_code)."""
     d = services.filing_deadline(r)
     return d["due"] if d else ""
 
@@ -45,12 +46,6 @@ def _listed_columns(stmt):
                                   Referral.channel, body, Referral.rule_code, Referral.state)
 
 
-def _listed_filing(row) -> str:
-    """:func:`_filing` of a listed referral (a Core row)."""
-    d = services.filing_clock(row.id, row.rule_code)
-    return d["due"] if d else ""
-
-
 @bp.get("/")
 @require("legal_aid.referral.read")
 def index():
@@ -63,7 +58,7 @@ def index():
         Column("person", _("Person"), value=lambda r: r.person or ""),
         Column("channel", _("Legal channel"), labels=CHANNELS),
         Column("body", _("Receiving body"), value=lambda r: r.body or ""),
-        Column("filing_deadline", _("Filing deadline"), value=_listed_filing),
+        Column("filing_deadline", _("Filing deadline"), value=_filing),
         Column("state", _("Stage"), labels=REFERRAL_STATES, sort=Referral.state),
     ], search=[Referral.reference, Referral.request, Referral.source_reference], filters=[
         Filter("state", _("Stage"), list(REFERRAL_STATES.items()), where(Referral.state)),
