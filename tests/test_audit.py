@@ -147,3 +147,53 @@ def test_plugin_events_are_namespaced(app):
     assert row.action == "petition.forward" and row.user_id == _user("officer").id
     with pytest.raises(ValueError):
         log_event("forward", "petition_petition", 7)
+
+
+def test_the_audit_filters_follow_renamed_users_and_the_language(app, login_as):
+    """The filter's selects are kept per process and language while the users and record types stay the same:
+    a renamed user shows under the new name at once, a new record type appears, and each language keeps its
+    own words."""
+    import re
+    from core.audit.services import log_note
+    client = login_as("admin")
+    grid1 = _user("grid1")
+
+    def user_options(html):
+        select_ = re.search(r'<select name="user".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="(\d*)" (selected)?>([^<]*)</option>', select_)
+
+    zh = client.get("/admin/audit/").get_data(as_text=True)
+    assert any(text.startswith(grid1.display_name) for _v, _s, text in user_options(zh))
+    assert "全部" in zh and "All" not in re.search(r'<select name="action".*?</select>', zh, re.S).group(0)
+    grid1.display_name = "网格员𠀋改名"
+    db.session.commit()
+    renamed = client.get(f"/admin/audit/?user={grid1.id}").get_data(as_text=True)
+    options = user_options(renamed)
+    assert (str(grid1.id), "selected", "网格员𠀋改名 (grid1)") in options
+    assert sum(1 for _v, chosen, _t in options if chosen) == 1
+    # a value that is no option selects nothing (and is not kept as a drawing of its own)
+    odd = client.get("/admin/audit/?user=999999&action=nonsense").get_data(as_text=True)
+    assert not [o for o in user_options(odd) if o[1]]
+    log_note("a_new_record_type", 1, "新类型", user=_user("admin"))
+    db.session.commit()
+    types = re.search(r'<select name="record_type".*?</select>',
+                      client.get("/admin/audit/").get_data(as_text=True), re.S).group(0)
+    assert 'value="a_new_record_type"' in types
+    en = client.get("/admin/audit/?lang=en").get_data(as_text=True)
+    action = re.search(r'<select name="action".*?</select>', en, re.S).group(0)
+    assert "Action: all" in action and "Signed in" in action and "登录" not in action
+    zh_again = client.get("/admin/audit/?lang=zh").get_data(as_text=True)
+    assert "Signed in" not in re.search(r'<select name="action".*?</select>', zh_again, re.S).group(0)
+
+
+def test_a_kept_filter_draws_the_chosen_option_only(app):
+    from core.shell.listing import Filter
+    f = Filter("state", "阶段", [("open", "办理中"), ("a&b", "<b>")], lambda s, v: s)
+    first = f.html("open", "全部")
+    assert '<option value="open" selected>办理中</option>' in first and "&lt;b&gt;" in first
+    assert 'value="a&amp;b" >' in first
+    assert f.html("open", "全部") is first                     # drawn once for this choice
+    nothing = f.html("no-such-value", "全部")
+    assert "selected" not in nothing and nothing == f.html(None, "全部")
+    assert len(f._drawn) == 2
+    assert "阶段: all" in f.html(None, "all")

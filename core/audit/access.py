@@ -82,15 +82,22 @@ class record_links:
     once for a placeholder id and the row's id put in its place (issue 22, as ``listing.row_link``); an id that
     is not a plain integer, or a type whose URL does not show its id once, is built by :func:`record_url`."""
 
+    _NONE = ("", "")        # a type with no URL at all (unregistered, or registered without ``url``)
+
     def __init__(self):
         self._parts: dict[str, tuple[str, str] | None] = {}
 
     def __call__(self, record_type: str, record_id) -> str | None:
         from core.shell.listing import id_url, row_link, url_parts
-        if record_type not in self._parts:
-            self._parts[record_type] = url_parts(record_url(record_type, row_link._PLACEHOLDER))
-        rid = normalise_id(record_id)
-        url = id_url(self._parts[record_type], rid)
+        parts = self._parts.get(record_type)
+        if parts is None and record_type not in self._parts:
+            access = record_access(record_type)
+            parts = self._parts[record_type] = (
+                self._NONE if access is None or access.url is None
+                else url_parts(record_url(record_type, row_link._PLACEHOLDER)))
+        if parts is self._NONE:
+            return None
+        url = id_url(parts, normalise_id(record_id))
         return url if url is not None else record_url(record_type, record_id)
 
 
