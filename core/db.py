@@ -97,6 +97,20 @@ def _cap(cap: int | None) -> int:
     return int(current_app.config.get("LIST_COUNT_CAP", 10_000)) if cap is None else cap
 
 
+def inline_int(value: int):
+    """A LIMIT or OFFSET *value*: on PostgreSQL written into the SQL (``LIMIT 25 OFFSET 50``), elsewhere bound.
+    PostgreSQL plans a prepared statement with a bound OFFSET afresh on every run (its generic plan, not knowing
+    how many rows it skips, is costed above the custom ones); with the numbers written in it keeps one plan for
+    each page (issue 22: the hearings list 0.52 → 0.17 ms, petitions 0.89 → 0.78 ms). SQLite is the other way
+    round: told ``LIMIT 25`` it sorts every person in scope (an OR of two index searches, 102 ms) where with a
+    bound limit it walks the name index (0.06 ms)."""
+    from flask import has_app_context
+    from sqlalchemy import Integer, bindparam
+    if not (has_app_context() and db.engine.dialect.name == "postgresql"):
+        return int(value)
+    return bindparam(None, int(value), type_=Integer, literal_execute=True)
+
+
 def count_statement(stmt, cap: int | None = None):
     """``SELECT count(*)`` of at most *cap* + 1 of the rows *stmt* selects (see :func:`count_up_to`)."""
     from sqlalchemy import func, literal_column, select
@@ -105,7 +119,7 @@ def count_statement(stmt, cap: int | None = None):
     if not getattr(inner, "_distinct", False) and not getattr(inner, "_group_by_clauses", ()):
         # count rows, not their columns: a wide row (long request texts) costs nothing to skip
         inner = inner.with_only_columns(literal_column("1"), maintain_column_froms=True)
-    return select(func.count()).select_from(inner.limit(cap + 1).subquery())
+    return select(func.count()).select_from(inner.limit(inline_int(cap + 1)).subquery())
 
 
 def count_parts_statement(parts, cap: int | None = None):
@@ -116,7 +130,7 @@ def count_parts_statement(parts, cap: int | None = None):
     cap = _cap(cap)
     rows = [p.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True) for p in parts]
     inner = rows[0] if len(rows) == 1 else union_all(*rows)
-    return select(func.count()).select_from(inner.limit(cap + 1).subquery())
+    return select(func.count()).select_from(inner.limit(inline_int(cap + 1)).subquery())
 
 
 def counted(n, cap: int | None = None) -> tuple[int, bool]:

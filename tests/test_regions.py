@@ -165,3 +165,54 @@ def test_region_pages_need_permission_and_csrf(csrf_app):
     token = csrf_token_from(client.get(f"/admin/regions/?parent={VILLAGE}").get_data(as_text=True))
     assert client.post(f"/admin/regions/{VILLAGE}/groups", data={"name": "有令牌", "csrf_token": token}).status_code == 302
     assert region(VILLAGE + "001").name == "有令牌"
+
+
+def test_scope_condition_selects_what_region_id_in_the_subtree_selects(app):
+    """``scope_condition`` (``region_id = ANY(ARRAY(…))`` on PostgreSQL) selects the same rows as a plain
+    ``region_id IN (SELECT id … path LIKE …)``, and its negation the rest, for every demo user with a region."""
+    from core.auth.models import User
+    from core.regions.models import Region
+    from core.regions.scope import scope_condition
+    from plugins.mediation.models import Dispute
+    from plugins.petition.models import PetitionCase
+    users = [u for u in db.session.scalars(select(User)) if u.region is not None]
+    assert {u.username for u in users} >= {"grid1", "mediator"}
+    for user in users:
+        subtree = select(Region.id).where(Region.path.startswith(user.region.path))
+        for model in (PetitionCase, Dispute):
+            expected = set(db.session.scalars(select(model.id).where(model.region_id.in_(subtree))))
+            scoped = set(db.session.scalars(select(model.id).where(scope_condition(model.region_id, user))))
+            assert scoped == expected, (user.username, model.__name__)
+            outside = set(db.session.scalars(select(model.id).where(~scope_condition(model.region_id, user))))
+            assert outside == set(db.session.scalars(select(model.id).where(model.region_id.not_in(subtree))))
+
+
+def test_a_scoped_list_page_is_one_statement_the_database_can_keep_a_plan_for(app, login_as):
+    """On PostgreSQL a list's region scope reads the region ids once (``= ANY(ARRAY(SELECT …))``, an index
+    search, where ``IN`` hash-joined every counted row) and its LIMIT and OFFSET are written in (a bound OFFSET
+    made PostgreSQL plan the prepared statement afresh every time); on SQLite the scope stays ``IN (SELECT …)``
+    without ``= 1`` (which made SQLite scan) and the LIMIT stays bound (a written one made it sort every row)."""
+    from sqlalchemy import event
+
+    from conftest import USE_PG
+    seen = []
+
+    def remember(conn, cursor, statement, params, context, executemany):
+        seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        for user, page in (("officer", "/petition/"), ("mediator", "/mediation/?page=2"), ("grid1", "/mediation/"),
+                           ("officer", "/parties/persons")):
+            seen.clear()
+            assert login_as(user).get(page).status_code == 200
+            listed = [s for s in seen if "list_total" in s]
+            assert len(listed) == 1, (user, page)
+            sql = " ".join(listed[0].split())
+            if USE_PG:
+                assert "= ANY(ARRAY(SELECT core_region.id" in sql and " IN (SELECT core_region.id" not in sql
+                assert "LIMIT 10001" in sql and "LIMIT 25 OFFSET " + ("25" if "page=2" in page else "0") in sql
+            else:
+                assert "IN (SELECT core_region.id" in sql and ") = 1" not in sql
+                assert "LIMIT ? OFFSET ?" in sql
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)

@@ -1,10 +1,44 @@
 """Row-level scoping: a user bound to a region node sees only records at or below it."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import Boolean, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from core.db import db
 from .models import Region
+
+
+class _InRegions(ColumnElement):
+    """``region_id IN (SELECT id FROM core_region WHERE …)``; on PostgreSQL spelt ``region_id = ANY(ARRAY(SELECT
+    …))``, the same rows: the planner then reads the ids once and searches the index for them, where for ``IN``
+    it hash-joins every row it counts (issue 22: a mediator's capped count of disputes 1.01 → 0.60 ms, the
+    unscoped count 0.55 ms)."""
+    type = Boolean()
+    _is_implicitly_boolean = True       # a condition as it is (SQLite: not compared ``= 1``, which scans)
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("ids", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, ids):
+        self.column = column
+        self.ids = ids.scalar_subquery()
+
+
+@compiles(_InRegions)
+def _in_regions(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.ids, **kw)}"
+
+
+@compiles(_InRegions, "postgresql")
+def _in_regions_pg(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.ids, **kw)})"
+
+
+def in_regions(region_id_column, ids):
+    """*region_id_column* is one of the region ids *ids* (a statement selecting them)."""
+    return _InRegions(region_id_column, ids)
 
 
 def _user_region(user):
@@ -16,8 +50,7 @@ def scope_filter(query, region_id_column, user):
     root = _user_region(user)
     if root is None:
         return query.where(region_id_column.is_(None)) if not getattr(user, "is_admin", False) else query
-    inside = select(Region.id).where(Region.path.startswith(root.path))
-    return query.where(region_id_column.in_(inside))
+    return query.where(in_regions(region_id_column, _regions_under(root.path)))
 
 
 def scope_condition(region_id_column, user, include_unassigned: bool = False):
@@ -34,7 +67,7 @@ def scope_alternatives(region_id_column, user, include_unassigned: bool = False)
     root = _user_region(user)
     if root is None:
         return [true() if getattr(user, "is_admin", False) else region_id_column.is_(None)]
-    inside = region_id_column.in_(_regions_under(root.path))
+    inside = in_regions(region_id_column, _regions_under(root.path))
     return [inside, region_id_column.is_(None)] if include_unassigned else [inside]
 
 

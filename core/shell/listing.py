@@ -26,7 +26,7 @@ def _cell(value) -> str:
     return "" if value is None else str(escape(value))
 from sqlalchemy import func, or_
 
-from core.db import count_parts_statement, count_statement, counted, db
+from core.db import count_parts_statement, count_statement, counted, db, inline_int
 
 
 @dataclass
@@ -277,7 +277,7 @@ class ListView:
             stmt = stmt.order_by(col.sort.desc() if desc else col.sort.asc())
         elif self.default_sort is not None:
             stmt = stmt.order_by(*(self.default_sort if isinstance(self.default_sort, (list, tuple)) else [self.default_sort]))
-        rows = stmt.limit(per_page).offset((page - 1) * per_page)
+        rows = stmt.limit(inline_int(per_page)).offset(inline_int((page - 1) * per_page))
         # the rows carry the capped count as a column (an uncorrelated scalar subquery: counted once), so a
         # page is one round trip to the database (issue 22: PostgreSQL answers each statement in ~0.3 ms)
         made = (count, rows.add_columns(count.scalar_subquery().label("list_total")))
