@@ -197,3 +197,33 @@ def test_a_kept_filter_draws_the_chosen_option_only(app):
     assert "selected" not in nothing and nothing == f.html(None, "全部")
     assert len(f._drawn) == 2
     assert "阶段: all" in f.html(None, "all")
+
+
+def test_the_audit_filter_lists_are_read_again_only_when_the_log_moves(app, login_as):
+    """The users and record types the filter lists are kept while the log's newest entry stays the same: a page
+    after a page runs no query for them; a new user (a tracked creation) is listed on the next page."""
+    import re
+
+    from sqlalchemy import event
+    from core.auth.services import create_user
+    client = login_as("auditor")
+    seen = []
+
+    def remember(conn, cursor, statement, params, context, executemany):
+        seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        client.get("/admin/audit/")
+        seen.clear()
+        assert "新来的审计员" not in client.get("/admin/audit/").get_data(as_text=True)
+        assert not [s for s in seen if "WITH RECURSIVE" in s]           # kept: the log did not move
+        with audit_actor(_user("admin")):
+            create_user("newcomer", "Concord-Long-Pass-2026!", ["audit_admin"], display_name="新来的审计员")
+            db.session.commit()
+        seen.clear()
+        page = client.get("/admin/audit/").get_data(as_text=True)
+        assert len([s for s in seen if "WITH RECURSIVE" in s]) == 1
+        users = re.search(r'<select name="user".*?</select>', page, re.S).group(0)
+        assert "新来的审计员 (newcomer)" in users
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)

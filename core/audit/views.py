@@ -6,7 +6,7 @@ from urllib.parse import quote_plus, urlencode
 
 from datetime import date, datetime, time
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select, text
 
@@ -16,6 +16,7 @@ from core.shell.listing import Column, Filter, ListView, listed
 from .access import record_links
 from .forms import AuditSearchForm
 from .models import ACTIONS, AuditLog
+from .newest import newest as audit_newest
 from .services import _shown, model_for_table
 from core import labels
 from core import clock
@@ -157,9 +158,21 @@ _CHOICES = text(
 
 def _choices() -> tuple[list, list[str]]:
     """Every user (rows with id, display_name and username) and the record types in the log, by one statement
-    on the session's connection."""
+    on the session's connection; kept per process and database while the log's newest entry stays the same
+    (``core.audit.newest``: a new user, a renamed one and a new record type each add an entry)."""
+    newest = audit_newest()
+    key = (id(current_app._get_current_object()), str(db.engine.url), newest)
+    kept = _kept_choices.get("choices")
+    if newest is not None and kept is not None and kept[0] == key:
+        return kept[1]
     rows = db.session.connection().execute(_CHOICES).all()
-    return [r for r in rows if r.kind == 0], [r.display_name for r in rows if r.kind == 1]
+    made = [r for r in rows if r.kind == 0], [r.display_name for r in rows if r.kind == 1]
+    if newest is not None:
+        _kept_choices["choices"] = (key, made)
+    return made
+
+
+_kept_choices: dict[str, tuple] = {}
 
 
 def _filters(users, types) -> list[Filter]:

@@ -41,6 +41,11 @@ def in_regions(region_id_column, ids):
     return _InRegions(region_id_column, ids)
 
 
+def in_subtree(region_id_column, path: str):
+    """*region_id_column* is the region with *path* or one below it (a drill-down, a report's area)."""
+    return in_regions(region_id_column, _regions_under(path))
+
+
 def _user_region(user):
     return getattr(user, "region", None)
 

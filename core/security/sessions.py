@@ -52,8 +52,8 @@ def load(ident: str) -> User | None:
 
 
 def _with_grants(uid: int) -> User | None:
-    """The user row (with its region), the grants stamp, the unread count and the settings stamp in one Core
-    query; roles and permissions from the per-process cache (core.auth.grants).
+    """The user row (with its region), the grants stamp, the unread count, the settings stamp and the newest
+    audit entry's id in one Core query; roles and permissions from the per-process cache (core.auth.grants).
 
     Issue 22: loading the user through the ORM (a joined region, its joined parent, the statement built and
     its cache key computed per request) cost ~1,000 Python calls on every signed-in page. The statement is
@@ -61,6 +61,7 @@ def _with_grants(uid: int) -> User | None:
     of this request's session, exactly as a load would leave them: every column loaded, ``roles`` and
     ``region.parent`` loaded on first use. The row is read on every request, so a disabled account, a new
     session epoch, a role change (grants stamp) or an edited user or region is seen at once."""
+    from core.audit import newest as audit_newest
     from core.auth import grants
     from core.settings import services as settings
     session = db.session()
@@ -71,6 +72,7 @@ def _with_grants(uid: int) -> User | None:
     region = _persistent(session, _region_class(), _REGION_COLUMNS, row) if mapping["r_id"] is not None else None
     user = _persistent(session, User, _USER_COLUMNS, row, region=region)
     settings.remember_stamp(row._mapping["settings_stamp"])
+    audit_newest.remember(row._mapping["audit_newest"])
     grants.attach(user, row._mapping["grants_stamp"], str(db.engine.url))
     user.__dict__["_unread_at_load"] = row._mapping["unread"]
     return user
@@ -96,6 +98,7 @@ def _user_statement():
         from core.notifications.models import Notification
         from core.settings import services as settings
         from core.settings.models import Setting
+        from core.audit import newest as audit_newest
         Region = _region_class()
         user_t, region_t = User.__table__, Region.__table__
         cols, user_cols, region_cols = [], [], []
@@ -116,7 +119,7 @@ def _user_statement():
         def stamp(key):
             return select(setting_t.c.value).where(setting_t.c.key == key).scalar_subquery()
         stmt = (select(*cols, stamp(grants.KEY).label("grants_stamp"), unread.label("unread"),
-                       stamp(settings.STAMP).label("settings_stamp"))
+                       stamp(settings.STAMP).label("settings_stamp"), audit_newest.newest_column().label("audit_newest"))
                 .select_from(user_t.outerjoin(region_t, region_t.c.id == user_t.c.region_id))
                 .where(user_t.c.id == bindparam("uid")))
         _USER_COLUMNS[:], _REGION_COLUMNS[:] = user_cols, region_cols

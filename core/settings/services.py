@@ -79,6 +79,26 @@ def describe(key: str) -> SettingInfo:
     return SettingInfo(key, plugin, default, default, "default")
 
 
+def settings_texts() -> dict | None:
+    """A dict of what is made from the request's language and the administrators' settings only (a coded
+    value's configured words, a list's filter options), kept per process, app and language until a setting
+    changes (a new settings stamp: the next request anywhere starts a new one); ``None`` outside a request's
+    language context (made every time then, see ``core.i18n.remembered``). Issue 22: the disputes list drew
+    its filters and risk words from the settings on every request."""
+    from core.i18n import catalogue_texts
+    texts = catalogue_texts()
+    if texts is None:
+        return None
+    key = (id(current_app._get_current_object()), str(db.engine.url), str(_stamp()))
+    kept = texts.get(_SETTINGS_TEXTS)
+    if kept is None or kept[0] != key:
+        kept = texts[_SETTINGS_TEXTS] = (key, {})
+    return kept[1]
+
+
+_SETTINGS_TEXTS = ("core.settings", "texts")
+
+
 def stamp_column():
     """A scalar subquery of the current settings stamp, to select next to the signed-in user's row."""
     return select(Setting.value).where(Setting.key == STAMP).scalar_subquery()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.toolkit import db
-from core.toolkit import Region
+from core.toolkit import in_subtree
 from . import risks, services
 from .access import can_use_grid
 from .models import Grid
@@ -17,8 +17,8 @@ ROUTE_POINT = "centre.route_matter"      # sender: the centre's matter; kwargs c
 def _grid_for(case, user):
     places = [r for r in (case.person.region, case.region) if r is not None]
     for place in places:
-        inside = select(Region.id).where(Region.path.startswith(place.path))
-        for grid in db.session.scalars(select(Grid).where(Grid.region_id.in_(inside)).order_by(Grid.id).limit(50)):
+        inside = in_subtree(Grid.region_id, place.path)
+        for grid in db.session.scalars(select(Grid).where(inside).order_by(Grid.id).limit(50)):
             if user is None or can_use_grid(user, grid):
                 return grid
     return None

@@ -102,8 +102,10 @@ def levels() -> dict[str, str]:
 
 def all_labels() -> dict[str, str]:
     """code → label of every level a dispute may hold: the configured ones and the built-in ones (a level no
-    longer configured still reads in words)."""
-    return {code: label(code) for code in [*RISKS, *codes()]}
+    longer configured still reads in words). Kept per language until a setting changes: do not change it."""
+    from core.toolkit import remembered, settings_texts
+    return remembered(settings_texts(), ("mediation.risk", "all"),
+                      lambda: {code: label(code) for code in [*RISKS, *codes()]})
 
 
 def choices() -> list[tuple[str, str]]:

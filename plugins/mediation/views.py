@@ -17,7 +17,7 @@ from core.toolkit import unit_of_work
 from core.toolkit import login_only, require
 from core.toolkit import StaleEdit, check_version, db
 from core.toolkit import Column, Filter, ListView, listed, row_link
-from core.toolkit import scope_key
+from core.toolkit import in_subtree, scope_key
 from core.toolkit import chosen_action, status_actions
 from core.toolkit import DEADLINE_STATUS, enum_labels
 from . import refusal, risks, services
@@ -35,6 +35,12 @@ bp = Blueprint("mediation", __name__, template_folder="templates", static_folder
 
 
 def _filters():
+    """The list's filters, kept per language until a setting changes (the risk levels are configured)."""
+    from core.toolkit import remembered, settings_texts
+    return remembered(settings_texts(), ("mediation", "filters"), _made_filters)
+
+
+def _made_filters():
     return [
         Filter("state", _("State"), [(k, str(v)) for k, v in STATES.items()], lambda s, v: s.where(Dispute.state == v)),
         Filter("category", _("Dispute category"), [(k, str(v)) for k, v in CATEGORIES.items()],
@@ -59,8 +65,7 @@ def _drill_down(stmt):
     code = (request.args.get("region") or "")[:20]
     if code:
         region = db.session.scalar(select(Region).where(Region.code == code))
-        stmt = stmt.where(Dispute.region_id.in_(select(Region.id).where(Region.path.startswith(region.path)))) \
-            if region is not None else stmt.where(False)
+        stmt = stmt.where(in_subtree(Dispute.region_id, region.path)) if region is not None else stmt.where(False)
     grid = request.args.get("grid") or ""
     if grid:
         stmt = stmt.where(Dispute.grid_id == int(grid)) if grid.isdigit() and len(grid) < 10 else stmt.where(False)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from core.toolkit import clock
 from core.toolkit import db
+from core.toolkit import in_subtree
 from core.toolkit import Region
 from .models import GRADES, CaseReview, CourtCase, SubsidyReport
 from .services import CourtError, handback_missing
@@ -95,14 +96,13 @@ def _line(case, review: CaseReview, table: dict, passing: int) -> dict:
 
 def compute(region: Region, month: str) -> dict:
     start, end = parse_month(month)
-    ids = select(Region.id).where(Region.path.startswith(region.path))
     rows = db.session.execute(select(CourtCase, CaseReview).join(CaseReview, CaseReview.case_id == CourtCase.id)
-                              .where(CourtCase.region_id.in_(ids), CourtCase.ended_on >= start.date(),
+                              .where(in_subtree(CourtCase.region_id, region.path), CourtCase.ended_on >= start.date(),
                                      CourtCase.ended_on < end.date())
                               .order_by(CourtCase.ended_on, CourtCase.id)).all()
     from ..models import Dispute
     disputes = db.session.execute(select(Dispute, CaseReview).join(CaseReview, CaseReview.dispute_id == Dispute.id)
-                                  .where(Dispute.region_id.in_(ids), Dispute.closed_at >= start, Dispute.closed_at < end)
+                                  .where(in_subtree(Dispute.region_id, region.path), Dispute.closed_at >= start, Dispute.closed_at < end)
                                   .order_by(Dispute.closed_at, Dispute.id)).all()
     table, passing = rates(), pass_percent()
     lines = [_line(c, r, table, passing) for c, r in list(rows) + list(disputes)]

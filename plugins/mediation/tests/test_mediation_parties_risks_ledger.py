@@ -380,3 +380,26 @@ def test_capture_takes_the_other_party_online_and_offline(csrf_app, login_as):
     assert c.post("/mediation/capture/sync", json=item, headers={"X-CSRFToken": token}).status_code == 201
     d = db.session.scalar(select(Dispute).where(Dispute.summary == "离线两方纠纷"))
     assert [p.person.name for p in d.parties] == ["王五", "赵六"]
+
+
+def test_the_dispute_list_follows_a_risk_label_change_at_once(app, login_as):
+    """The list's filters and risk words are kept per language between requests; a change on the settings page
+    shows on the next page, in each language, and the filter selects what was asked for."""
+    import re
+    mediator = login_as("mediator")
+
+    def risk_select(html):
+        return re.search(r'<select name="risk".*?</select>', html, re.S).group(0)
+
+    before = mediator.get("/mediation/").get_data(as_text=True)
+    assert "紫色" not in risk_select(before)
+    _set("risk_levels", "red, purple, orange, green")
+    admin = login_as("admin")
+    assert admin.post("/admin/settings/mediation.risk_labels", data={"value": "purple=紫色"}).status_code == 302
+    after = mediator.get("/mediation/?risk=purple").get_data(as_text=True)
+    assert '<option value="purple" selected>紫色</option>' in risk_select(after)
+    english = mediator.get("/mediation/?lang=en").get_data(as_text=True)
+    assert 'value="purple" >紫色</option>' in risk_select(english) and "Risk: all" in risk_select(english)
+    assert admin.post("/admin/settings/mediation.risk_labels", data={"value": "purple=深紫"}).status_code == 302
+    again = mediator.get("/mediation/?lang=zh").get_data(as_text=True)
+    assert "深紫" in risk_select(again) and "紫色" not in risk_select(again)
