@@ -189,7 +189,7 @@ def run() -> list[dict]:
         url, instance = _seeded_sqlite(int(os.environ.get("LISTS_ROWS", "100000")))
     instance = instance or tempfile.mkdtemp(prefix="concord-lists-")
     seconds = int(os.environ.get("LISTS_SECONDS", "5"))
-    rounds = int(os.environ.get("LISTS_ROUNDS", "5"))
+    rounds = int(os.environ.get("LISTS_ROUNDS", "7"))
     only = set(filter(None, os.environ.get("LISTS_ONLY", "").split(",")))
     dialect = url.split(":", 1)[0].split("+")[0]
     rows = []
