@@ -101,7 +101,7 @@ def inline_int(value: int):
     """A LIMIT or OFFSET *value*: on PostgreSQL written into the SQL (``LIMIT 25 OFFSET 50``), elsewhere bound.
     PostgreSQL plans a prepared statement with a bound OFFSET afresh on every run (its generic plan, not knowing
     how many rows it skips, is costed above the custom ones); with the numbers written in it keeps one plan for
-    each page (issue 22: the hearings list 0.52 → 0.17 ms, petitions 0.89 → 0.78 ms). SQLite is the other way
+    each page (issue 22: the hearings list's statement 0.52 → 0.31 ms). SQLite is the other way
     round: told ``LIMIT 25`` it sorts every person in scope (an OR of two index searches, 102 ms) where with a
     bound limit it walks the name index (0.06 ms)."""
     from flask import has_app_context

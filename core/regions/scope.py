@@ -22,7 +22,8 @@ class _InRegions(ColumnElement):
                            ("ids", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, column, ids):
-        self.column = column
+        clause = getattr(column, "__clause_element__", None)       # a mapped attribute: its column
+        self.column = clause() if clause is not None else column
         self.ids = ids.scalar_subquery()
 
 
