@@ -13,9 +13,14 @@ from .models import AuditLog
 _UNSET = object()
 
 
+def _newest():
+    """``SELECT max(id)`` of the log (the primary key's last entry: one index step)."""
+    return select(func.max(AuditLog.__table__.c.id))
+
+
 def newest_column():
-    """A scalar subquery of the newest entry's id (the primary key's last entry: one index step)."""
-    return select(func.max(AuditLog.__table__.c.id)).scalar_subquery()
+    """The newest entry's id as a scalar subquery, to select next to the signed-in user's row."""
+    return _newest().scalar_subquery()
 
 
 def remember(value) -> None:
@@ -29,4 +34,4 @@ def newest() -> int | None:
         value = g.get("_concord_audit_newest", _UNSET)
         if value is not _UNSET:
             return value
-    return db.session.connection().execute(select(func.max(AuditLog.__table__.c.id))).scalar()
+    return db.session.connection().execute(_newest()).scalar()

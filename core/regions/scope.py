@@ -56,7 +56,7 @@ def scope_filter(query, region_id_column, user):
     root = _user_region(user)
     if root is None:
         return query.where(region_id_column.is_(None)) if not getattr(user, "is_admin", False) else query
-    return query.where(in_regions(region_id_column, _regions_under(root.path)))
+    return query.where(in_subtree(region_id_column, root.path))
 
 
 def scope_condition(region_id_column, user, include_unassigned: bool = False):
@@ -73,7 +73,7 @@ def scope_alternatives(region_id_column, user, include_unassigned: bool = False)
     root = _user_region(user)
     if root is None:
         return [true() if getattr(user, "is_admin", False) else region_id_column.is_(None)]
-    inside = in_regions(region_id_column, _regions_under(root.path))
+    inside = in_subtree(region_id_column, root.path)
     return [inside, region_id_column.is_(None)] if include_unassigned else [inside]
 
 
