@@ -55,6 +55,7 @@ _EXPORTS["deadlines"] = ("core.calendar.deadlines", None)
 _export("core.calendar.deadlines", "DUE_SOON_DAYS", "attention", "deadline_batch", "deadline_rows",
         "deadlines_for", "extend", "find_deadline", "met", "pause", "resume", "running_clocks", "start_deadline",
         "stop_if_running")
+_export("core.calendar.listed", "clock_columns", "listed_clock")
 _export("core.calendar.engine", "DeadlineInputError")
 _export("core.calendar.models", "Deadline")
 _export("core.calendar.rules", "DeadlineRule")

@@ -309,3 +309,27 @@ def test_a_list_page_loads_its_rows_as_rows_not_objects(app, client, user, path)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "No records." not in page
     assert loaded == [], sorted(set(loaded))
+
+
+@pytest.mark.parametrize("user,path", LIST_PAGES)
+def test_a_list_page_is_the_users_row_and_one_statement(app, client, user, path):
+    """Each list page of issue 22 reads the signed-in user's row and then its page — rows, count and every
+    row's clock (referrals, aid applications) — in one statement: no second round trip per page."""
+    from sqlalchemy import event
+
+    from conftest import login
+    from core.db import db
+    login(client, user)
+    client.get(path + "?lang=en")
+    client.get(path)                         # what a process keeps (filters, settings) is kept by now
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200 and "No records." not in response.get_data(as_text=True)
+    assert len(seen) == 2 and "core_user" in seen[0], seen

@@ -137,10 +137,16 @@ def stop_if_running(record, rule_code: str, at: datetime | None = None) -> Deadl
     return row
 
 
+def stored_status_on(status: str, due: date, today: date) -> str:
+    """A clock's status on *today* from its stored *status* and *due* date: a running clock is overdue once
+    its due day has passed, whatever was stored when it was last written."""
+    if status in ("open", "overdue"):
+        return "overdue" if today > due else "open"
+    return status
+
+
 def status_of(row: Deadline, today: date) -> str:
-    if row.status in ("open", "overdue"):
-        return "overdue" if today > row.due else "open"
-    return row.status
+    return stored_status_on(row.status, row.due, today)
 
 
 def as_dict(row: Deadline, today: date | None = None) -> dict:

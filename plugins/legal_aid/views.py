@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.toolkit import require
 from core.toolkit import unit_of_work
-from core.toolkit import deadline_batch, deadline_rows
+from core.toolkit import clock_columns, deadline_rows, listed_clock
 from core.toolkit import db
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition, scope_key
@@ -29,21 +29,30 @@ def _scoped():
     return select(Referral).where(scope_condition(Referral.region_id, current_user))
 
 
-def _filing(r) -> str:
-    """The due date of the referral's filing clock; *r* a Referral or a listed row (its id and rule_code)."""
+def _filing(r: Referral) -> str:
+    """The due date of the referral's filing clock."""
     d = services.filing_deadline(r)
+    return d["due"] if d else ""
+
+
+def _listed_filing(row) -> str:
+    """The due date of a listed referral's filing clock (read by the list's statement)."""
+    d = listed_clock(row, "filing")
     return d["due"] if d else ""
 
 
 def _listed_columns(stmt):
     """*stmt* selecting what the referrals list shows, as Core rows (issue 22: each referral with its person
-    and receiving body as ORM objects); the person's and the body's names by subqueries asked for the page's
-    rows only."""
+    and receiving body as ORM objects); the person's and the body's names and the filing clock by subqueries
+    asked for the page's rows only (the clock: the first of the referral's time limit, as
+    ``services.filing_deadline`` finds it)."""
     from core.toolkit import Person
     person = select(Person.name).where(Person.id == Referral.person_id).scalar_subquery().label("person")
     body = select(Organisation.name).where(Organisation.id == Referral.body_id).scalar_subquery().label("body")
     return stmt.with_only_columns(Referral.id, Referral.reference, Referral.source_reference, person,
-                                  Referral.channel, body, Referral.rule_code, Referral.state)
+                                  Referral.channel, body, Referral.state,
+                                  *clock_columns(Referral.__tablename__, Referral.id, rule_code=Referral.rule_code,
+                                                 name="filing"))
 
 
 @bp.get("/")
@@ -58,7 +67,7 @@ def index():
         Column("person", _("Person"), value=lambda r: r.person or ""),
         Column("channel", _("Legal channel"), labels=CHANNELS),
         Column("body", _("Receiving body"), value=lambda r: r.body or ""),
-        Column("filing_deadline", _("Filing deadline"), value=_filing),
+        Column("filing_deadline", _("Filing deadline"), value=_listed_filing),
         Column("state", _("Stage"), labels=REFERRAL_STATES, sort=Referral.state),
     ], search=[Referral.reference, Referral.request, Referral.source_reference], filters=[
         Filter("state", _("Stage"), list(REFERRAL_STATES.items()), where(Referral.state)),
@@ -66,11 +75,8 @@ def index():
     ], default_sort=[Referral.id.desc()], export_name="referrals", core_rows=True)
     if view.export_requested():
         return view.export()
-    page = view.page()
-    # one query for the clocks of every row shown
-    with deadline_batch([(Referral.__tablename__, r.id) for r in page.rows]):
-        return render_template("legal_aid/index.html", view=view, page=page,
-                               can_create=current_user.can("legal_aid.referral.manage"))
+    return render_template("legal_aid/index.html", view=view, page=view.page(),
+                           can_create=current_user.can("legal_aid.referral.manage"))
 
 
 @bp.get("/board")

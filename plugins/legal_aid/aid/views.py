@@ -13,7 +13,7 @@ from core.toolkit import require
 from core.toolkit import unit_of_work
 from core.toolkit import rule_title
 from core.toolkit import chosen_action, status_actions
-from core.toolkit import deadline_batch, deadline_rows, deadlines_for
+from core.toolkit import clock_columns, deadline_rows, listed_clock
 from core.toolkit import db
 from core.toolkit import Organisation
 from core.toolkit import in_scope, scope_condition, scope_key
@@ -36,28 +36,27 @@ AID_CONFIRMS = {
 }
 
 
-def _clock(a) -> str:
-    """The application's next running clock; *a* is a listed application (a Core row: its clocks read by the
-    table's name and its id)."""
-    live = sorted((d for d in deadlines_for((AidApplication.__tablename__, a.id))
-                   if d["status"] in ("open", "overdue", "paused")),
-                  key=lambda d: d["due"])
-    if not live:
+def _clock(row) -> str:
+    """A listed application's running clock due first (read by the list's statement): its rule, due date and
+    whether it is overdue or paused."""
+    d = listed_clock(row)
+    if d is None or d["status"] not in ("open", "overdue", "paused"):
         return ""
-    d = live[0]
     if d["status"] == "paused":
-        return _("%(rule)s paused", rule=d["rule"])
+        return _("%(rule)s paused", rule=rule_title(d["rule"]))
     return f"{rule_title(d['rule'])} · {d['due']}" + (" · " + _("overdue") if d["status"] == "overdue" else "")
 
 
 def _listed_statement():
     """The applications in the user's scope with what the list shows, as Core rows (issue 22: each application
-    and its applicant as ORM objects); the applicant's name by a subquery asked for the page's rows only."""
+    and its applicant as ORM objects); the applicant's name and the running clock due first by subqueries
+    asked for the page's rows only."""
     from core.toolkit import Person
     applicant = select(Person.name).where(Person.id == AidApplication.applicant_id).scalar_subquery() \
         .label("applicant")
     return select(AidApplication.id, AidApplication.reference, AidApplication.received_at, applicant,
-                  AidApplication.matter_type, AidApplication.state) \
+                  AidApplication.matter_type, AidApplication.state,
+                  *clock_columns(AidApplication.__tablename__, AidApplication.id, running=True)) \
         .where(scope_condition(AidApplication.region_id, current_user))
 
 
@@ -80,10 +79,8 @@ def index():
     ], default_sort=[AidApplication.id.desc()], export_name="legal-aid", core_rows=True)
     if view.export_requested():
         return view.export()
-    page = view.page()
-    with deadline_batch([(AidApplication.__tablename__, a.id) for a in page.rows]):
-        return render_template("legal_aid/aid_index.html", view=view, page=page,
-                               can_create=current_user.can("legal_aid.aid.apply"))
+    return render_template("legal_aid/aid_index.html", view=view, page=view.page(),
+                           can_create=current_user.can("legal_aid.aid.apply"))
 
 
 def _referral(ref_id) -> Referral | None:

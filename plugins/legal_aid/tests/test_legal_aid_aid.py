@@ -215,3 +215,26 @@ def test_pdf_loader_for_the_cli(app):
     for bad in ("referral:999999", "aid:nope:1", "x"):
         with pytest.raises(RecordNotFound):
             documents.load(bad)
+
+
+def test_the_queue_shows_each_applications_clock_by_its_title(app, client):
+    """The list reads each application's running clock due first with its rows: open with its due date,
+    overdue marked, paused by the rule's title (never its code)."""
+    from conftest import login
+    open_one = _apply(applicant={"name": "钟开着", "phone": "13900002222"})
+    paused = _apply(applicant={"name": "钟停着", "phone": "13900003333"}, documents_missing=["id"])
+    aid.request_supplement(paused, ["id"], date(2026, 3, 13), today=date(2026, 3, 4))
+    db.session.commit()
+    login(client, "aid")
+    with clock.frozen(datetime(2026, 3, 5, 10, 0)):
+        page = client.get("/legal_aid/aid/?lang=en&per_page=100").get_data(as_text=True)
+    with clock.frozen(datetime(2026, 3, 20, 10, 0)):
+        late = client.get("/legal_aid/aid/?lang=en&per_page=100").get_data(as_text=True)
+
+    def row(html, ref):
+        return next(r for r in html.split("<tr>") if ref in r)
+    due = _clock(open_one)["due"]
+    assert f"Decide on the legal-aid application · {due}<" in row(page, open_one.reference)
+    assert f"Decide on the legal-aid application · {due} · overdue<" in row(late, open_one.reference)
+    assert "Decide on the legal-aid application paused<" in row(page, paused.reference)
+    assert "legal_aid.decide" not in page
