@@ -6,8 +6,16 @@ time; ``wrk`` (Debian package ``wrk``: ``apt-get install wrk``) drives each list
 alternating Concord and the bare page, ``LISTS_ROUNDS`` times (default 5) for ``LISTS_SECONDS`` each
 (default 5). Printed per list: requests/s and p50 of both (medians of the rounds), the ratios (the median of
 each round's ratio; targets: p50 ≤ 1.5× the bare page's, requests/s ≥ 0.66× the bare page's) and the
-machine's load average. ``LISTS_GUNICORN_ARGS`` passes
-extra gunicorn options to both servers (diagnostics only, e.g. ``--max-requests 0``: no worker recycling).
+machine's load average, and how each round's 16 connections were split between the two workers.
+
+``LISTS_SPLIT`` (default ``even``) starts both servers with ``--worker-connections 8``: each worker holds
+exactly half of wrk's connections. Left to the kernel (``LISTS_SPLIT=kernel``) the two workers race to accept
+the 16 connections wrk opens at once and split them anywhere from 8/8 to 13/3; the worker holding more answers
+each request later while both serve about as many requests a second, so the latencies fall into two groups and
+the median lands in one or the other: a round's p50 ratio ranged 0.35–3.6× for the same code and page, and a
+7-round median moved by ±0.3 between runs. ``even`` measures the same servers, configuration and load with
+the split fixed (the rounds agree within ±0.1); ``kernel`` is kept to show the other. ``LISTS_GUNICORN_ARGS``
+passes further gunicorn options to both servers (diagnostics, e.g. ``--max-requests 0``: no worker recycling).
 
 The database: ``LISTS_DATABASE_URL`` (with ``LISTS_INSTANCE``, an instance folder) names one already migrated
 and seeded (``concord db upgrade && concord seed demo && concord seed scale --petitions N --disputes N``);
@@ -89,17 +97,34 @@ def _cookie(base: str, username: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in s.cookies.items())
 
 
+def _split(port: int) -> str:
+    """How the established connections to *port* are shared between the server's processes, most first
+    (``9/7``); ``?`` when ``ss`` cannot tell."""
+    try:
+        out = subprocess.run(["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+                             capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    held: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        held[pid] = held.get(pid, 0) + 1
+    return "/".join(str(n) for n in sorted(held.values(), reverse=True)) or "?"
+
+
 def _wrk(url: str, seconds: int, cookie: str | None = None) -> dict:
     cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s",
            "-H", f"User-Agent: {AGENT}"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    proc = subprocess.Popen(cmd + [url], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    time.sleep(min(1.0, seconds / 2))              # the connections are open and held by now
+    split = _split(int(url.split(":")[2].split("/")[0]))
+    out = proc.communicate(timeout=seconds + 60)[0]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     m = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     p50 = float(m.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1000.0}[m.group(2)]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {"rps": rps, "p50": p50, "non2xx": int(bad.group(1)) if bad else 0}
+    return {"rps": rps, "p50": p50, "non2xx": int(bad.group(1)) if bad else 0, "split": split}
 
 
 def _check(url: str, cookie: str | None) -> None:
@@ -127,8 +152,11 @@ def measure(url: str, instance: str, seconds: int, rounds: int, only=None) -> li
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     cport, bport = free_port(), free_port()
     common = dict(os.environ, CONCORD_WORKERS="2", CONCORD_THREADS="2", CONCORD_ACCESS_LOG="/dev/null")
-    if os.environ.get("LISTS_GUNICORN_ARGS"):       # a diagnostic variant for both servers, e.g. "--max-requests 0"
-        common["GUNICORN_CMD_ARGS"] = os.environ["LISTS_GUNICORN_ARGS"]
+    extra = os.environ.get("LISTS_GUNICORN_ARGS", "")   # a diagnostic variant for both, e.g. "--max-requests 0"
+    if os.environ.get("LISTS_SPLIT", "even") == "even":
+        extra = f"--worker-connections {CONNECTIONS // 2} {extra}"
+    if extra.strip():
+        common["GUNICORN_CMD_ARGS"] = extra.strip()
     concord = _start([gunicorn, "-c", "deploy/gunicorn.conf.py", "core.wsgi:app"],
                      dict(common, DATABASE_URL=url, CONCORD_INSTANCE=instance, CONCORD_BIND=f"127.0.0.1:{cport}"),
                      os.path.join(instance, "bench-concord.log"))
@@ -172,7 +200,8 @@ def measure(url: str, instance: str, seconds: int, rounds: int, only=None) -> li
                             "p50_ratio": p50_ratio, "rps_ratio": rps_ratio})
             print(f"{name:17} concord {c['rps']:7.1f} req/s p50 {c['p50']:7.1f} ms | bare {b['rps']:7.1f} "
                   f"req/s p50 {b['p50']:7.1f} ms | p50 ×{p50_ratio:.2f} rps ×{rps_ratio:.2f}"
-                  f" (rounds: p50 {per_round})"
+                  f" (rounds: p50 {per_round}; split {' '.join(r['split'] for r in c_runs)}"
+                  f" | {' '.join(r['split'] for r in b_runs)})"
                   f" | load {load:.1f}" + (f" | non-2xx {c['non2xx']:.0f}" if c["non2xx"] else ""), flush=True)
     finally:
         _stop(concord)
@@ -198,7 +227,8 @@ def run() -> list[dict]:
         if "error" in r:
             rows.append(row(f"{tag}.p50_vs_bare", "error", "", note=r["error"][:120]))
             continue
-        note = (f"{CONNECTIONS} connections, wrk {rounds}×{seconds} s alternated, median of round ratios; Concord {r['concord']['rps']:.0f} "
+        note = (f"{CONNECTIONS} connections ({os.environ.get('LISTS_SPLIT', 'even')} split), wrk {rounds}×{seconds} s "
+                f"alternated, median of round ratios; Concord {r['concord']['rps']:.0f} "
                 f"req/s p50 {r['concord']['p50']:.0f} ms, bare {r['bare']['rps']:.0f} req/s p50 "
                 f"{r['bare']['p50']:.0f} ms; load average {r['load']:.1f}")
         rows.append(row(f"{tag}.p50_vs_bare", round(r["p50_ratio"], 2), "×", target="<= 1.5", note=note))

@@ -29,14 +29,14 @@ def _scoped():
     return select(Referral).where(scope_condition(Referral.region_id, current_user))
 
 
-def _filing(r: Referral) -> str:
-    """The due date of the referral's filing clock."""
-    d = services.filing_deadline(r)
-    return d["due"] if d else ""
+def _filing_columns():
+    """A referral's filing clock — the first of its time limit, as ``services.filing_deadline`` finds it — as
+    columns of a statement listing referrals (read back by :func:`_listed_filing`)."""
+    return clock_columns(Referral.__tablename__, Referral.id, rule_code=Referral.rule_code, name="filing")
 
 
 def _listed_filing(row) -> str:
-    """The due date of a listed referral's filing clock (read by the list's statement)."""
+    """The due date of a listed referral's filing clock."""
     d = listed_clock(row, "filing")
     return d["due"] if d else ""
 
@@ -44,15 +44,12 @@ def _listed_filing(row) -> str:
 def _listed_columns(stmt):
     """*stmt* selecting what the referrals list shows, as Core rows (issue 22: each referral with its person
     and receiving body as ORM objects); the person's and the body's names and the filing clock by subqueries
-    asked for the page's rows only (the clock: the first of the referral's time limit, as
-    ``services.filing_deadline`` finds it)."""
+    asked for the page's rows only."""
     from core.toolkit import Person
     person = select(Person.name).where(Person.id == Referral.person_id).scalar_subquery().label("person")
     body = select(Organisation.name).where(Organisation.id == Referral.body_id).scalar_subquery().label("body")
     return stmt.with_only_columns(Referral.id, Referral.reference, Referral.source_reference, person,
-                                  Referral.channel, body, Referral.state,
-                                  *clock_columns(Referral.__tablename__, Referral.id, rule_code=Referral.rule_code,
-                                                 name="filing"))
+                                  Referral.channel, body, Referral.state, *_filing_columns())
 
 
 @bp.get("/")
@@ -82,10 +79,11 @@ def index():
 @bp.get("/board")
 @require("legal_aid.referral.read")
 def board():
-    rows = db.session.scalars(_scoped().where(Referral.state != "closed").order_by(Referral.id.desc()).limit(500))
+    rows = db.session.execute(_scoped().add_columns(*_filing_columns()).where(Referral.state != "closed")
+                              .order_by(Referral.id.desc()).limit(500))
     cols = {s: [] for s in STAGES[:-1] + ["refused"]}
-    for r in rows:
-        due = _filing(r)
+    for row in rows:
+        r, due = row[0], _listed_filing(row)
         cols.setdefault(r.state, []).append({"title": f"{r.reference} · {r.person.name if r.person else ''}",
                                              "url": url_for("legal_aid.referral", ref_id=r.id),
                                              "meta": f"{r.channel_label} {('· ' + due) if due else ''}"})

@@ -252,7 +252,24 @@ def test_board_and_diversion_statistics(login_as, client):
     db.session.commit()
     login_as("leader")
     board = client.get("/legal_aid/board").get_data(as_text=True)
-    assert ref.reference in board
+    card = board.split(ref.reference)[1].split("</article>")[0]
+    assert services.filing_deadline(ref)["due"] in card           # the filing clock, read with the cards
+
+    from sqlalchemy import event
+    seen = []
+    listener = lambda *a: seen.append(1)    # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        client.get("/legal_aid/board")
+        few = len(seen)
+        for _ in range(3):
+            services.create_referral(petition=_fresh_petition(), channel="civil_litigation", knew_at=date(2026, 8, 3))
+        db.session.commit()
+        seen.clear()
+        client.get("/legal_aid/board")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(seen) == few                                          # no statement per card
     html = client.get("/legal_aid/stats").get_data(as_text=True)
     row = html.split("行政复议</th>")[1].split("</tr>")[0]
     assert [c.split("</td>")[0] for c in row.split("<td>")[1:]] == ["1", "0", "0", "1"]
