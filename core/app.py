@@ -57,11 +57,12 @@ def create_app(config: dict | None = None, plugins=None) -> Flask:
     from core.api import mount as mount_api
     mount_api(app)
 
-    from core.i18n import compile_catalogs, select_locale
+    from core.i18n import compile_catalogs, kept_template_texts, select_locale
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(compile_catalogs(host.translation_dirs, app.instance_path))
     # one Babel per app: Flask-Babel caches translations on the Babel object, so a shared one would
     # hand every later app (another plugin set, e.g. in tests) the first app's catalogs
     Babel(app, locale_selector=select_locale)
+    kept_template_texts(app.jinja_env)
 
     _init_request_hooks(app)
     _init_errors(app)

@@ -333,3 +333,17 @@ def test_a_list_page_is_the_users_row_and_one_statement(app, client, user, path)
         event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200 and "No records." not in response.get_data(as_text=True)
     assert len(seen) == 2 and "core_user" in seen[0], seen
+
+
+def test_template_texts_kept_per_catalogue_follow_the_language(app, client):
+    """A template's ``_()`` kept per catalogue (core.i18n.kept_template_texts) gives each language its own
+    words, switching back and forth in one process; a message with variables is still filled per page."""
+    import re
+
+    from conftest import login
+    login(client, "officer")
+    for lang, sign_out, count in (("en", ">Sign out<", r"\d+ records · page 2 of \d+"),
+                                  ("zh", ">退出<", r"共 \d+ 条 · 第 2 / \d+ 页"),
+                                  ("en", ">Sign out<", r"\d+ records · page 2 of \d+")):
+        page = client.get(f"/petition/?lang={lang}&per_page=2&page=2").get_data(as_text=True)
+        assert sign_out in page and re.search(count, page), lang
