@@ -137,6 +137,9 @@ def listed(name: str, key: tuple, build: Callable[[], Any]):
     return stmt
 
 
+_drawn_filters: dict[tuple, str] = {}      # a filter's select as drawn, by everything the drawing reads
+
+
 @dataclass
 class Filter:
     key: str
@@ -146,22 +149,21 @@ class Filter:
     # False when ``apply`` reads more than the value (the clock: "today"), so a page's statement with this
     # filter is built for its request only (``ListView._page_statements``)
     cacheable: bool = True
-    # the select as drawn, by (chosen option, the word for "all"): a filter kept from request to request (the
-    # audit log's, per language) is drawn once for each
-    _drawn: dict = field(default_factory=dict, repr=False, compare=False)
-    _values: frozenset | None = field(default=None, repr=False, compare=False)
 
     def html(self, chosen: str | None, all_label: str) -> str:
         """The filter's ``<select>`` (its label for screen readers first), *chosen* selected (a value that is
-        not an option selects none)."""
-        if self._values is None:
-            self._values = frozenset(value for value, _text in self.options)
-        key = (chosen if chosen in self._values else None, all_label)
-        drawn = self._drawn.get(key)
+        not an option selects none). Drawn once per process for the same texts (issue 22: a list's filters are
+        made per request, their options mostly the same labels every time): the key is the words themselves,
+        so a renamed label or another language draws anew."""
+        options = tuple((value, text if type(text) is str else str(text)) for value, text in self.options)
+        if chosen is not None and not any(value == chosen for value, _text in options):
+            chosen = None
+        key = (self.key, str(self.label), options, chosen, all_label)
+        drawn = _drawn_filters.get(key)
         if drawn is None:
-            drawn = self._draw(*key)
-            if len(self._drawn) < 64:
-                self._drawn[key] = drawn
+            if len(_drawn_filters) >= 2_000:
+                _drawn_filters.clear()
+            drawn = _drawn_filters[key] = self._draw(chosen, all_label)
         return drawn
 
     def _draw(self, chosen: str | None, all_label: str) -> str:
