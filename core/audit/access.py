@@ -86,8 +86,17 @@ class record_links:
 
     def __init__(self):
         self._parts: dict[str, tuple[str, str] | None] = {}
+        self._urls: dict[tuple, str | None] = {}     # the page's rows name the same records again and again
 
     def __call__(self, record_type: str, record_id) -> str | None:
+        key = (record_type, record_id)
+        try:
+            return self._urls[key]
+        except KeyError:
+            url = self._urls[key] = self._url(record_type, record_id)
+            return url
+
+    def _url(self, record_type: str, record_id) -> str | None:
         from core.shell.listing import id_url, row_link, url_parts
         parts = self._parts.get(record_type)
         if parts is None and record_type not in self._parts:
