@@ -72,16 +72,12 @@ _text = clean_text
 
 
 # -- the filing deadline -------------------------------------------------------------------------------
-def filing_deadline(ref) -> dict | None:
-    """The filing clock of *ref*: a Referral, or any row with its id and rule_code (the list's Core rows)."""
-    return filing_clock(ref.id, ref.rule_code)
-
-
-def filing_clock(ref_id: int, rule_code: str | None) -> dict | None:
-    """The filing clock of referral *ref_id* under its time limit *rule_code* (None when it has none)."""
-    if not rule_code:
+def filing_deadline(ref: Referral) -> dict | None:
+    """The filing clock of *ref*: the first clock of its time limit (None when it has none). A list reads the
+    same clock with its rows: ``views._filing_columns``."""
+    if not ref.rule_code:
         return None
-    return next((d for d in deadlines_for((Referral.__tablename__, ref_id)) if d["rule"] == rule_code), None)
+    return next((d for d in deadlines_for(ref) if d["rule"] == ref.rule_code), None)
 
 
 def _start_filing_clock(ref: Referral) -> None:
